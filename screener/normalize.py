@@ -11,9 +11,10 @@ Passes, in order:
 2. compatibility folding of every non-ASCII character (NFKD, combining marks dropped, case-folded):
    fullwidth and "bold" Unicode letters become ASCII, zero-width and control characters disappear,
    any other symbol or emoji becomes a space;
-3. ASCII lower case;
-4. spaced-out letters joined (``k a m b o j a`` -> ``kamboja``);
-5. punctuation inside a word removed (``kam.boja`` -> ``kamboja``);
+3. punctuation inside a word removed (``kam.boja`` -> ``kamboja``), a full stop with no space after it
+   before a capital letter read as a sentence end (``Kamboja.Gaji`` -> ``Kamboja Gaji``);
+4. ASCII lower case and whitespace folded;
+5. spaced-out letters joined (``k a m b o j a`` -> ``kamboja``);
 6. digits used as letters inside a word (``k4mb0ja`` -> ``kamboja``), leaving money (``rp5jt``) alone;
 7. a letter repeated three or more times folded to one (``gratisss`` -> ``gratis``);
 8. chat abbreviations expanded (``yg`` -> ``yang``, ``15jt`` -> ``15 juta``, ``tiket pp`` -> ``tiket pulang pergi``);
@@ -162,7 +163,9 @@ def _spaced_repl(match: re.Match[str]) -> str | None:
     return joined
 
 
-_INNER_PUNCT = re.compile(r"(?<=[a-z])[.*_'`|~](?=[a-z])")
+# Runs before lower-casing: "Kamboja.Gaji" is a missing space after a full stop, "kam.boja" a dodge.
+_SENTENCE_DOT = re.compile(r"(?<=[a-z])\.(?=[A-Z])")
+_INNER_PUNCT = re.compile(r"(?<=[A-Za-z])[.*_'`|~](?=[A-Za-z])")
 
 _LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t"}
 _ALNUM_TOKEN = re.compile(r"[a-z0-9]*[a-z][a-z0-9]*[0-9][a-z0-9]*|[a-z0-9]*[0-9][a-z0-9]*[a-z][a-z0-9]*")
@@ -170,13 +173,15 @@ _MONEY_LIKE = re.compile(
     r"(?:rp|idr|usd|us|rm|myr|thb|nt|ntd|sgd|hkd|aed|sar)?\d+(?:[.,]\d+)*"
     r"(?:jt|juta|rb|ribu|k|m|an|x|jam|thn|th|bln|hr|hari|org|orang|usd|rm|baht|won|yen|dolar|dollar|ringgit)?"
 )
+# Real words with digits inside: the migrant-placement agency and licence acronyms.
+_KEEP_DIGITS = ("p3mi", "p2mi", "p4gn")
 _SANDWICHED_DIGIT = re.compile(r"(?<=[a-z])[013457](?=[a-z])")
-_TRAILING_DIGIT = re.compile(r"(?<=[a-z]{3})[0134](?![a-z0-9])")
+_TRAILING_DIGIT = re.compile(r"(?<=[a-z]{4})[04](?![a-z0-9])")
 
 
 def _leet_repl(match: re.Match[str]) -> str | None:
     token = match.group()
-    if _MONEY_LIKE.fullmatch(token):
+    if _MONEY_LIKE.fullmatch(token) or any(keep in token for keep in _KEEP_DIGITS):
         return None
     token = _SANDWICHED_DIGIT.sub(lambda m: _LEET[m.group()], token)
     if sum(ch.isdigit() for ch in token) == 1:
@@ -194,13 +199,13 @@ ABBREVIATIONS = {
     "tp": "tapi", "krj": "kerja", "kerjaan": "pekerjaan", "loker": "lowongan kerja",
     "lowker": "lowongan kerja", "ln": "luar negeri", "japri": "jalur pribadi", "jt": "juta",
     "jeti": "juta", "rb": "ribu", "bln": "bulan", "thn": "tahun", "org": "orang", "pglmn": "pengalaman",
-    "tele": "telegram", "tg": "telegram", "dm": "direct message", "pengalamn": "pengalaman",
+    "tele": "telegram", "dm": "direct message", "pengalamn": "pengalaman",
     "gaji2": "gaji", "sy": "saya", "jg": "juga", "sm": "sama", "lgsg": "langsung", "lsg": "langsung",
 }  # fmt: skip
 _ABBREVIATION = re.compile(r"(?<![a-z0-9])(" + "|".join(sorted(ABBREVIATIONS, key=len, reverse=True)) + r")(?![a-z0-9])\.?")
 _NUMBER_UNIT = re.compile(r"(?<=\d)(jt|juta|rb|ribu)(?![a-z0-9])\.?")
 _TICKET_PP = re.compile(r"(?:(?<=tiket )|(?<=pesawat )|(?<=tiket pesawat ))pp(?![a-z0-9])")
-_PLACE_PP = re.compile(r"(?:(?<=di )|(?<=ke ))pp(?![a-z0-9])")
+_PLACE_PP = re.compile(r"(?:(?<=di )|(?<=ke ))pp(?![a-z0-9])(?! ?(?:no\b|nomor|nomer|\d))")
 
 
 def _abbreviation_repl(match: re.Match[str]) -> str:
@@ -239,9 +244,11 @@ def normalize(text: str) -> Normalized:
     if not text.isascii():
         buf = _rewrite(buf, _FLAG, _flag_repl)
     buf = _rewrite(buf, _NON_ASCII, _fold_repl)
-    buf = (buf[0].translate(_ASCII_LOWER), buf[1], buf[2])
-    buf = _rewrite(buf, _SPACED, _spaced_repl)
+    buf = _rewrite(buf, _SENTENCE_DOT, lambda m: " ")
     buf = _rewrite(buf, _INNER_PUNCT, lambda m: "")
+    buf = (buf[0].translate(_ASCII_LOWER), buf[1], buf[2])
+    buf = _rewrite(buf, _WHITESPACE, _whitespace_repl)
+    buf = _rewrite(buf, _SPACED, _spaced_repl)
     buf = _rewrite(buf, _ALNUM_TOKEN, _leet_repl)
     buf = _rewrite(buf, _REPEATED, lambda m: m.group(1))
     buf = _rewrite(buf, _NUMBER_UNIT, _number_unit_repl)
