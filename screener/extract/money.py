@@ -182,7 +182,9 @@ _SUFFIX = (
     r"|riyal(?: saudi)?|rial|sar|dirham|aed|qar|yuan|cny|euro|eur|pound(?: sterling)?|gbp|aud|peso|tether"
     r"|\$|¥|€|£|₩|฿"
 )
-_MULTIPLIERS = {"k": 1e3, "ribu": 1e3, "ribuan": 1e3, "juta": 1e6, "jutaan": 1e6, "miliar": 1e9, "milyar": 1e9}
+_MULTIPLIERS = {
+    "k": 1e3, "ribu": 1e3, "ribuan": 1e3, "juta": 1e6, "jutaan": 1e6, "miliar": 1e9, "milyar": 1e9,
+}  # fmt: skip
 _MULT = r"(?:k| ?(?:ribu(?:an)?|juta(?:an)?|mil[iy]ar))(?![a-z])"
 _NUM = r"[0-9]+(?:[.,][0-9]+)*"
 _PERIOD_WORDS = {
@@ -200,6 +202,7 @@ _PERIOD = (
     r"| (?P<per_adj>bulanan|monthly|harian|daily|mingguan|weekly|hourly|tahunan|yearly|annually)(?![a-z]))"
 )
 _DASH = r",-{1,2}(?![0-9])"  # "Rp 15.000.000,-"
+_RANGE = r"(?:-|–|~|s/d|s\.d\.?|sd|sampai|hingga|to)"  # "15-25 juta", "15 s/d 20 juta"
 
 # The scan starts on a digit (the "[0-9]" first lets re skip ahead in C). A number that does not start a
 # token (digit or separator before it) is skipped by the lookbehind right after the first digit.
@@ -207,8 +210,7 @@ _MONEY = re.compile(
     rf"(?P<n1>[0-9](?<![0-9][0-9])(?<![0-9][.,][0-9])[0-9]*(?:[.,][0-9]+)*)"
     rf"(?:(?P<digit> ?digit(?![a-z]))"
     rf"|(?P<m1>{_MULT})?(?: ?(?P<suf1>{_SUFFIX})(?![a-z]))?(?:{_DASH})?"
-    rf"(?: ?(?:-|–|~|s/d|s\.d\.?|sd|sampai|hingga|to) ?(?P<pre2>{_PREFIX})? ?(?!0[0-9])(?P<n2>{_NUM})(?P<m2>{_MULT})?"
-    rf"(?:{_DASH})?)?"
+    rf"(?: ?{_RANGE} ?(?P<pre2>{_PREFIX})? ?(?!0[0-9])(?P<n2>{_NUM})(?P<m2>{_MULT})?(?:{_DASH})?)?"
     rf"(?: ?(?P<suf>{_SUFFIX})(?![a-z]))?"
     rf"{_PERIOD}?)"
 )
@@ -216,18 +218,58 @@ _MONEY = re.compile(
 _PREFIX_BEFORE = re.compile(rf"(?<![a-z0-9])(?P<pre>{_PREFIX}) ?$")
 # The last character of every prefix above.
 _PREFIX_LAST = frozenset("p.rtd$bmywk¥€£₩฿")
-# A pay period written before the amount: "gaji per hari 150 ribu", "gaji harian 150rb".
-_PERIOD_BEFORE = re.compile(
-    r"(?:(?:/ ?|per ?|tiap |setiap |se)(?P<per>bulan|hari|minggu|pekan|jam|tahun|month|day|week|hour|year)"
-    r"|(?P<per_adj>bulanan|harian|mingguan|tahunan|monthly|daily|weekly|hourly|yearly))(?![a-z])"
-)
-_KIND = re.compile(
-    r"\b(?:(?P<salary>gaji|digaji|gajian|salary|salari|upah|penghasilan|income|pendapatan|bonus|komisi"
-    r"|insentif|thp|take home pay|bayaran|dibayar|wages?|earn|earnings|paid|tunjangan|uang saku|lembur)"
-    r"|(?P<fee>biaya|bayar|membayar|dp|deposit|deposito|transfer|tf|fee|ongkos|uang muka|pendaftaran"
-    r"|registrasi|jaminan|denda|tebusan|setor|setoran|dipotong|potongan|cicilan|utang|hutang"
-    r"|administrasi|uang admin|modal))\b"
-)
+# Cue words around a mention: what kind of money it is, and a pay period written before the amount
+# ("gaji per hari 150 ribu", "gaji harian 150rb").
+_SALARY_CUES = (
+    "gaji", "digaji", "gajian", "salary", "salari", "upah", "penghasilan", "income", "pendapatan", "bonus",
+    "komisi", "insentif", "thp", "take home pay", "bayaran", "dibayar", "wage", "wages", "earn", "earnings",
+    "paid", "tunjangan", "uang saku", "lembur",
+)  # fmt: skip
+_FEE_CUES = (
+    "biaya", "bayar", "membayar", "dp", "deposit", "deposito", "transfer", "tf", "fee", "ongkos",
+    "uang muka", "pendaftaran", "registrasi", "jaminan", "denda", "tebusan", "setor", "setoran",
+    "dipotong", "potongan", "cicilan", "utang", "hutang", "administrasi", "uang admin", "modal",
+)  # fmt: skip
+_PERIOD_CUES = {
+    f"{lead}{word}": period
+    for word, period in (
+        ("bulan", "month"), ("hari", "day"), ("minggu", "week"), ("pekan", "week"), ("jam", "hour"),
+        ("tahun", "year"), ("month", "month"), ("day", "day"), ("week", "week"), ("hour", "hour"),
+        ("year", "year"),
+    )
+    for lead in ("per ", "per", "/ ", "/", "tiap ", "setiap ", "se")
+} | {
+    "bulanan": "month", "harian": "day", "mingguan": "week", "tahunan": "year", "monthly": "month",
+    "daily": "day", "weekly": "week", "hourly": "hour", "yearly": "year",
+}  # fmt: skip
+_CUE_TAGS = {**dict.fromkeys(_SALARY_CUES, "salary"), **dict.fromkeys(_FEE_CUES, "fee"), **_PERIOD_CUES}
+
+
+def _trie_pattern(words: list[str]) -> str:
+    """One regex alternation for many literal words, factored by common prefixes.
+
+    ``re`` tries the alternatives of a flat alternation one by one at every position; a trie makes
+    a failing position cost one or two character tests instead of one per word.
+    """
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def pattern(node: dict[str, Any]) -> str:
+        ends = "" in node
+        branches = [re.escape(ch) + pattern(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if ends else body
+
+    return pattern(trie)
+
+
+_CUES = re.compile(rf"(?<![a-z])(?:{_trie_pattern(list(_CUE_TAGS))})(?![a-z])")
 _CLAUSE_END = re.compile(r"[,;!?\n]|\.(?![0-9])")
 _SEPARATORS = re.compile(r"[.,]")
 _SPACES_DOTS = re.compile(r"[ .]")
@@ -261,29 +303,32 @@ def _currency(token: str | None) -> str | None:
     return _CURRENCY_CODES.get(key)
 
 
-def _kind(text: str, start: int, end: int) -> str:
-    """The kind of the nearest cue word before the mention, else shortly after it in the same clause."""
-    last = None
-    for last in _KIND.finditer(text, max(0, start - _KIND_BEFORE), start):  # noqa: B007
-        pass
-    if last is None:
-        after = _KIND.search(text, end, min(len(text), end + _KIND_AFTER))
-        if after is None or _CLAUSE_END.search(text, end, after.start()):
-            return "other"
-        last = after
-    return "salary" if last.group("salary") else "fee"
+def _context(text: str, start: int, end: int, floor: int) -> tuple[str, str | None]:
+    """The kind of a mention and a pay period written before it, from the nearest cue words.
+
+    The kind comes from the nearest salary or fee word in the ``_KIND_BEFORE`` characters before the
+    mention, else from one shortly after it in the same clause; the period from the nearest period
+    word in the ``_PERIOD_LOOKBACK`` characters before it, not reaching back into the previous mention.
+    """
+    kind = period = None
+    period_floor = max(floor, start - _PERIOD_LOOKBACK)
+    for cue in _CUES.finditer(text, max(0, start - _KIND_BEFORE), start):
+        tag = _CUE_TAGS[cue.group()]
+        if tag in ("salary", "fee"):
+            kind = tag
+        elif cue.start() >= period_floor:
+            period = tag
+    if kind is None:
+        for cue in _CUES.finditer(text, end, min(len(text), end + _KIND_AFTER)):
+            tag = _CUE_TAGS[cue.group()]
+            if tag in ("salary", "fee"):
+                if not _CLAUSE_END.search(text, end, cue.start()):
+                    kind = tag
+                break
+    return kind or "other", period
 
 
-def _period_before(text: str, start: int, floor: int) -> str | None:
-    last = None
-    for last in _PERIOD_BEFORE.finditer(text, max(floor, start - _PERIOD_LOOKBACK), start):  # noqa: B007
-        pass
-    if last is None:
-        return None
-    return _PERIOD_WORDS[last.group("per") or last.group("per_adj")]
-
-
-def _digit_form(norm: Normalized, match: re.Match[str], text: str, kind: str) -> MoneyAmount | None:
+def _digit_form(norm: Normalized, match: re.Match[str], kind: str) -> MoneyAmount | None:
     """``gaji 2 digit`` (digits of juta) or ``gaji 8 digit`` (digits of rupiah): both 10-99 juta."""
     if not match.group("n1").isdigit():
         return None
@@ -315,9 +360,10 @@ def extract_money(norm: Normalized) -> list[MoneyAmount]:
     previous_end = 0
     rates = fx_rates()
     for match in _MONEY.finditer(text):
+        n1, digit, m1, suf1, pre2, n2, m2, suf, per, per_adj = match.groups()
         start, end = match.span()
-        if match.group("digit"):
-            amount = _digit_form(norm, match, text, _kind(text, start, end))
+        if digit:
+            amount = _digit_form(norm, match, _context(text, start, end, previous_end)[0])
             if amount is not None:
                 found.append(amount)
                 previous_end = end
@@ -327,29 +373,31 @@ def extract_money(norm: Normalized) -> list[MoneyAmount]:
         prev = text[start - 1] if start else " "
         if prev == " " and start >= 2:
             prev = text[start - 2]
-        before = None
-        if prev in _PREFIX_LAST:
-            before = _PREFIX_BEFORE.search(text, max(0, start - 8), start)
-        if before is None and start and text[start - 1].isalpha():
-            continue  # "e9", "sip3mi": a number glued to a word
+        before = _PREFIX_BEFORE.search(text, max(0, start - 8), start) if prev in _PREFIX_LAST else None
+        if before is None:
+            if not (m1 or suf1 or pre2 or m2 or suf):
+                continue  # a bare number: phone, age, year, count
+            if start and text[start - 1].isalpha():
+                continue  # "e9", "sip3mi": a number glued to a word
         currency = (
             _currency(before.group("pre") if before else None)
-            or _currency(match.group("suf1"))
-            or _currency(match.group("pre2"))
-            or _currency(match.group("suf"))
+            or _currency(suf1)
+            or _currency(pre2)
+            or _currency(suf)
         )
-        m1, m2 = match.group("m1"), match.group("m2")
+        if currency is None and not (m1 or m2):
+            continue  # no currency and no multiplier
+        if before is not None:
+            start = before.start()
+        kind, period = _context(text, start, end, previous_end)
         if currency is None:
-            if not (m1 or m2):
-                continue  # a bare number: phone, age, year, count
-            if {m1, m2} - {None} == {"k"} and _kind(text, start, end) == "other":
+            if {m1, m2} - {None} == {"k"} and kind == "other":
                 continue  # "10k followers": "k" alone is money only next to a pay or fee word
             currency = "IDR"
         mult1 = _MULTIPLIERS[m1.strip()] if m1 else 1.0
-        low = _parse_number(match.group("n1"))
-        high = low
-        if match.group("n2"):
-            high = _parse_number(match.group("n2"))
+        low = high = _parse_number(n1)
+        if n2:
+            high = _parse_number(n2)
             mult2 = _MULTIPLIERS[m2.strip()] if m2 else 1.0
             # "15-25 juta": the multiplier written once covers both ends (unless one is already large).
             if not m1 and m2 and low < 1000:
@@ -359,15 +407,12 @@ def extract_money(norm: Normalized) -> list[MoneyAmount]:
             low, high = sorted((low * mult1, high * mult2))
         else:
             low = high = low * mult1
-        per = match.group("per")
         if per:
+            # "/hr" is "per hari" in a rupiah ad, "per hour" in a dollar one.
             period = "day" if per == "hr" and currency == "IDR" else _PERIOD_WORDS.get(per, "hour")
-        elif match.group("per_adj"):
-            period = _PERIOD_WORDS[match.group("per_adj")]
-        else:
-            period = _period_before(text, start, previous_end) or "unknown"
-        if before is not None:
-            start = before.start()
+        elif per_adj:
+            period = _PERIOD_WORDS[per_adj]
+        period = period or "unknown"
         a, b = norm.to_original(start, end)
         factor = rates[currency] * PERIOD_TO_MONTH[period]
         found.append(
@@ -381,7 +426,7 @@ def extract_money(norm: Normalized) -> list[MoneyAmount]:
                 period=period,
                 idr_month_low=low * factor,
                 idr_month_high=high * factor,
-                kind=_kind(text, start, end),
+                kind=kind,
             )
         )
         previous_end = end

@@ -1,0 +1,291 @@
+"""The ``screener`` command line: a thin shell over the library."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from screener.errors import ScreenerError
+
+TIER_COLOURS = {"tinggi": "\033[1;31m", "sedang": "\033[1;33m", "rendah": "\033[1;32m"}
+RESET = "\033[0m"
+
+
+def _colour(enabled: bool, code: str, text: str) -> str:
+    return f"{code}{text}{RESET}" if enabled else text
+
+
+def _read_text(arg: str) -> str:
+    if arg != "-":
+        return arg
+    data = sys.stdin.buffer.read()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ScreenerError("standard input is not valid UTF-8", "masukan bukan UTF-8 yang sah") from exc
+
+
+def _print_report(assessment: Any, text: str, colour: bool, out: TextIO) -> None:
+    a = assessment
+    tier = _colour(colour, TIER_COLOURS[a.tier], f"{a.tier.upper()}")
+    print(f"Tingkat risiko / risk tier: {tier}   skor {a.score}/100   kategori: {a.category}", file=out)
+    print(a.summary, file=out)
+    if a.indicators:
+        print("\nAlasan / reasons:", file=out)
+        for ind in a.indicators:
+            sign = "+" if ind.weight > 0 else "-"
+            evidence = "; ".join(f'"{e["text"]}" [{e["start"]}:{e["end"]}]' for e in ind.evidence)
+            print(f"  {sign} {ind.name_id} ({ind.id}, {ind.level})", file=out)
+            print(f"      bukti: {evidence}", file=out)
+            print(f"      {ind.explanation_id}", file=out)
+    if a.salary:
+        s = a.salary
+        print(
+            f"\nGaji / pay: {s['amount']['text']} = Rp {s['amount']['idr_month_high']:,.0f}/bulan, "
+            f"{s['ratio']:.1f}x {s['reference_name']}",
+            file=out,
+        )
+    advice = [ind.advice_id for ind in a.indicators if ind.weight > 0][:3]
+    if advice:
+        print("\nLangkah berikut / what to do next:", file=out)
+        for line in dict.fromkeys(advice):
+            print(f"  - {line}", file=out)
+    print(
+        "\nCatatan: hasil ini alat bantu, bukan temuan hukum. / This is an aid, not a legal finding.",
+        file=out,
+    )
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    from screener.assessment import Screener
+
+    text = _read_text(args.text)
+    screener = Screener(args.model)
+    assessment = screener.assess(text)
+    if args.json:
+        print(json.dumps(assessment.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        colour = args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
+        _print_report(assessment, text, colour, sys.stdout)
+    return 0
+
+
+class _Progress:
+    """A one-line progress report on stderr (only when it is a terminal, or when forced)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.started = time.perf_counter()
+        self.last = 0.0
+
+    def update(self, done: int, errors: int, final: bool = False) -> None:
+        if not self.enabled:
+            return
+        now = time.perf_counter()
+        if not final and now - self.last < 0.5:
+            return
+        self.last = now
+        rate = done / max(now - self.started, 1e-9)
+        end = "\n" if final else "\r"
+        print(f"  {done:,} iklan / ads, {errors} galat / errors, {rate:,.0f} iklan/s", end=end, file=sys.stderr)
+
+
+def cmd_score_file(args: argparse.Namespace) -> int:
+    from screener.assessment import Screener
+    from screener.datasets import iter_records
+    from screener.errors import DataError
+
+    screener = Screener(args.model)
+    errors: list[tuple[int, str]] = []
+    progress = _Progress(args.progress or sys.stderr.isatty())
+    done = 0
+    batch: list[tuple[int, Any, str]] = []
+
+    def flush(out: TextIO) -> None:
+        nonlocal done
+        results = screener.assess_many([text for _, _, text in batch])
+        for (_, record_id, _), assessment in zip(batch, results, strict=True):
+            row = {"id": record_id, **assessment.to_dict()}
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        done += len(batch)
+        batch.clear()
+        progress.update(done, len(errors))
+
+    out_path = Path(args.out)
+    with out_path.open("w", encoding="utf-8") as out:
+        for number, record in iter_records(args.path, text_column=args.text_column, id_column=args.id_column):
+            if isinstance(record, DataError):
+                if not args.skip_errors:
+                    out.flush()
+                    raise DataError(
+                        f"{args.path}:{number}: {record.message} ({done} ads written to {out_path})",
+                        f"{args.path}:{number}: {record.message_id} ({done} iklan sudah ditulis ke {out_path})",
+                    )
+                errors.append((number, str(record)))
+                continue
+            text = record[args.text_column]
+            try:
+                from screener.assessment import _check_text
+
+                _check_text(text)
+            except ScreenerError as exc:
+                if not args.skip_errors:
+                    raise DataError(f"{args.path}:{number}: {exc.message}", f"{args.path}:{number}: {exc.message_id}") from exc
+                errors.append((number, str(exc)))
+                continue
+            batch.append((number, record.get(args.id_column, number), text))
+            if len(batch) >= args.batch_size:
+                flush(out)
+        if batch:
+            flush(out)
+    progress.update(done, len(errors), final=True)
+    if errors:
+        print(f"{len(errors)} baris dilewati / records skipped:", file=sys.stderr)
+        for number, message in errors:
+            print(f"  baris/line {number}: {message}", file=sys.stderr)
+    print(f"{done} iklan dinilai -> {out_path} / {done} ads scored", file=sys.stderr)
+    return 0
+
+
+def cmd_indicators(args: argparse.Namespace) -> int:
+    from screener.catalogue import catalogue
+
+    indicators = catalogue()
+    if args.json:
+        rows = []
+        for ind in indicators:
+            row = ind.to_dict()
+            row["patterns"] = list(ind.patterns)
+            row["examples_positive"] = list(ind.examples_positive)
+            row["examples_negative"] = list(ind.examples_negative)
+            rows.append(row)
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    print(f"{'id':<28} {'w':>5} {'lvl':<3} nama / name")
+    for ind in indicators:
+        print(f"{ind.id:<28} {ind.weight:>5.1f} {ind.level:<3} {ind.name_id} / {ind.name_en}")
+    print(f"\n{len(indicators)} indikator / indicators")
+    return 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from screener.datasets import load_corpus, load_labelled
+    from screener.model import save_model
+    from screener.train import TrainSettings, train
+
+    dataset = load_corpus(args.data) if args.data is None or Path(args.data).is_dir() else load_labelled(args.data)
+    if args.extra:
+        extra = load_labelled(args.extra, format="corpus")
+        dataset = dataset.concat(extra) if hasattr(dataset, "concat") else dataset
+    settings = TrainSettings(
+        seed=args.seed, tinggi_precision=args.tinggi_precision, sedang_recall=args.sedang_recall, version=args.version
+    )
+    print(f"Melatih pada {len(dataset)} iklan / training on {len(dataset)} ads ...", file=sys.stderr)
+    model = train(dataset, settings)
+    path = save_model(model, args.out)
+    m = model.card["metrics"]
+    print(json.dumps({"model": str(path), "thresholds": model.card["thresholds"],
+                      "metrics": {k: m[k] for k in ("precision", "recall", "f1", "pr_auc", "roc_auc", "brier", "ece")},
+                      "training_seconds": model.card["training_seconds"]}, indent=2))  # fmt: skip
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from screener.evaluate import run_evaluate
+
+    result = run_evaluate(
+        data=args.data,
+        data_format=args.format,
+        model_path=args.model,
+        split=args.split,
+        seed=args.seed,
+        report_dir=None if args.no_report else Path(args.report),
+        real_data=None if args.no_real_data else args.real_data,
+    )
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        metrics = result["metrics"]
+        for key in ("precision", "recall", "f1", "pr_auc", "roc_auc", "brier", "ece", "n_train", "n_test"):
+            print(f"{key:>10}: {metrics.get(key)}")
+        if result.get("report"):
+            print(f"laporan / report: {result['report']}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="screener",
+        description="Menyaring iklan lowongan untuk pola TPPO/TPPM. / Screens recruitment ads for trafficking patterns.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("score", help="menilai satu iklan / score one ad")
+    p.add_argument("text", help="teks iklan, atau - untuk stdin / the ad text, or - for stdin")
+    p.add_argument("--json", action="store_true", help="cetak Assessment sebagai JSON / print the Assessment as JSON")
+    p.add_argument("--model", default=None, help="jalur model .joblib / model path (default: shipped model)")
+    p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    p.set_defaults(func=cmd_score)
+
+    p = sub.add_parser("score-file", help="menilai file JSONL/CSV / score a JSONL or CSV file")
+    p.add_argument("path")
+    p.add_argument("--out", required=True, help="file JSONL keluaran / output JSONL")
+    p.add_argument("--text-column", default="text")
+    p.add_argument("--id-column", default="id")
+    p.add_argument("--skip-errors", action="store_true", help="lewati baris rusak, laporkan di akhir / skip bad records")
+    p.add_argument("--batch-size", type=int, default=256)
+    p.add_argument("--progress", action="store_true", help="selalu tampilkan progres / always show progress")
+    p.add_argument("--model", default=None)
+    p.set_defaults(func=cmd_score_file)
+
+    p = sub.add_parser("indicators", help="katalog indikator / the indicator catalogue")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_indicators)
+
+    p = sub.add_parser("train", help="melatih model / train a model")
+    p.add_argument("--data", default=None, help="korpus (folder JSONL) / corpus folder or labelled file")
+    p.add_argument("--extra", default=None, help="data tambahan berformat korpus / extra corpus-format rows")
+    p.add_argument("--out", default=str(Path(__file__).resolve().parents[1] / "models"))
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--version", default=None)
+    p.add_argument("--tinggi-precision", type=float, default=0.95)
+    p.add_argument("--sedang-recall", type=float, default=0.90)
+    p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("evaluate", help="evaluasi / evaluate")
+    p.add_argument("--data", default=None, help="data berlabel / labelled data (default: the corpus)")
+    p.add_argument("--format", default="corpus", choices=("corpus", "emscad", "csv", "jsonl"))
+    p.add_argument("--model", default=None, help="evaluasi model yang ada tanpa melatih / evaluate this model, no training")
+    p.add_argument("--split", default="grouped", choices=("grouped", "stratified"))
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--report", default="reports/evaluation", help="folder laporan Markdown + PNG")
+    p.add_argument("--no-report", action="store_true")
+    p.add_argument("--real-data", default=None, help="real job ads for the false-positive check")
+    p.add_argument("--no-real-data", action="store_true")
+    p.set_defaults(func=cmd_evaluate)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except ScreenerError as exc:
+        print(f"galat / error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

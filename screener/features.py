@@ -1,0 +1,135 @@
+"""Model features: the rules' findings as scikit-learn transformers.
+
+The model is one :class:`~sklearn.pipeline.Pipeline`::
+
+    text --Detector--> Findings --FeatureUnion--> [word TF-IDF | char TF-IDF | ModusFeatures] --> classifier
+
+``Detector`` runs the normaliser, the catalogue and the extractors once per ad; the TF-IDF blocks read
+the *normalised* text (so "K4mb0ja" and "Kamboja" share n-grams) and :class:`ModusFeatures` turns the
+findings into a small dense block of modus-operandi features that carry across wordings.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+from scipy import sparse
+from sklearn.base import BaseEstimator, TransformerMixin
+
+from screener.catalogue import catalogue
+from screener.extract.contacts import FOREIGN_SCAM_HUB_REGIONS
+from screener.indicators import Findings, detect
+
+__all__ = ["Detector", "ModusFeatures", "findings_text"]
+
+PLACE_STATUSES = ("scam_hub", "no_agreement", "transit", "official_destination", "moratorium_sector", "domestic")
+CHECKABLE_LEGAL = frozenset({"leg_p3mi_licensed", "leg_job_order_sip", "leg_g2g"})
+
+
+def findings_text(findings: Findings) -> str:
+    """The normalised text of one ad: the TF-IDF vectorisers' preprocessor."""
+    return findings.text
+
+
+class Detector(TransformerMixin, BaseEstimator):
+    """Turn raw ad texts into :class:`~screener.indicators.Findings` (stateless)."""
+
+    def fit(self, X: Iterable[str | Findings], y: object = None) -> Detector:
+        return self
+
+    def transform(self, X: Iterable[str | Findings]) -> list[Findings]:
+        return [x if isinstance(x, Findings) else detect(x) for x in X]
+
+    def __sklearn_tags__(self):  # type: ignore[no-untyped-def]
+        tags = super().__sklearn_tags__()
+        tags.requires_fit = False
+        tags.input_tags.string = True
+        return tags
+
+
+class ModusFeatures(TransformerMixin, BaseEstimator):
+    """Dense modus-operandi features from :class:`Findings`.
+
+    Parameters
+    ----------
+    scale : float, default=1.0
+        Multiplies every feature, so the block can be weighed against the TF-IDF blocks under the
+        classifier's regularisation.
+
+    Attributes
+    ----------
+    indicator_ids_ : tuple of str
+        The catalogue's indicator ids at fit time (the column order of the indicator features).
+    feature_names_ : ndarray of str
+        One name per output column.
+    """
+
+    def __init__(self, scale: float = 1.0) -> None:
+        self.scale = scale
+
+    def fit(self, X: Sequence[Findings], y: object = None) -> ModusFeatures:
+        if self.scale <= 0:
+            raise ValueError("scale must be positive")
+        self.indicator_ids_ = tuple(indicator.id for indicator in catalogue())
+        self._weights = {indicator.id: indicator.weight for indicator in catalogue()}
+        names = [f"ind_{i}" for i in self.indicator_ids_]
+        names += [f"place_{s}" for s in PLACE_STATUSES]
+        names += [
+            "risk_weight_sum", "legal_weight_sum", "high_flags", "n_risk_flags",
+            "salary_log_ratio", "salary_strength", "has_salary", "has_fee_amount",
+            "phone_hub_country", "phone_foreign", "phone_any", "link_shortener", "telegram", "whatsapp_link",
+            "email", "url",
+            "hub_and_cover_or_pay", "tourist_visa_and_free_or_urgent", "checkable_legal_no_high_flag",
+            "awareness_and_hub", "log_length",
+        ]  # fmt: skip
+        self.feature_names_ = np.asarray(names, dtype=object)
+        return self
+
+    def _row(self, f: Findings) -> list[float]:
+        ids = f.ids
+        row = [1.0 if i in ids else 0.0 for i in self.indicator_ids_]
+        statuses = {p.place.status for p in f.places}
+        row += [1.0 if s in statuses else 0.0 for s in PLACE_STATUSES]
+        weights = [self._weights.get(i, 0.0) for i in ids]
+        risk = sum(w for w in weights if w > 0)
+        legal = -sum(w for w in weights if w < 0)
+        high = sum(1 for w in weights if w >= 2.5)
+        n_risk = sum(1 for w in weights if w > 0)
+        salary = f.salary
+        kinds = {c.kind for c in f.contacts}
+        countries = {c.country for c in f.contacts if c.country}
+        hub = "dest_scam_hub" in ids
+        row += [
+            risk / 10.0,
+            legal / 10.0,
+            min(high, 5) / 5.0,
+            min(n_risk, 10) / 10.0,
+            math.log1p(salary.ratio) / 3.0 if salary else 0.0,
+            salary.strength if salary else 0.0,
+            1.0 if salary else 0.0,
+            1.0 if any(getattr(m, "kind", "") == "fee" for m in f.money) else 0.0,
+            1.0 if countries & FOREIGN_SCAM_HUB_REGIONS else 0.0,
+            1.0 if countries - {"ID"} else 0.0,
+            1.0 if "phone" in kinds or "whatsapp" in kinds else 0.0,
+            1.0 if "shortener" in kinds else 0.0,
+            1.0 if "telegram" in kinds else 0.0,
+            1.0 if "whatsapp" in kinds else 0.0,
+            1.0 if "email" in kinds else 0.0,
+            1.0 if "url" in kinds else 0.0,
+            1.0 if hub and ({"job_cover_role", "salary_unrealistic", "job_gambling_scam_explicit"} & ids) else 0.0,
+            1.0 if "tourist_visa_work" in ids and ({"free_package", "urgency"} & ids) else 0.0,
+            1.0 if (CHECKABLE_LEGAL & ids) and high == 0 else 0.0,
+            1.0 if hub and "awareness_context" in ids else 0.0,
+            math.log1p(len(f.norm.text)) / 8.0,
+        ]
+        return row
+
+    def transform(self, X: Sequence[Findings]) -> sparse.csr_matrix:
+        rows = [self._row(f) for f in X]
+        matrix = np.asarray(rows, dtype=np.float64).reshape(len(rows), len(self.feature_names_))
+        return sparse.csr_matrix(matrix * self.scale)
+
+    def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
+        return self.feature_names_.copy()

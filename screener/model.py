@@ -1,0 +1,198 @@
+"""The model: its pipeline, and persistence as two files (joblib artefact + JSON card).
+
+A model is ``models/<name>-<version>.joblib`` plus ``models/<name>-<version>.json``, the card: training
+data hash, library versions, hyper-parameters, metrics, tier thresholds, feature counts, created-at and
+the sha256 of the artefact. Loading a joblib file runs code, so :func:`load_model` only loads files
+from the models folder (or an explicit path the caller chose), checks the sha256 against the card and
+refuses a scikit-learn version other than the one the model was trained with.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import joblib
+import numpy as np
+import sklearn
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import FeatureUnion, Pipeline
+
+from screener.errors import ModelError
+from screener.features import Detector, ModusFeatures, findings_text
+
+__all__ = [
+    "CATEGORIES",
+    "MODELS_DIR",
+    "RISKY_CATEGORIES",
+    "TrainedModel",
+    "build_features",
+    "build_pipeline",
+    "default_model_path",
+    "load_model",
+    "save_model",
+]
+
+MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
+MODEL_NAME = "tppo-screener"
+CATEGORIES = ("tppo", "tppm", "scam", "legit", "awareness")
+RISKY_CATEGORIES = ("tppo", "tppm", "scam")
+
+
+def build_features(*, modus_scale: float = 1.0, max_word_features: int = 30000, max_char_features: int = 40000) -> FeatureUnion:
+    """Word and character n-gram TF-IDF over the normalised text, and the modus-operandi block."""
+    return FeatureUnion(
+        [
+            (
+                "words",
+                TfidfVectorizer(
+                    preprocessor=findings_text,
+                    ngram_range=(1, 2),
+                    min_df=2,
+                    max_df=0.8,
+                    sublinear_tf=True,
+                    max_features=max_word_features,
+                    dtype=np.float32,
+                ),
+            ),
+            (
+                "chars",
+                TfidfVectorizer(
+                    preprocessor=findings_text,
+                    analyzer="char_wb",
+                    ngram_range=(3, 5),
+                    min_df=3,
+                    max_df=0.8,
+                    sublinear_tf=True,
+                    max_features=max_char_features,
+                    dtype=np.float32,
+                ),
+            ),
+            ("modus", ModusFeatures(scale=modus_scale)),
+        ]
+    )
+
+
+def build_classifier(*, C: float = 4.0, cv: Any = 5, random_state: int = 0) -> CalibratedClassifierCV:
+    """A class-balanced logistic regression with sigmoid calibration on out-of-fold scores."""
+    base = LogisticRegression(C=C, class_weight="balanced", max_iter=3000, random_state=random_state)
+    return CalibratedClassifierCV(base, method="sigmoid", cv=cv, ensemble=False)
+
+
+def build_pipeline(*, C: float = 4.0, modus_scale: float = 1.0, cv: Any = 5, random_state: int = 0) -> Pipeline:
+    """The whole model as one scikit-learn pipeline: raw text in, calibrated risk out."""
+    return Pipeline(
+        [
+            ("detect", Detector()),
+            ("features", build_features(modus_scale=modus_scale)),
+            ("classifier", build_classifier(C=C, cv=cv, random_state=random_state)),
+        ]
+    )
+
+
+@dataclass
+class TrainedModel:
+    """A fitted risk pipeline, the category model on the same features, and the card."""
+
+    pipeline: Pipeline
+    category_model: LogisticRegression
+    card: dict[str, Any] = field(default_factory=dict)
+    path: Path | None = None
+
+    @property
+    def version(self) -> str:
+        return str(self.card.get("version", "unversioned"))
+
+    @property
+    def thresholds(self) -> dict[str, float]:
+        return dict(self.card.get("thresholds", {"sedang": 0.5, "tinggi": 0.8}))
+
+    def linear_model(self) -> LogisticRegression:
+        """The fitted logistic regression behind the calibration (for explanations)."""
+        return self.pipeline.named_steps["classifier"].calibrated_classifiers_[0].estimator
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def save_model(model: TrainedModel, directory: Path | str = MODELS_DIR) -> Path:
+    """Write ``<name>-<version>.joblib`` and its card; returns the artefact's path."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    stem = f"{MODEL_NAME}-{model.version}"
+    artefact = directory / f"{stem}.joblib"
+    joblib.dump({"pipeline": model.pipeline, "category_model": model.category_model}, artefact, compress=3)
+    card = dict(model.card)
+    card["artefact"] = artefact.name
+    card["artefact_sha256"] = _sha256(artefact)
+    card["artefact_bytes"] = artefact.stat().st_size
+    (directory / f"{stem}.json").write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    model.card = card
+    model.path = artefact
+    return artefact
+
+
+def default_model_path() -> Path:
+    """``SCREENER_MODEL`` if set, else the newest card's artefact in the models folder."""
+    configured = os.environ.get("SCREENER_MODEL")
+    if configured:
+        return Path(configured)
+    cards = sorted(MODELS_DIR.glob(f"{MODEL_NAME}-*.json"), key=lambda p: p.stat().st_mtime)
+    if not cards:
+        raise ModelError(
+            f"no model in {MODELS_DIR}; run `screener train` first",
+            f"tidak ada model di {MODELS_DIR}; jalankan `screener train` terlebih dahulu",
+        )
+    return cards[-1].with_suffix(".joblib")
+
+
+def load_model(path: Path | str | None = None) -> TrainedModel:
+    """Load a model after checking its card: the artefact's sha256 and the scikit-learn version.
+
+    Raises
+    ------
+    ModelError
+        The file or its card is missing, the hash does not match, or the versions differ.
+    """
+    artefact = Path(path) if path is not None else default_model_path()
+    if artefact.suffix == ".json":
+        artefact = artefact.with_suffix(".joblib")
+    card_path = artefact.with_suffix(".json")
+    if not artefact.is_file() or not card_path.is_file():
+        raise ModelError(
+            f"model {artefact} or its card {card_path.name} is missing",
+            f"model {artefact} atau kartunya {card_path.name} tidak ditemukan",
+        )
+    try:
+        card = json.loads(card_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"model card {card_path} is unreadable: {exc}", f"kartu model {card_path} rusak") from exc
+    expected = card.get("artefact_sha256")
+    actual = _sha256(artefact)
+    if expected != actual:
+        raise ModelError(
+            f"model {artefact.name} does not match its card (sha256 {actual[:12]}..., card says "
+            f"{str(expected)[:12]}...); refusing to load it",
+            f"model {artefact.name} tidak cocok dengan kartunya (sha256 berbeda); model tidak dimuat",
+        )
+    trained_with = card.get("versions", {}).get("scikit-learn")
+    if trained_with != sklearn.__version__:
+        raise ModelError(
+            f"model {artefact.name} was trained with scikit-learn {trained_with}, this is "
+            f"{sklearn.__version__}; retrain with `screener train` or install the matching version",
+            f"model {artefact.name} dilatih dengan scikit-learn {trained_with}, terpasang "
+            f"{sklearn.__version__}; latih ulang dengan `screener train`",
+        )
+    bundle = joblib.load(artefact)
+    return TrainedModel(bundle["pipeline"], bundle["category_model"], card, artefact)
