@@ -199,7 +199,7 @@ ABBREVIATIONS = {
     "tp": "tapi", "krj": "kerja", "kerjaan": "pekerjaan", "loker": "lowongan kerja",
     "lowker": "lowongan kerja", "ln": "luar negeri", "japri": "jalur pribadi", "jt": "juta",
     "jeti": "juta", "rb": "ribu", "bln": "bulan", "thn": "tahun", "org": "orang", "pglmn": "pengalaman",
-    "tele": "telegram", "dm": "direct message", "pengalamn": "pengalaman",
+    "tele": "telegram", "tg": "tanjung", "tj": "tanjung", "dm": "direct message", "pengalamn": "pengalaman",
     "gaji2": "gaji", "sy": "saya", "jg": "juga", "sm": "sama", "lgsg": "langsung", "lsg": "langsung",
 }  # fmt: skip
 _ABBREVIATION = re.compile(r"(?<![a-z0-9])(" + "|".join(sorted(ABBREVIATIONS, key=len, reverse=True)) + r")(?![a-z0-9])\.?")

@@ -414,6 +414,8 @@ def extract_money(norm: Normalized) -> list[MoneyAmount]:
             period = _PERIOD_WORDS[per_adj]
         period = period or "unknown"
         a, b = norm.to_original(start, end)
+        if norm.original[b - 1] == ".":
+            b -= 1  # the normaliser folds "8jt." into "8 juta", full stop included
         factor = rates[currency] * PERIOD_TO_MONTH[period]
         found.append(
             MoneyAmount(
