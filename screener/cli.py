@@ -8,6 +8,7 @@ import os
 import sys
 import time
 from collections.abc import Sequence
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -254,8 +255,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=str(Path(__file__).resolve().parents[1] / "models"))
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--version", default=None)
-    p.add_argument("--tinggi-precision", type=float, default=0.95)
-    p.add_argument("--sedang-recall", type=float, default=0.90)
+    p.add_argument("--tinggi-precision", type=float, default=0.97)
+    p.add_argument("--sedang-recall", type=float, default=0.99)
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("evaluate", help="evaluasi / evaluate")
@@ -270,6 +271,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--real-data", default=None, help="real job ads for the false-positive check")
     p.add_argument("--no-real-data", action="store_true")
     p.set_defaults(func=cmd_evaluate)
+
+    # Other packages add commands (the service adds `serve`, `keys`, ...) through an entry point, so
+    # this library never imports them: group "screener.commands", each a callable(subparsers).
+    for entry_point in entry_points(group="screener.commands"):
+        entry_point.load()(sub)
     return parser
 
 

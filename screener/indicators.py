@@ -66,10 +66,7 @@ class Findings:
 class _Anchored:
     indicator_index: int
     pattern: re.Pattern[str]
-    prefixes: frozenset[str]
-
-
-_WORD_START = re.compile(r"(?<![a-z0-9])[a-z0-9$+¥]")
+    prefixes: tuple[str, ...]
 
 
 @cache
@@ -77,10 +74,41 @@ def _pattern_table() -> dict[str, tuple[_Anchored, ...]]:
     table: dict[str, list[_Anchored]] = defaultdict(list)
     for index, indicator in enumerate(catalogue()):
         for source in indicator.patterns:
-            anchored = _Anchored(index, re.compile(source), literal_prefixes(source))
-            for key in {p[:2] for p in anchored.prefixes}:
+            anchored = _Anchored(index, re.compile(source), tuple(sorted(literal_prefixes(source))))
+            for key in {p[:_KEY] for p in anchored.prefixes}:
                 table[key].append(anchored)
     return {key: tuple(value) for key, value in table.items()}
+
+
+# Patterns are filed under the first _KEY characters of their literal first word (or all of it).
+_KEY = 4
+
+
+def _trie_pattern(words: set[str]) -> str:
+    """A regular expression matching any of ``words``, shaped as a trie so it tests one character at a time."""
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def render(node: dict[str, dict]) -> str:
+        ends = "" in node
+        branches = [re.escape(ch) + render(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if ends else body
+
+    return render(trie)
+
+
+@cache
+def _anchor_starts() -> re.Pattern[str]:
+    """Positions where some pattern's literal first word starts: the only places worth trying."""
+    keys = {key for key in _pattern_table()}
+    return re.compile(r"(?<![a-z0-9])(?=" + _trie_pattern(keys) + ")")
 
 
 def match_patterns(norm: Normalized) -> dict[int, list[tuple[int, int]]]:
@@ -88,12 +116,12 @@ def match_patterns(norm: Normalized) -> dict[int, list[tuple[int, int]]]:
     table = _pattern_table()
     text = norm.text
     spans: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for word in _WORD_START.finditer(text):
-        pos = word.start()
-        candidates = table.get(text[pos : pos + 2])
-        if not candidates:
-            continue
+    for start in _anchor_starts().finditer(text):
+        pos = start.start()
+        candidates = [c for n in (2, 3, 4) for c in table.get(text[pos : pos + n], ())]
         for anchored in candidates:
+            if not text.startswith(anchored.prefixes, pos):
+                continue  # a cheap check of the whole literal first word before the regex
             match = anchored.pattern.match(text, pos)
             if match and match.end() > pos:
                 spans[anchored.indicator_index].append(match.span())
@@ -108,13 +136,6 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
         else:
             merged.append((start, end))
     return merged
-
-
-def _evidence(norm: Normalized, spans: list[tuple[int, int]]) -> tuple[Evidence, ...]:
-    out = []
-    for start, end in _merge([norm.to_original(a, b) for a, b in spans]):
-        out.append(Evidence(start, end, norm.original[start:end]))
-    return tuple(out)
 
 
 def detect(text: str | Normalized) -> Findings:

@@ -73,19 +73,25 @@ def score_metrics(y: np.ndarray, p: np.ndarray, thresholds: dict[str, float]) ->
 
 
 def choose_thresholds(
-    y: np.ndarray, p: np.ndarray, *, tinggi_precision: float = 0.95, sedang_recall: float = 0.9
+    y: np.ndarray,
+    p: np.ndarray,
+    *,
+    tinggi_precision: float = 0.97,
+    sedang_recall: float = 0.99,
+    tinggi_floor: float = 0.5,
 ) -> dict[str, float]:
     """Tier thresholds from held-out scores.
 
-    ``tinggi`` is the lowest threshold whose precision is at least ``tinggi_precision`` (the most
-    recall at that precision); ``sedang`` the highest threshold that still keeps recall at or above
+    ``tinggi`` is the lowest threshold, not below ``tinggi_floor`` (a calibrated risk under one half
+    is never called high), whose precision is at least ``tinggi_precision``: the most recall at that
+    precision. ``sedang`` is the highest threshold that still keeps recall at or above
     ``sedang_recall``, never above ``tinggi``.
     """
     y = np.asarray(y, dtype=int)
     p = np.asarray(p, dtype=float)
     candidates = np.unique(np.round(p, 4))
-    tinggi = 0.9
-    for t in candidates:  # ascending: the first that reaches the precision target
+    tinggi = max(0.9, tinggi_floor)
+    for t in candidates[candidates >= tinggi_floor]:  # ascending: the first that reaches the target
         flagged = p >= t
         if flagged.sum() >= 5 and y[flagged].mean() >= tinggi_precision:
             tinggi = float(t)

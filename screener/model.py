@@ -66,7 +66,7 @@ def build_features(*, modus_scale: float = 1.0, max_word_features: int = 30000, 
                 TfidfVectorizer(
                     preprocessor=findings_text,
                     analyzer="char_wb",
-                    ngram_range=(3, 5),
+                    ngram_range=(3, 4),
                     min_df=3,
                     max_df=0.8,
                     sublinear_tf=True,

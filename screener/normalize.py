@@ -168,7 +168,7 @@ _SENTENCE_DOT = re.compile(r"(?<=[a-z])\.(?=[A-Z])")
 _INNER_PUNCT = re.compile(r"(?<=[A-Za-z])[.*_'`|~](?=[A-Za-z])")
 
 _LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t"}
-_ALNUM_TOKEN = re.compile(r"[a-z0-9]*[a-z][a-z0-9]*[0-9][a-z0-9]*|[a-z0-9]*[0-9][a-z0-9]*[a-z][a-z0-9]*")
+_LEET_TOKEN = re.compile(r"(?<![a-z0-9])[a-z]+[013457][a-z0-9]*")
 _MONEY_LIKE = re.compile(
     r"(?:rp|idr|usd|us|rm|myr|thb|nt|ntd|sgd|hkd|aed|sar)?\d+(?:[.,]\d+)*"
     r"(?:jt|juta|rb|ribu|k|m|an|x|jam|thn|th|bln|hr|hari|org|orang|usd|rm|baht|won|yen|dolar|dollar|ringgit)?"
@@ -204,8 +204,21 @@ ABBREVIATIONS = {
 }  # fmt: skip
 _ABBREVIATION = re.compile(r"(?<![a-z0-9])(" + "|".join(sorted(ABBREVIATIONS, key=len, reverse=True)) + r")(?![a-z0-9])\.?")
 _NUMBER_UNIT = re.compile(r"(?<=\d)(jt|juta|rb|ribu)(?![a-z0-9])\.?")
-_TICKET_PP = re.compile(r"(?:(?<=tiket )|(?<=pesawat )|(?<=tiket pesawat ))pp(?![a-z0-9])")
-_PLACE_PP = re.compile(r"(?:(?<=di )|(?<=ke ))pp(?![a-z0-9])(?! ?(?:no\b|nomor|nomer|\d))")
+_PP = re.compile(r"(?<![a-z0-9])pp(?![a-z0-9])")
+_PP_TICKET_BEFORE = re.compile(r"(?:tiket|pesawat) $")
+_PP_PLACE_BEFORE = re.compile(r"(?<![a-z0-9])(?:di|ke) $")
+_PP_REGULATION_AFTER = re.compile(r" ?(?:no\b|nomor|nomer|\d)")
+
+
+def _pp_repl(match: re.Match[str]) -> str | None:
+    """"tiket pp" is a return ticket; "di pp" / "ke pp" is Phnom Penh (not "PP No. 22", a regulation)."""
+    text, start = match.string, match.start()
+    before = text[max(0, start - 8) : start]
+    if _PP_TICKET_BEFORE.search(before):
+        return "pulang pergi"
+    if _PP_PLACE_BEFORE.search(before) and not _PP_REGULATION_AFTER.match(text, match.end()):
+        return "phnom penh"
+    return None
 
 
 def _abbreviation_repl(match: re.Match[str]) -> str:
@@ -249,11 +262,10 @@ def normalize(text: str) -> Normalized:
     buf = (buf[0].translate(_ASCII_LOWER), buf[1], buf[2])
     buf = _rewrite(buf, _WHITESPACE, _whitespace_repl)
     buf = _rewrite(buf, _SPACED, _spaced_repl)
-    buf = _rewrite(buf, _ALNUM_TOKEN, _leet_repl)
+    buf = _rewrite(buf, _LEET_TOKEN, _leet_repl)
     buf = _rewrite(buf, _REPEATED, lambda m: m.group(1))
     buf = _rewrite(buf, _NUMBER_UNIT, _number_unit_repl)
-    buf = _rewrite(buf, _TICKET_PP, lambda m: "pulang pergi")
-    buf = _rewrite(buf, _PLACE_PP, lambda m: "phnom penh")
+    buf = _rewrite(buf, _PP, _pp_repl)
     buf = _rewrite(buf, _ABBREVIATION, _abbreviation_repl)
     buf = _rewrite(buf, _WHITESPACE, _whitespace_repl)
     return Normalized(original=text, text=buf[0], starts=buf[1], ends=buf[2])

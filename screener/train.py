@@ -41,8 +41,8 @@ DEFAULT_GRID = {"C": (1.0, 4.0, 16.0), "modus_scale": (0.5, 1.0, 2.0)}
 class TrainSettings:
     seed: int = 0
     n_splits: int = 5
-    tinggi_precision: float = 0.95
-    sedang_recall: float = 0.90
+    tinggi_precision: float = 0.97
+    sedang_recall: float = 0.99
     grid: tuple[tuple[float, float], ...] | None = None  # (C, modus_scale) pairs; None = DEFAULT_GRID
     version: str | None = None
 
