@@ -1,0 +1,84 @@
+"""Typed settings: the only module that reads the environment (prefix ``SCREENER_``).
+
+Every setting carries a description (a test fails when one does not); ``screener serve --help`` and
+the README draw on the same text.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["PLACEHOLDER_SECRET", "Settings"]
+
+REPO_DIR = Path(__file__).resolve().parents[1]
+PLACEHOLDER_SECRET = "change-me"
+
+
+class Settings(BaseSettings):
+    """The service's configuration; build one explicitly in tests, or let it read ``SCREENER_*``."""
+
+    model_config = SettingsConfigDict(env_prefix="SCREENER_", extra="ignore", frozen=True)
+
+    data_dir: Path = Field(
+        default=REPO_DIR / "var",
+        description="Folder for the default SQLite database (created on start).",
+    )
+    database_url: str = Field(
+        default="",
+        description=(
+            "SQLAlchemy URL of the store: sqlite:///path/to/file.db, or "
+            "postgresql+psycopg://user:password@host:5432/dbname. Empty means <data_dir>/screener.db."
+        ),
+    )
+    model_path: Path | None = Field(
+        default=None, description="Path to a .joblib model with its card beside it; empty means the shipped model."
+    )
+    host: str = Field(default="127.0.0.1", description="Address `screener serve` listens on.")
+    port: int = Field(default=8000, ge=0, le=65535, description="Port `screener serve` listens on.")
+    workers: int = Field(default=1, ge=1, le=64, description="Number of uvicorn worker processes.")
+    environment: Literal["development", "test", "production"] = Field(
+        default="development", description="development, test or production; production refuses placeholder secrets."
+    )
+    secret_key: str = Field(
+        default=PLACEHOLDER_SECRET,
+        description="Secret for signing session cookies (pages); must be set to a long random value in production.",
+    )
+    max_text_bytes: int = Field(
+        default=100_000, ge=1, description="Largest ad text accepted by /api/v1/score, in UTF-8 bytes (else 413)."
+    )
+    rate_limit_per_minute: int = Field(
+        default=600, ge=0, description="Requests per minute allowed per API key (token bucket, per process); 0 = off."
+    )
+    fetch_timeout: float = Field(
+        default=10.0, gt=0, description="Connect/read timeout in seconds when fetching a linked page."
+    )
+    fetch_max_bytes: int = Field(
+        default=2_000_000, ge=1, description="Largest linked page read, in bytes; the rest is cut off."
+    )
+    fetch_max_redirects: int = Field(
+        default=5, ge=0, description="Most redirects followed when fetching a linked page."
+    )
+    allow_private_fetch: bool = Field(
+        default=False,
+        description="Allow fetching loopback/private addresses. Tests only: leaves the service open to SSRF.",
+    )
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secret(self) -> Settings:
+        if self.environment == "production":
+            if self.secret_key == PLACEHOLDER_SECRET or len(self.secret_key) < 32:
+                raise ValueError(
+                    "SCREENER_SECRET_KEY must be set to a random value of at least 32 characters in production"
+                )
+            if self.allow_private_fetch:
+                raise ValueError("SCREENER_ALLOW_PRIVATE_FETCH must not be set in production")
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        """``database_url``, or the SQLite file under ``data_dir`` when it is empty."""
+        return self.database_url or f"sqlite:///{self.data_dir / 'screener.db'}"

@@ -1,0 +1,106 @@
+import re
+
+import pytest
+
+from screener.catalogue import _build, catalogue, literal_prefixes
+from screener.errors import CatalogueError
+from screener.indicators import detect
+
+DOMAIN_SECTION_7 = {
+    "dest_scam_hub", "dest_switch_border", "dest_me_domestic", "job_cover_role", "job_gambling_scam_explicit",
+    "company_vague", "salary_unrealistic", "salary_usd_crypto", "no_qualification", "typing_english_only",
+    "youth_target", "free_package", "tourist_visa_work", "coached_deception", "transit_route",
+    "irregular_crossing", "urgency", "private_channel", "upfront_fee", "debt_deduction", "informal_recruiter",
+    "no_contract", "document_control", "organ_sale", "leg_p3mi_licensed", "leg_job_order_sip", "leg_g2g",
+    "leg_official_registration", "leg_work_visa_contract", "leg_official_destination",
+    "leg_training_competency", "leg_cost_transparency",
+}  # fmt: skip
+DOMAIN_SECTION_2B = {"impersonation_employer", "selection_fee", "data_harvest_link", "task_deposit_scam"}
+
+
+def _examples(kind: str) -> list:
+    params = []
+    for indicator in catalogue():
+        for number, text in enumerate(getattr(indicator, kind)):
+            params.append(pytest.param(indicator.id, text, id=f"{indicator.id}-{number}"))
+    return params
+
+
+@pytest.mark.parametrize(("indicator_id", "text"), _examples("examples_positive"))
+def test_positive_example_is_found(indicator_id: str, text: str) -> None:
+    assert indicator_id in detect(text).ids
+
+
+@pytest.mark.parametrize(("indicator_id", "text"), _examples("examples_negative"))
+def test_negative_example_is_not_found(indicator_id: str, text: str) -> None:
+    assert indicator_id not in detect(text).ids
+
+
+def test_catalogue_covers_domain_md() -> None:
+    ids = {indicator.id for indicator in catalogue()}
+    assert DOMAIN_SECTION_7 | DOMAIN_SECTION_2B <= ids
+    assert len(ids) >= 25
+
+
+@pytest.mark.parametrize("indicator", catalogue(), ids=lambda i: i.id)
+def test_every_indicator_is_complete(indicator) -> None:
+    assert indicator.name_id and indicator.name_en
+    assert indicator.explanation_id and indicator.explanation_en and indicator.advice_id
+    assert len(indicator.examples_positive) >= 2
+    assert len(indicator.examples_negative) >= 2
+    assert indicator.weight != 0
+
+
+def test_legal_signals_lower_risk() -> None:
+    for indicator in catalogue():
+        assert indicator.lowers_risk == (indicator.id.startswith("leg_") or indicator.id == "awareness_context")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "prefixes"),
+    [
+        pytest.param(r"tanpa (?:ijazah|pengalaman)\b", {"tanpa ijazah", "tanpa pengalaman"}, id="literal-then-group"),
+        pytest.param(r"(?:cs|customer service) online", {"cs online", "customer service online"}, id="group-first"),
+        pytest.param(r"(?<!tanpa )biaya admin", {"biaya admin"}, id="lookbehind-skipped"),
+        pytest.param(r"visa[- ]free", {"visa-free", "visa free"}, id="char-class"),
+    ],
+)
+def test_literal_prefixes(pattern: str, prefixes: set[str]) -> None:
+    found = literal_prefixes(pattern)
+    assert all(any(p.startswith(f) for f in found) for p in prefixes)
+    assert all(len(f) >= 2 for f in found)
+
+
+@pytest.mark.parametrize("pattern", [r"\d+ juta", r"[a-z]+ gaji", r"(?:a|bb)\d", r".{0,3}kamboja"])
+def test_patterns_without_a_literal_start_are_refused(pattern: str) -> None:
+    with pytest.raises(CatalogueError):
+        literal_prefixes(pattern)
+
+
+BASE = {
+    "id": "x", "name_id": "x", "name_en": "x", "weight": 1.0, "explanation_id": "x",
+    "explanation_en": "x", "advice_id": "x", "patterns": ["kamboja"],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        pytest.param({"patterns": ["(kamboja)"]}, "capturing", id="capturing-group"),
+        pytest.param({"patterns": ["Kamboja"]}, "lower-cased", id="upper-case"),
+        pytest.param({"patterns": ["kamboja("]}, "bad pattern", id="invalid-regex"),
+        pytest.param({"source": "magic"}, "unknown source", id="unknown-source"),
+        pytest.param({"place_status": ["moon"]}, "unknown place status", id="unknown-status"),
+        pytest.param({"patterns": []}, "no way to be found", id="nothing-to-find"),
+    ],
+)
+def test_invalid_catalogue_entries_are_refused(change: dict, message: str) -> None:
+    with pytest.raises(CatalogueError, match=re.escape(message)):
+        _build({**BASE, **change})
+
+
+def test_missing_field_is_named() -> None:
+    raw = dict(BASE)
+    del raw["advice_id"]
+    with pytest.raises(CatalogueError, match="advice_id"):
+        _build(raw)
