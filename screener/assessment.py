@@ -19,8 +19,9 @@ import numpy as np
 from screener.errors import InputError
 from screener.indicators import Findings, detect
 from screener.model import RISKY_CATEGORIES, TrainedModel, load_model
+from screener.scoring import LinearScorer
 
-__all__ = ["MAX_TEXT_CHARS", "Assessment", "IndicatorResult", "Screener", "TopTerm", "assess"]
+__all__ = ["MAX_TEXT_CHARS", "Assessment", "IndicatorResult", "Screener", "TopTerm", "assess", "check_text"]
 
 # Longer texts are cut (and flagged as truncated): no real ad is anywhere near this long.
 MAX_TEXT_CHARS = 20_000
@@ -75,7 +76,8 @@ class Assessment:
         return [i.id for i in self.indicators]
 
 
-def _check_text(text: object) -> tuple[str, bool]:
+def check_text(text: object) -> tuple[str, bool, int]:
+    """The text to assess, whether it was cut to ``MAX_TEXT_CHARS``, and its original length."""
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8")
@@ -88,8 +90,8 @@ def _check_text(text: object) -> tuple[str, bool]:
     if not text.strip():
         raise InputError("text is empty", "teks kosong")
     if len(text) > MAX_TEXT_CHARS:
-        return text[:MAX_TEXT_CHARS], True
-    return text, False
+        return text[:MAX_TEXT_CHARS], True, len(text)
+    return text, False, len(text)
 
 
 def _tier(risk: float, thresholds: dict[str, float]) -> str:
@@ -137,19 +139,14 @@ class Screener:
 
     def __init__(self, model: TrainedModel | str | Path | None = None) -> None:
         self.model = model if isinstance(model, TrainedModel) else load_model(model)
-        pipeline = self.model.pipeline
-        self._features = pipeline.named_steps["features"]
-        self._classifier = pipeline.named_steps["classifier"]
-        self._names = np.asarray(
-            [n.split("__", 1)[1] for n in self._features.get_feature_names_out()], dtype=object
-        )
-        self._kinds = np.asarray([n.split("__", 1)[0] for n in self._features.get_feature_names_out()])
-        self._coef = np.asarray(self.model.linear_model().coef_[0], dtype=np.float64)
-        self._categories = list(self.model.category_model.classes_)
+        self._scorer = LinearScorer(self.model.pipeline, self.model.category_model)
+        names = self.model.pipeline.named_steps["features"].get_feature_names_out()
+        self._names = np.asarray([n.split("__", 1)[1] for n in names], dtype=object)
+        self._coef = self._scorer.coef
+        self._categories = self._scorer.categories
         self._risky_mask = np.asarray([c in RISKY_CATEGORIES for c in self._categories])
         self.thresholds = self.model.thresholds
         self.version = self.model.version
-        self._lock = threading.Lock()  # guards nothing mutable today; kept for lazy caches
 
     # -- public API -------------------------------------------------------------------------
 
@@ -159,16 +156,16 @@ class Screener:
 
     def assess_many(self, texts: Iterable[str]) -> list[Assessment]:
         """Assess a batch in one vectorised model call."""
-        prepared = [_check_text(t) for t in texts]
+        prepared = [check_text(t) for t in texts]
         if not prepared:
             return []
-        findings = [detect(text) for text, _ in prepared]
-        x = self._features.transform(findings)
-        risks = self._classifier.predict_proba(x)[:, 1]
-        category_proba = self.model.category_model.predict_proba(x)
+        findings = [detect(text) for text, _, _ in prepared]
+        x = self._scorer.features(findings)
+        risks = self._scorer.risk(x)
+        category_proba = self._scorer.category_proba(x)
         return [
-            self._build(f, x[i], float(risks[i]), category_proba[i], truncated, len(original))
-            for i, (f, (original, truncated)) in enumerate(zip(findings, prepared, strict=True))
+            self._build(f, x.row(i), float(risks[i]), category_proba[i], truncated, length)
+            for i, (f, (_, truncated, length)) in enumerate(zip(findings, prepared, strict=True))
         ]
 
     def iter_assess(self, texts: Iterable[str], batch_size: int = 256) -> Iterator[Assessment]:
@@ -188,11 +185,11 @@ class Screener:
 
     # -- building the result --------------------------------------------------------------------
 
-    def _top_terms(self, row: Any, k: int = 6) -> tuple[TopTerm, ...]:
-        row = row.tocsr()
-        if row.nnz == 0:
+    def _top_terms(self, row: tuple[np.ndarray, np.ndarray], k: int = 6) -> tuple[TopTerm, ...]:
+        indices, data = row
+        if len(indices) == 0:
             return ()
-        contributions = row.data * self._coef[row.indices]
+        contributions = data * self._coef[indices]
         order = np.argsort(contributions)
         chosen = list(order[::-1][:k]) + list(order[:k])
         terms = []
@@ -202,12 +199,18 @@ class Screener:
             if abs(value) < 1e-3 or j in seen:
                 continue
             seen.add(j)
-            terms.append(TopTerm(str(self._names[row.indices[j]]), round(value, 4)))
+            terms.append(TopTerm(str(self._names[indices[j]]), round(value, 4)))
         terms.sort(key=lambda t: -t.weight)
         return tuple(terms)
 
     def _build(
-        self, f: Findings, row: Any, risk: float, category_proba: np.ndarray, truncated: bool, length: int
+        self,
+        f: Findings,
+        row: tuple[np.ndarray, np.ndarray],
+        risk: float,
+        category_proba: np.ndarray,
+        truncated: bool,
+        length: int,
     ) -> Assessment:
         tier = _tier(risk, self.thresholds)
         score = round(risk * 100)

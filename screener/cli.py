@@ -72,7 +72,9 @@ def cmd_score(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(assessment.to_dict(), ensure_ascii=False, indent=2))
     else:
-        colour = args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
+        colour = args.color == "always" or (
+            args.color == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        )
         _print_report(assessment, text, colour, sys.stdout)
     return 0
 
@@ -94,11 +96,13 @@ class _Progress:
         self.last = now
         rate = done / max(now - self.started, 1e-9)
         end = "\n" if final else "\r"
-        print(f"  {done:,} iklan / ads, {errors} galat / errors, {rate:,.0f} iklan/s", end=end, file=sys.stderr)
+        print(
+            f"  {done:,} iklan / ads, {errors} galat / errors, {rate:,.0f} iklan/s", end=end, file=sys.stderr
+        )
 
 
 def cmd_score_file(args: argparse.Namespace) -> int:
-    from screener.assessment import Screener
+    from screener.assessment import Screener, check_text
     from screener.datasets import iter_records
     from screener.errors import DataError
 
@@ -132,12 +136,12 @@ def cmd_score_file(args: argparse.Namespace) -> int:
                 continue
             text = record[args.text_column]
             try:
-                from screener.assessment import _check_text
-
-                _check_text(text)
+                check_text(text)
             except ScreenerError as exc:
                 if not args.skip_errors:
-                    raise DataError(f"{args.path}:{number}: {exc.message}", f"{args.path}:{number}: {exc.message_id}") from exc
+                    raise DataError(
+                        f"{args.path}:{number}: {exc.message}", f"{args.path}:{number}: {exc.message_id}"
+                    ) from exc
                 errors.append((number, str(exc)))
                 continue
             batch.append((number, record.get(args.id_column, number), text))
@@ -180,12 +184,16 @@ def cmd_train(args: argparse.Namespace) -> int:
     from screener.model import save_model
     from screener.train import TrainSettings, train
 
-    dataset = load_corpus(args.data) if args.data is None or Path(args.data).is_dir() else load_labelled(args.data)
+    dataset = (
+        load_corpus(args.data) if args.data is None or Path(args.data).is_dir() else load_labelled(args.data)
+    )
     if args.extra:
-        extra = load_labelled(args.extra, format="corpus")
-        dataset = dataset.concat(extra) if hasattr(dataset, "concat") else dataset
+        dataset = dataset.concat(load_corpus(args.extra))
     settings = TrainSettings(
-        seed=args.seed, tinggi_precision=args.tinggi_precision, sedang_recall=args.sedang_recall, version=args.version
+        seed=args.seed,
+        tinggi_precision=args.tinggi_precision,
+        sedang_recall=args.sedang_recall,
+        version=args.version,
     )
     print(f"Melatih pada {len(dataset)} iklan / training on {len(dataset)} ads ...", file=sys.stderr)
     model = train(dataset, settings)
@@ -200,21 +208,50 @@ def cmd_train(args: argparse.Namespace) -> int:
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from screener.evaluate import run_evaluate
 
+    grid = []
+    for point in args.grid or ():
+        try:
+            c, scale = point.split(":")
+            grid.append((float(c), float(scale)))
+        except ValueError:
+            raise ScreenerError(
+                f"--grid expects C:modus_scale such as 4:1, got {point!r}",
+                f"--grid harus berbentuk C:modus_scale, misalnya 4:1, bukan {point!r}",
+            ) from None
     result = run_evaluate(
         data=args.data,
         data_format=args.format,
         model_path=args.model,
         split=args.split,
         seed=args.seed,
+        repeats=args.repeats,
         report_dir=None if args.no_report else Path(args.report),
-        real_data=None if args.no_real_data else args.real_data,
+        real_data=False if args.no_real_data else args.real_data,
+        grid=tuple(grid) or None,
     )
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
     else:
         metrics = result["metrics"]
+        spread = result.get("metrics_std", {})
+        seeds = result["seeds"]
+        if len(seeds) > 1:
+            print(f"mean ± std over seeds {seeds[0]}..{seeds[-1]}")
         for key in ("precision", "recall", "f1", "pr_auc", "roc_auc", "brier", "ece", "n_train", "n_test"):
-            print(f"{key:>10}: {metrics.get(key)}")
+            value = f"{metrics.get(key)}" + (f" ± {spread[key]}" if key in spread else "")
+            print(f"{key:>10}: {value}")
+        for key, row in metrics.get("per_category", {}).items():
+            if not row["label"]:
+                rates = f"sedang {row['fpr_sedang']}, tinggi {row['fpr_tinggi']}"
+                print(f"{'fpr':>10}: {key}: {rates} (n={row['n']})")
+        real = result["real_data"]
+        if real["status"] == "ok":
+            print(
+                f" real data: {real['flagged_sedang']}/{real['n']} flagged at sedang+ "
+                f"({real['rate_sedang']:.2%}), {real['flagged_tinggi']} at tinggi ({real['rate_tinggi']:.2%})"
+            )
+        else:
+            print(f" real data: skipped ({real['note']})")
         if result.get("report"):
             print(f"laporan / report: {result['report']}")
     return 0
@@ -229,7 +266,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("score", help="menilai satu iklan / score one ad")
     p.add_argument("text", help="teks iklan, atau - untuk stdin / the ad text, or - for stdin")
-    p.add_argument("--json", action="store_true", help="cetak Assessment sebagai JSON / print the Assessment as JSON")
+    p.add_argument(
+        "--json", action="store_true", help="cetak Assessment sebagai JSON / print the Assessment as JSON"
+    )
     p.add_argument("--model", default=None, help="jalur model .joblib / model path (default: shipped model)")
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     p.set_defaults(func=cmd_score)
@@ -239,7 +278,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="file JSONL keluaran / output JSONL")
     p.add_argument("--text-column", default="text")
     p.add_argument("--id-column", default="id")
-    p.add_argument("--skip-errors", action="store_true", help="lewati baris rusak, laporkan di akhir / skip bad records")
+    p.add_argument(
+        "--skip-errors", action="store_true", help="lewati baris rusak, laporkan di akhir / skip bad records"
+    )
     p.add_argument("--batch-size", type=int, default=256)
     p.add_argument("--progress", action="store_true", help="selalu tampilkan progres / always show progress")
     p.add_argument("--model", default=None)
@@ -262,7 +303,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("evaluate", help="evaluasi / evaluate")
     p.add_argument("--data", default=None, help="data berlabel / labelled data (default: the corpus)")
     p.add_argument("--format", default="corpus", choices=("corpus", "emscad", "csv", "jsonl"))
-    p.add_argument("--model", default=None, help="evaluasi model yang ada tanpa melatih / evaluate this model, no training")
+    p.add_argument(
+        "--model",
+        default=None,
+        help="evaluasi model yang ada tanpa melatih / evaluate this model, no training",
+    )
     p.add_argument("--split", default="grouped", choices=("grouped", "stratified"))
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--json", action="store_true")
@@ -270,6 +315,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-report", action="store_true")
     p.add_argument("--real-data", default=None, help="real job ads for the false-positive check")
     p.add_argument("--no-real-data", action="store_true")
+    p.add_argument("--repeats", type=int, default=1, help="seeds seed..seed+N-1; report mean and std")
+    p.add_argument(
+        "--grid",
+        action="append",
+        default=None,
+        metavar="C:SCALE",
+        help="hyper-parameter point to try, e.g. 4:1 (repeatable; default: the full grid)",
+    )
     p.set_defaults(func=cmd_evaluate)
 
     # Other packages add commands (the service adds `serve`, `keys`, ...) through an entry point, so

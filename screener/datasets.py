@@ -146,6 +146,34 @@ class Dataset:
             source=self.source,
         )
 
+    def concat(self, other: Dataset) -> Dataset:
+        """This dataset followed by ``other`` (e.g. the corpus plus moderators' exported decisions).
+
+        Optional columns survive only when both sides have them; ids must stay unique.
+        """
+        clash = set(self.ids) & set(other.ids)
+        if clash:
+            first = sorted(clash)[0]
+            raise DataError(
+                f"{len(clash)} ids appear in both datasets, e.g. {first!r}",
+                f"{len(clash)} id muncul di kedua dataset, misalnya {first!r}",
+            )
+
+        def join(a: list[Any] | None, b: list[Any] | None) -> list[Any] | None:
+            return None if a is None or b is None else list(a) + list(b)
+
+        return Dataset(
+            texts=self.texts + other.texts,
+            labels=np.concatenate([self.labels, other.labels]),
+            ids=self.ids + other.ids,
+            groups=join(self.groups, other.groups),
+            categories=join(self.categories, other.categories),
+            indicators=join(self.indicators, other.indicators),
+            languages=join(self.languages, other.languages),
+            platforms=join(self.platforms, other.platforms),
+            source=f"{self.source} + {other.source}",
+        )
+
     def fingerprint(self) -> str:
         """sha256 (hex) over the ids, texts and labels in order: the data hash of a model card."""
         digest = hashlib.sha256(b"tppo-screener dataset v1\n")

@@ -24,7 +24,14 @@ from screener.indicators import Findings, detect
 
 __all__ = ["Detector", "ModusFeatures", "findings_text"]
 
-PLACE_STATUSES = ("scam_hub", "no_agreement", "transit", "official_destination", "moratorium_sector", "domestic")
+PLACE_STATUSES = (
+    "scam_hub",
+    "no_agreement",
+    "transit",
+    "official_destination",
+    "moratorium_sector",
+    "domestic",
+)
 CHECKABLE_LEGAL = frozenset({"leg_p3mi_licensed", "leg_job_order_sip", "leg_g2g"})
 
 
@@ -118,7 +125,9 @@ class ModusFeatures(TransformerMixin, BaseEstimator):
             1.0 if "whatsapp" in kinds else 0.0,
             1.0 if "email" in kinds else 0.0,
             1.0 if "url" in kinds else 0.0,
-            1.0 if hub and ({"job_cover_role", "salary_unrealistic", "job_gambling_scam_explicit"} & ids) else 0.0,
+            1.0
+            if hub and ({"job_cover_role", "salary_unrealistic", "job_gambling_scam_explicit"} & ids)
+            else 0.0,
             1.0 if "tourist_visa_work" in ids and ({"free_package", "urgency"} & ids) else 0.0,
             1.0 if (CHECKABLE_LEGAL & ids) and high == 0 else 0.0,
             1.0 if hub and "awareness_context" in ids else 0.0,

@@ -45,7 +45,9 @@ CATEGORIES = ("tppo", "tppm", "scam", "legit", "awareness")
 RISKY_CATEGORIES = ("tppo", "tppm", "scam")
 
 
-def build_features(*, modus_scale: float = 1.0, max_word_features: int = 30000, max_char_features: int = 40000) -> FeatureUnion:
+def build_features(
+    *, modus_scale: float = 1.0, max_word_features: int = 30000, max_char_features: int = 40000
+) -> FeatureUnion:
     """Word and character n-gram TF-IDF over the normalised text, and the modus-operandi block."""
     return FeatureUnion(
         [
@@ -85,7 +87,9 @@ def build_classifier(*, C: float = 4.0, cv: Any = 5, random_state: int = 0) -> C
     return CalibratedClassifierCV(base, method="sigmoid", cv=cv, ensemble=False)
 
 
-def build_pipeline(*, C: float = 4.0, modus_scale: float = 1.0, cv: Any = 5, random_state: int = 0) -> Pipeline:
+def build_pipeline(
+    *, C: float = 4.0, modus_scale: float = 1.0, cv: Any = 5, random_state: int = 0
+) -> Pipeline:
     """The whole model as one scikit-learn pipeline: raw text in, calibrated risk out."""
     return Pipeline(
         [
@@ -137,7 +141,9 @@ def save_model(model: TrainedModel, directory: Path | str = MODELS_DIR) -> Path:
     card["artefact"] = artefact.name
     card["artefact_sha256"] = _sha256(artefact)
     card["artefact_bytes"] = artefact.stat().st_size
-    (directory / f"{stem}.json").write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (directory / f"{stem}.json").write_text(
+        json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     model.card = card
     model.path = artefact
     return artefact
@@ -177,7 +183,9 @@ def load_model(path: Path | str | None = None) -> TrainedModel:
     try:
         card = json.loads(card_path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise ModelError(f"model card {card_path} is unreadable: {exc}", f"kartu model {card_path} rusak") from exc
+        raise ModelError(
+            f"model card {card_path} is unreadable: {exc}", f"kartu model {card_path} rusak"
+        ) from exc
     expected = card.get("artefact_sha256")
     actual = _sha256(artefact)
     if expected != actual:

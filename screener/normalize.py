@@ -202,7 +202,9 @@ ABBREVIATIONS = {
     "tele": "telegram", "tg": "tanjung", "tj": "tanjung", "dm": "direct message", "pengalamn": "pengalaman",
     "gaji2": "gaji", "sy": "saya", "jg": "juga", "sm": "sama", "lgsg": "langsung", "lsg": "langsung",
 }  # fmt: skip
-_ABBREVIATION = re.compile(r"(?<![a-z0-9])(" + "|".join(sorted(ABBREVIATIONS, key=len, reverse=True)) + r")(?![a-z0-9])\.?")
+_ABBREVIATION = re.compile(
+    r"(?<![a-z0-9])(" + "|".join(sorted(ABBREVIATIONS, key=len, reverse=True)) + r")(?![a-z0-9])\.?"
+)
 _NUMBER_UNIT = re.compile(r"(?<=\d)(jt|juta|rb|ribu)(?![a-z0-9])\.?")
 _PP = re.compile(r"(?<![a-z0-9])pp(?![a-z0-9])")
 _PP_TICKET_BEFORE = re.compile(r"(?:tiket|pesawat) $")
@@ -211,7 +213,7 @@ _PP_REGULATION_AFTER = re.compile(r" ?(?:no\b|nomor|nomer|\d)")
 
 
 def _pp_repl(match: re.Match[str]) -> str | None:
-    """"tiket pp" is a return ticket; "di pp" / "ke pp" is Phnom Penh (not "PP No. 22", a regulation)."""
+    """ "tiket pp" is a return ticket; "di pp" / "ke pp" is Phnom Penh (not "PP No. 22", a regulation)."""
     text, start = match.string, match.start()
     before = text[max(0, start - 8) : start]
     if _PP_TICKET_BEFORE.search(before):

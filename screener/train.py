@@ -47,7 +47,9 @@ class TrainSettings:
     version: str | None = None
 
 
-def grouped_folds(labels: np.ndarray, groups: list[str] | None, n_splits: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
+def grouped_folds(
+    labels: np.ndarray, groups: list[str] | None, n_splits: int, seed: int
+) -> list[tuple[np.ndarray, np.ndarray]]:
     """Stratified folds that keep each group whole (plain stratified folds when there are no groups)."""
     labels = np.asarray(labels)
     n_splits = max(2, min(n_splits, int(np.bincount(labels).min())))
@@ -64,7 +66,9 @@ def _text_features() -> FeatureUnion:
     return union
 
 
-def _fold_matrices(findings: list[Findings], folds: list[tuple[np.ndarray, np.ndarray]]) -> list[tuple[Any, Any]]:
+def _fold_matrices(
+    findings: list[Findings], folds: list[tuple[np.ndarray, np.ndarray]]
+) -> list[tuple[Any, Any]]:
     matrices = []
     for train_index, test_index in folds:
         union = _text_features()
@@ -93,11 +97,20 @@ def train(dataset: Dataset, settings: TrainSettings | None = None) -> TrainedMod
     for C, scale in grid:
         scores = []
         for (train_index, test_index), (x_train, x_test) in zip(folds, matrices, strict=True):
-            model = LogisticRegression(C=C, class_weight="balanced", max_iter=3000, random_state=settings.seed)
+            model = LogisticRegression(
+                C=C, class_weight="balanced", max_iter=3000, random_state=settings.seed
+            )
             model.fit(_with_modus(x_train, modus_all[train_index], scale), y[train_index])
             decision = model.decision_function(_with_modus(x_test, modus_all[test_index], scale))
             scores.append(average_precision_score(y[test_index], decision))
-        search.append({"C": C, "modus_scale": scale, "pr_auc_mean": float(np.mean(scores)), "pr_auc_std": float(np.std(scores))})
+        search.append(
+            {
+                "C": C,
+                "modus_scale": scale,
+                "pr_auc_mean": float(np.mean(scores)),
+                "pr_auc_std": float(np.std(scores)),
+            }
+        )
     best = max(search, key=lambda row: (round(row["pr_auc_mean"], 4), -row["C"]))
 
     # Out-of-fold calibrated scores, for the thresholds and the card's figures.
@@ -107,7 +120,9 @@ def train(dataset: Dataset, settings: TrainSettings | None = None) -> TrainedMod
         inner = grouped_folds(y[train_index], groups, settings.n_splits, settings.seed)
         classifier = build_classifier(C=best["C"], cv=inner, random_state=settings.seed)
         classifier.fit(_with_modus(x_train, modus_all[train_index], best["modus_scale"]), y[train_index])
-        oof[test_index] = classifier.predict_proba(_with_modus(x_test, modus_all[test_index], best["modus_scale"]))[:, 1]
+        oof[test_index] = classifier.predict_proba(
+            _with_modus(x_test, modus_all[test_index], best["modus_scale"])
+        )[:, 1]
     thresholds = choose_thresholds(
         y, oof, tinggi_precision=settings.tinggi_precision, sedang_recall=settings.sedang_recall
     )

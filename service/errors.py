@@ -163,7 +163,12 @@ def error_body(
 ) -> dict[str, Any]:
     """The one JSON error shape."""
     message = f"{message_id} / {message_en}" if message_id != message_en else message_en
-    error: dict[str, Any] = {"code": code, "message": message, "message_id": message_id, "message_en": message_en}
+    error: dict[str, Any] = {
+        "code": code,
+        "message": message,
+        "message_id": message_id,
+        "message_en": message_en,
+    }
     if request_id:
         error["request_id"] = request_id
     error.update(extra)
@@ -179,7 +184,9 @@ def error_response(
     headers: dict[str, str] | None = None, **extra: Any,
 ) -> JSONResponse:  # fmt: skip
     return JSONResponse(
-        error_body(code, message_en, message_id, _request_id(request), **extra), status_code=status, headers=headers
+        error_body(code, message_en, message_id, _request_id(request), **extra),
+        status_code=status,
+        headers=headers,
     )
 
 
@@ -241,7 +248,12 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
         )  # fmt: skip
     summary = "; ".join(f"{d['field']}: {d['problem']}" for d in details)[:500]
     return error_response(
-        request, 422, "invalid_input", f"invalid input: {summary}", f"masukan tidak sah: {summary}", details=details
+        request,
+        422,
+        "invalid_input",
+        f"invalid input: {summary}",
+        f"masukan tidak sah: {summary}",
+        details=details,
     )
 
 

@@ -35,23 +35,29 @@ class Settings(BaseSettings):
         ),
     )
     model_path: Path | None = Field(
-        default=None, description="Path to a .joblib model with its card beside it; empty means the shipped model."
+        default=None,
+        description="Path to a .joblib model with its card beside it; empty means the shipped model.",
     )
     host: str = Field(default="127.0.0.1", description="Address `screener serve` listens on.")
     port: int = Field(default=8000, ge=0, le=65535, description="Port `screener serve` listens on.")
     workers: int = Field(default=1, ge=1, le=64, description="Number of uvicorn worker processes.")
     environment: Literal["development", "test", "production"] = Field(
-        default="development", description="development, test or production; production refuses placeholder secrets."
+        default="development",
+        description="development, test or production; production refuses placeholder secrets.",
     )
     secret_key: str = Field(
         default=PLACEHOLDER_SECRET,
-        description="Secret for signing session cookies (pages); must be set to a long random value in production.",
+        description="Secret for signing session cookies (pages); a long random value in production.",
     )
     max_text_bytes: int = Field(
-        default=100_000, ge=1, description="Largest ad text accepted by /api/v1/score, in UTF-8 bytes (else 413)."
+        default=100_000,
+        ge=1,
+        description="Largest ad text accepted by /api/v1/score, in UTF-8 bytes (else 413).",
     )
     rate_limit_per_minute: int = Field(
-        default=600, ge=0, description="Requests per minute allowed per API key (token bucket, per process); 0 = off."
+        default=600,
+        ge=0,
+        description="Requests per minute allowed per API key (token bucket, per process); 0 = off.",
     )
     fetch_timeout: float = Field(
         default=10.0, gt=0, description="Connect/read timeout in seconds when fetching a linked page."
@@ -72,7 +78,7 @@ class Settings(BaseSettings):
         if self.environment == "production":
             if self.secret_key == PLACEHOLDER_SECRET or len(self.secret_key) < 32:
                 raise ValueError(
-                    "SCREENER_SECRET_KEY must be set to a random value of at least 32 characters in production"
+                    "SCREENER_SECRET_KEY must be a random value of at least 32 characters in production"
                 )
             if self.allow_private_fetch:
                 raise ValueError("SCREENER_ALLOW_PRIVATE_FETCH must not be set in production")

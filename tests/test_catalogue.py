@@ -38,7 +38,7 @@ def test_negative_example_is_not_found(indicator_id: str, text: str) -> None:
 
 def test_catalogue_covers_domain_md() -> None:
     ids = {indicator.id for indicator in catalogue()}
-    assert DOMAIN_SECTION_7 | DOMAIN_SECTION_2B <= ids
+    assert ids >= DOMAIN_SECTION_7 | DOMAIN_SECTION_2B
     assert len(ids) >= 25
 
 
@@ -53,14 +53,20 @@ def test_every_indicator_is_complete(indicator) -> None:
 
 def test_legal_signals_lower_risk() -> None:
     for indicator in catalogue():
-        assert indicator.lowers_risk == (indicator.id.startswith("leg_") or indicator.id == "awareness_context")
+        assert indicator.lowers_risk == (
+            indicator.id.startswith("leg_") or indicator.id == "awareness_context"
+        )
 
 
 @pytest.mark.parametrize(
     ("pattern", "prefixes"),
     [
-        pytest.param(r"tanpa (?:ijazah|pengalaman)\b", {"tanpa ijazah", "tanpa pengalaman"}, id="literal-then-group"),
-        pytest.param(r"(?:cs|customer service) online", {"cs online", "customer service online"}, id="group-first"),
+        pytest.param(
+            r"tanpa (?:ijazah|pengalaman)\b", {"tanpa ijazah", "tanpa pengalaman"}, id="literal-then-group"
+        ),
+        pytest.param(
+            r"(?:cs|customer service) online", {"cs online", "customer service online"}, id="group-first"
+        ),
         pytest.param(r"(?<!tanpa )biaya admin", {"biaya admin"}, id="lookbehind-skipped"),
         pytest.param(r"visa[- ]free", {"visa-free", "visa free"}, id="char-class"),
     ],

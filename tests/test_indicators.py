@@ -31,7 +31,13 @@ def test_salary_signal_reports_the_ratio() -> None:
 
 
 def test_obfuscated_spellings_are_caught() -> None:
-    for text in ["kerja di K4mb0ja", "kerja di K A M B O J A", "kerja di kam.boja", "kerja di 🇰🇭", "loker 🇲🇲 gajiii gede"]:
+    for text in [
+        "kerja di K4mb0ja",
+        "kerja di K A M B O J A",
+        "kerja di kam.boja",
+        "kerja di 🇰🇭",
+        "loker 🇲🇲 gajiii gede",
+    ]:
         findings = detect(text)
         assert "dest_scam_hub" in findings.ids, text
         hub = next(h for h in findings.hits if h.indicator.id == "dest_scam_hub")
@@ -50,7 +56,10 @@ def test_requires_place_indicator_needs_the_place() -> None:
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=80), st.text(alphabet=st.characters(codec="utf-8"), max_size=80))
+@given(
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=80),
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=80),
+)
 def test_every_evidence_span_slices_the_original(prefix: str, suffix: str) -> None:
     text = prefix + AD + suffix
     for hit in detect(text).hits:

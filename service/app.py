@@ -1,0 +1,122 @@
+"""``create_app(settings)``: the one place the service is wired together.
+
+It builds the engine and session factory, applies the migrations, loads the model once, creates an
+admin key on first start (printing it and a login link once), and mounts the routers, the error
+handlers and the request middleware. Tests build as many apps as they like, each with its own
+database, registry and rate limiter; ``screener serve --workers N`` imports ``service.app:create_app``
+as a factory, with settings from the environment.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import TextIO
+
+import httpx
+from fastapi import FastAPI
+
+from screener import Screener, __version__
+from service.auth import KeyToucher
+from service.errors import install_error_handlers
+from service.metrics import Metrics
+from service.middleware import RequestMiddleware
+from service.ratelimit import RateLimiter
+from service.routes import api, ops
+from service.settings import Settings
+from service.store import create_db_engine, migrate, session_factory
+from service.store.keys import ensure_admin_key
+
+__all__ = ["bootstrap", "create_app"]
+
+DESCRIPTION = """Menilai iklan lowongan kerja untuk pola TPPO/TPPM.
+Screens Indonesian recruitment ads for trafficking (TPPO) and smuggling (TPPM) patterns.
+
+Every endpoint except `/healthz` needs `Authorization: Bearer <key>`. Errors are JSON:
+`{"error": {"code", "message", "message_id", "message_en"}}`.
+"""
+
+
+def bootstrap(settings: Settings, *, out: TextIO | None = None) -> None:
+    """Migrate the database and, when it has no key yet, create an admin key and print it once.
+
+    ``screener serve`` calls this before starting several workers, so only one process creates the
+    key; ``create_app`` calls it too (a no-op once there is a key).
+    """
+    engine = create_db_engine(settings.resolved_database_url)
+    try:
+        _bootstrap(engine, settings, out)
+    finally:
+        engine.dispose()
+
+
+def _bootstrap(engine: object, settings: Settings, out: TextIO | None) -> None:
+    migrate(engine)  # type: ignore[arg-type]
+    with session_factory(engine).begin() as session:  # type: ignore[arg-type]
+        new = ensure_admin_key(session)
+    if new is not None:
+        host = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host
+        host = f"[{host}]" if ":" in host else host
+        stream = out or sys.stdout
+        print(f"Admin key (shown once): {new.secret}", file=stream)
+        print(f"Login: http://{host}:{settings.port}/login?key={new.secret}", file=stream, flush=True)
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    screener: Screener | None = None,
+    fetch_transport: httpx.AsyncBaseTransport | None = None,
+    fetch_resolver: Callable[[str, int], Awaitable[list[str]]] | None = None,
+) -> FastAPI:
+    """Build the service.
+
+    Parameters
+    ----------
+    settings : Settings, optional
+        Defaults to ``Settings()`` (the ``SCREENER_*`` environment).
+    screener : Screener, optional
+        An already loaded model (tests share one); by default ``settings.model_path`` is loaded.
+    fetch_transport : httpx.AsyncBaseTransport, optional
+        The transport for link intake (tests pass a mock; nothing then leaves the machine).
+    fetch_resolver : async callable, optional
+        ``(host, port) -> [ip, ...]`` for link intake's address checks; default ``getaddrinfo``.
+    """
+    settings = settings or Settings()
+    engine = create_db_engine(settings.resolved_database_url)
+    try:
+        _bootstrap(engine, settings, None)
+        loaded = screener or Screener(settings.model_path)
+    except BaseException:
+        engine.dispose()
+        raise
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="tppo-screener",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        openapi_url="/openapi.json",
+    )
+    metrics = Metrics()
+    metrics.model_info.labels(loaded.version).set(1)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessions = session_factory(engine)
+    app.state.screener = loaded
+    app.state.metrics = metrics
+    app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute)
+    app.state.key_toucher = KeyToucher()
+    app.state.fetch_transport = fetch_transport
+    app.state.fetch_resolver = fetch_resolver
+    install_error_handlers(app)
+    app.include_router(api.router)
+    app.include_router(ops.router)
+    app.add_middleware(RequestMiddleware, metrics=metrics)
+    return app

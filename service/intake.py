@@ -1,0 +1,618 @@
+"""Link intake: fetch a public web page an officer pasted, safely, and extract its readable text.
+
+The service fetches URLs chosen by users, which makes it a server-side request forgery (SSRF) target.
+The rules, in order of application:
+
+* only ``http`` and ``https``; no user name or password in the URL;
+* the host is resolved once per hop and *every* resolved address must be public (no private,
+  loopback, link-local, multicast, reserved, unspecified, shared 100.64.0.0/10 or 0.0.0.0/8 address,
+  and none hidden inside IPv4-mapped, 6to4, Teredo or NAT64 IPv6 addresses); numeric host forms
+  such as ``0x7f000001``, ``2130706433``, ``0177.1`` are read the way ``inet_aton`` reads them;
+* the connection goes to the address that was checked (the request URL's host is replaced with that
+  IP, the original name travels in the ``Host`` header and, for https, as the TLS SNI / certificate
+  host name), so a DNS answer cannot change between the check and the connection (DNS rebinding);
+* redirects are followed here, not by httpx, and every hop is checked the same way;
+* one overall deadline covers resolution, redirects and the body, so a slow-drip server cannot hold a
+  worker; the body is streamed and cut at ``max_bytes``.
+
+Exception tree (each error carries its HTTP status, a machine code and a message in English and
+Bahasa Indonesia)::
+
+    IntakeError
+    ├── UrlRefused          422  bad scheme, credentials, invalid URL, unresolvable or non-public host
+    ├── UnsupportedContent  422  not HTML / plain text, or no readable text
+    ├── FetchTimeout        504  the site did not answer within the deadline
+    └── UpstreamError       502  connection failure, HTTP status >= 400, bad or too many redirects
+"""
+
+from __future__ import annotations
+
+import asyncio
+import codecs
+import ipaddress
+import re
+import socket
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+import httpx
+from bs4 import BeautifulSoup, NavigableString, Tag
+
+__all__ = [
+    "USER_AGENT",
+    "FetchTimeout",
+    "FetchedPage",
+    "IntakeError",
+    "UnsupportedContent",
+    "UpstreamError",
+    "UrlRefused",
+    "extract_text",
+    "fetch_page",
+]
+
+USER_AGENT = "tppo-screener/0.1 (+link check)"
+MAX_TEXT_CHARS = 100_000
+
+Resolver = Callable[[str, int], Awaitable[list[str]]]
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+# --------------------------------------------------------------------------------------------------
+# Errors
+
+
+class IntakeError(Exception):
+    """Base of the intake errors; carries an HTTP status, a code and bilingual messages."""
+
+    status: int = 400
+    code: str = "intake_error"
+    message_en: str = "The link could not be checked."
+    message_id: str = "Tautan tidak dapat diperiksa."
+
+    def __init__(
+        self, message_en: str | None = None, message_id: str | None = None, *, code: str | None = None
+    ) -> None:
+        if message_en is not None:
+            self.message_en = message_en
+        if message_id is not None:
+            self.message_id = message_id
+        if code is not None:
+            self.code = code
+        super().__init__(self.message_en)
+
+
+class UrlRefused(IntakeError):
+    """The URL is not one the service will fetch."""
+
+    status = 422
+    code = "url_refused"
+    message_en = "This link cannot be checked."
+    message_id = "Tautan ini tidak dapat diperiksa."
+
+
+class UnsupportedContent(IntakeError):
+    """The page is not HTML or plain text, or has no readable text."""
+
+    status = 422
+    code = "unsupported_content"
+    message_en = "The link does not point to a web page or plain text."
+    message_id = "Tautan tidak mengarah ke halaman web atau teks biasa."
+
+
+class FetchTimeout(IntakeError):
+    """The site did not answer within the deadline."""
+
+    status = 504
+    code = "timeout"
+    message_en = "The site took too long to respond."
+    message_id = "Situs terlalu lama merespons."
+
+
+class UpstreamError(IntakeError):
+    """The site could not be reached or answered with an error."""
+
+    status = 502
+    code = "upstream_error"
+    message_en = "The site could not be reached."
+    message_id = "Situs tidak dapat dihubungi."
+
+    def __init__(
+        self,
+        message_en: str | None = None,
+        message_id: str | None = None,
+        *,
+        code: str | None = None,
+        upstream_status: int | None = None,
+    ) -> None:
+        super().__init__(message_en, message_id, code=code)
+        self.upstream_status = upstream_status
+
+
+def _refuse_private() -> UrlRefused:
+    return UrlRefused(
+        "The link points to a private or internal network address and will not be fetched.",
+        "Tautan mengarah ke alamat jaringan privat atau internal dan tidak akan diambil.",
+        code="url_private",
+    )
+
+
+def _refuse_invalid() -> UrlRefused:
+    return UrlRefused(
+        "The link is not a valid web address.",
+        "Tautan bukan alamat web yang valid.",
+        code="url_invalid",
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Addresses
+
+
+_SHARED_V4 = (ipaddress.IPv4Network("100.64.0.0/10"), ipaddress.IPv4Network("0.0.0.0/8"))
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+
+
+def _is_public(ip: IPAddress) -> bool:
+    """True when ``ip`` and every IPv4 address embedded in it are publicly routable."""
+    if isinstance(ip, ipaddress.IPv6Address):
+        embedded: list[ipaddress.IPv4Address] = []
+        if ip.ipv4_mapped is not None:
+            embedded.append(ip.ipv4_mapped)
+        if ip.sixtofour is not None:
+            embedded.append(ip.sixtofour)
+        if ip.teredo is not None:
+            embedded.extend(ip.teredo)
+        if ip in _NAT64:
+            embedded.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+        if ip.is_site_local or not all(_is_public(v4) for v4 in embedded):
+            return False
+    elif any(ip in net for net in _SHARED_V4):
+        return False
+    return not (
+        ip.is_private
+        or ip.is_loopback
+        or ip.is_link_local
+        or ip.is_multicast
+        or ip.is_reserved
+        or ip.is_unspecified
+        or not ip.is_global
+    )
+
+
+_INET_ATON_PART = re.compile(r"0[xX][0-9a-fA-F]*|0[0-7]*|[1-9][0-9]*")
+
+
+def _parse_inet_aton(host: str) -> ipaddress.IPv4Address | None:
+    """Read ``host`` as ``inet_aton`` (and so ``getaddrinfo``) would: ``127.1``, ``0x7f000001``,
+    ``2130706433``, ``0177.0.0.1``. Returns None when ``host`` is not a numeric IPv4 form."""
+    parts = host.split(".")
+    if not 1 <= len(parts) <= 4 or not all(_INET_ATON_PART.fullmatch(p) for p in parts):
+        return None
+    values = []
+    for part in parts:
+        if part[:2].lower() == "0x":
+            values.append(int(part[2:] or "0", 16))
+        elif part.startswith("0"):
+            values.append(int(part, 8))
+        else:
+            values.append(int(part))
+    *head, last = values
+    if any(v > 0xFF for v in head) or last >= 1 << (8 * (4 - len(head))):
+        return None
+    number = last
+    for i, v in enumerate(head):
+        number |= v << (8 * (3 - i))
+    return ipaddress.IPv4Address(number)
+
+
+def _literal_address(host: str) -> IPAddress | None:
+    """The IP address written in ``host`` (any IPv4 numeric form, or IPv6), else None."""
+    if ":" in host:
+        try:
+            return ipaddress.IPv6Address(host.split("%", 1)[0])
+        except ValueError:
+            raise _refuse_invalid() from None
+    return _parse_inet_aton(host)
+
+
+async def _default_resolver(host: str, port: int) -> list[str]:
+    loop = asyncio.get_running_loop()
+    infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return [str(info[4][0]) for info in infos]
+
+
+async def _check_url(url: httpx.URL, *, allow_private: bool, resolver: Resolver) -> IPAddress:
+    """Validate one hop's URL and return the checked address to connect to."""
+    if url.scheme not in ("http", "https"):
+        raise UrlRefused(
+            "Only http and https links can be checked.",
+            "Hanya tautan http dan https yang dapat diperiksa.",
+            code="url_scheme",
+        )
+    if url.userinfo:
+        raise UrlRefused(
+            "Links containing a user name or password are not accepted.",
+            "Tautan yang berisi nama pengguna atau kata sandi tidak diterima.",
+            code="url_credentials",
+        )
+    host = url.raw_host.decode("ascii").lower().rstrip(".")
+    if not host:
+        raise _refuse_invalid()
+    # RFC 6761: these names are loopback whatever a resolver says.
+    if not allow_private and (host == "localhost" or host.endswith(".localhost")):
+        raise _refuse_private()
+
+    literal = _literal_address(host)
+    if literal is not None:
+        addresses: list[IPAddress] = [literal]
+    else:
+        port = url.port or (443 if url.scheme == "https" else 80)
+        try:
+            answers = await resolver(host, port)
+            addresses = [ipaddress.ip_address(a.split("%", 1)[0]) for a in answers]
+        except (OSError, UnicodeError, ValueError):
+            addresses = []
+        if not addresses:
+            raise UrlRefused(
+                "The link's host name could not be found.",
+                "Nama host pada tautan tidak dapat ditemukan.",
+                code="url_unresolvable",
+            )
+    if not allow_private and not all(_is_public(a) for a in addresses):
+        raise _refuse_private()
+    return addresses[0]
+
+
+# --------------------------------------------------------------------------------------------------
+# Fetching
+
+
+@dataclass(frozen=True)
+class FetchedPage:
+    """A fetched page: the URL asked for, where it ended up, and its extracted text."""
+
+    url: str
+    final_url: str
+    title: str
+    text: str
+    description: str
+    content_type: str
+    truncated: bool
+
+
+_REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+_TEXT_TYPES = _HTML_TYPES | {"text/plain"}
+
+
+async def fetch_page(
+    url: str,
+    *,
+    timeout: float = 5.0,
+    max_bytes: int = 2_000_000,
+    max_redirects: int = 5,
+    allow_private: bool = False,
+    transport: httpx.AsyncBaseTransport | None = None,
+    resolver: Resolver | None = None,
+) -> FetchedPage:
+    """Fetch ``url`` and extract its title, description and main text.
+
+    Parameters
+    ----------
+    url : str
+        An http(s) link to a public page.
+    timeout : float
+        Seconds allowed for connecting and for each read, and for the whole fetch (resolution,
+        redirects and body together).
+    max_bytes : int
+        Body bytes kept (after content decoding); a longer body is cut and ``truncated`` is set.
+    max_redirects : int
+        Redirect hops followed before giving up.
+    allow_private : bool
+        Allow non-public addresses. For tests against a local server only.
+    transport : httpx.AsyncBaseTransport, optional
+        The httpx transport (a seam for tests).
+    resolver : callable, optional
+        ``async (host, port) -> [ip, ...]``; defaults to the event loop's ``getaddrinfo``.
+
+    Raises
+    ------
+    UrlRefused, UnsupportedContent, FetchTimeout, UpstreamError
+    """
+    try:
+        async with asyncio.timeout(timeout):
+            return await _fetch(
+                url,
+                timeout=timeout,
+                max_bytes=max_bytes,
+                max_redirects=max_redirects,
+                allow_private=allow_private,
+                transport=transport,
+                resolver=resolver or _default_resolver,
+            )
+    except (TimeoutError, httpx.TimeoutException):
+        raise FetchTimeout() from None
+
+
+async def _fetch(
+    url: str,
+    *,
+    timeout: float,
+    max_bytes: int,
+    max_redirects: int,
+    allow_private: bool,
+    transport: httpx.AsyncBaseTransport | None,
+    resolver: Resolver,
+) -> FetchedPage:
+    try:
+        current = httpx.URL(url.strip())
+    except (httpx.InvalidURL, TypeError):
+        raise _refuse_invalid() from None
+
+    # trust_env=False: no proxy from the environment (it would bypass the address checks'
+    # meaning) and no .netrc credentials sent to arbitrary sites.
+    async with httpx.AsyncClient(
+        transport=transport,
+        timeout=httpx.Timeout(timeout),
+        follow_redirects=False,
+        trust_env=False,
+        headers={
+            "User-Agent": USER_AGENT,
+            "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.1",
+            "Accept-Language": "id,en;q=0.8",
+        },
+    ) as client:
+        for hop in range(max_redirects + 1):
+            address = await _check_url(current, allow_private=allow_private, resolver=resolver)
+            # Connect to the address we checked; the name goes in Host and in the TLS SNI.
+            target = current.copy_with(host=str(address))
+            headers = {"Host": current.netloc.decode("ascii")}
+            extensions = (
+                {"sni_hostname": current.raw_host.decode("ascii")} if current.scheme == "https" else {}
+            )
+            try:
+                async with client.stream("GET", target, headers=headers, extensions=extensions) as response:
+                    if response.status_code in _REDIRECT_STATUSES:
+                        location = response.headers.get("location")
+                        if not location:
+                            raise _bad_redirect()
+                        if hop == max_redirects:
+                            raise UpstreamError(
+                                "The link redirected too many times.",
+                                "Tautan dialihkan terlalu banyak kali.",
+                                code="too_many_redirects",
+                            )
+                        try:
+                            current = current.join(location)
+                        except httpx.InvalidURL:
+                            raise _bad_redirect() from None
+                        continue
+                    if response.status_code >= 400:
+                        raise UpstreamError(
+                            f"The site answered with an error (HTTP {response.status_code}).",
+                            f"Situs menjawab dengan kesalahan (HTTP {response.status_code}).",
+                            code="upstream_status",
+                            upstream_status=response.status_code,
+                        )
+                    if not 200 <= response.status_code < 300:
+                        raise UpstreamError(
+                            f"The site gave an unexpected answer (HTTP {response.status_code}).",
+                            f"Situs memberi jawaban yang tidak terduga (HTTP {response.status_code}).",
+                            code="upstream_status",
+                            upstream_status=response.status_code,
+                        )
+                    content_type, charset = _parse_content_type(response.headers.get("content-type", ""))
+                    if content_type not in _TEXT_TYPES:
+                        shown = content_type or "unknown"
+                        raise UnsupportedContent(
+                            f"The link does not point to a web page or plain text (content type: {shown}).",
+                            f"Tautan tidak mengarah ke halaman web atau teks biasa (jenis konten: {shown}).",
+                            code="unsupported_content_type",
+                        )
+                    body, truncated = await _read_capped(response, max_bytes)
+            except httpx.TimeoutException:
+                raise
+            except httpx.InvalidURL:
+                raise _refuse_invalid() from None
+            except httpx.RequestError:
+                raise UpstreamError(
+                    "Could not connect to the site.",
+                    "Tidak dapat terhubung ke situs.",
+                    code="connection_failed",
+                ) from None
+            return _build_page(url, current, content_type, charset, body, truncated)
+    raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
+
+
+def _bad_redirect() -> UpstreamError:
+    return UpstreamError(
+        "The site sent an invalid redirect.",
+        "Situs mengirim pengalihan yang tidak valid.",
+        code="bad_redirect",
+    )
+
+
+async def _read_capped(response: httpx.Response, max_bytes: int) -> tuple[bytes, bool]:
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        if size + len(chunk) > max_bytes:
+            chunks.append(chunk[: max_bytes - size])
+            return b"".join(chunks), True
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks), False
+
+
+def _build_page(
+    url: str, final: httpx.URL, content_type: str, charset: str | None, body: bytes, truncated: bool
+) -> FetchedPage:
+    is_html = content_type in _HTML_TYPES
+    text = _decode(body, charset, sniff_meta=is_html)
+    if is_html:
+        title, description, main = extract_text(text, str(final))
+    else:
+        title, description, main = "", "", _fold_whitespace(text)[:MAX_TEXT_CHARS]
+    if not main:
+        raise UnsupportedContent(
+            "The page contains no readable text.",
+            "Halaman tidak berisi teks yang dapat dibaca.",
+            code="empty_text",
+        )
+    return FetchedPage(
+        url=url,
+        final_url=str(final),
+        title=title,
+        text=main,
+        description=description,
+        content_type=content_type,
+        truncated=truncated,
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Decoding
+
+
+def _parse_content_type(value: str) -> tuple[str, str | None]:
+    media, _, params = value.partition(";")
+    charset = None
+    for param in params.split(";"):
+        name, _, val = param.partition("=")
+        if name.strip().lower() == "charset":
+            charset = val.strip().strip("\"'") or None
+    return media.strip().lower(), charset
+
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
+
+# As browsers do (WHATWG Encoding): a page labelled latin-1 or ascii is decoded as windows-1252.
+_CHARSET_ALIASES = {"iso-8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp1252", "us-ascii": "cp1252"}
+
+
+def _codec(label: str | None) -> str | None:
+    if not label:
+        return None
+    label = label.strip().lower()
+    label = _CHARSET_ALIASES.get(label, label)
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def _decode(body: bytes, charset: str | None, *, sniff_meta: bool) -> str:
+    """Decode with the byte-order mark, else the header charset, else a ``<meta>`` charset, else utf-8."""
+    for bom, name in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
+        if body.startswith(bom):
+            return body[len(bom) :].decode(name, errors="replace")
+    codec = _codec(charset)
+    if codec is None and sniff_meta:
+        match = _META_CHARSET.search(body[:4096])
+        if match:
+            codec = _codec(match.group(1).decode("ascii"))
+            # A utf-16 label in a page that was readable as ASCII is a lie (WHATWG does the same).
+            if codec and codec.startswith("utf-16"):
+                codec = "utf-8"
+    return body.decode(codec or "utf-8", errors="replace")
+
+
+# --------------------------------------------------------------------------------------------------
+# Extraction
+
+
+_DROP_TAGS = (
+    "head", "script", "style", "noscript", "template", "svg", "math", "iframe", "frame", "frameset",
+    "object", "embed", "canvas", "nav", "aside", "button", "select", "textarea", "input", "dialog",
+)  # fmt: skip
+_DROP_ROLES = frozenset({"navigation", "banner", "contentinfo", "search", "menu", "menubar", "dialog"})
+_BLOCK_TAGS = (
+    "address", "article", "blockquote", "dd", "details", "div", "dl", "dt", "figcaption", "figure",
+    "h1", "h2", "h3", "h4", "h5", "h6", "header", "footer", "hr", "li", "main", "ol", "p", "pre",
+    "section", "summary", "table", "td", "th", "tr", "ul",
+)  # fmt: skip
+_SPACES = re.compile(r"[^\S\n]+")
+
+
+def _fold_whitespace(text: str) -> str:
+    """Collapse runs of spaces within lines; keep one line break between non-empty lines."""
+    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def _meta_content(soup: BeautifulSoup, *names: str) -> str:
+    wanted = {n.lower() for n in names}
+    for meta in soup.find_all("meta"):
+        key = meta.get("property") or meta.get("name") or ""
+        if isinstance(key, str) and key.strip().lower() in wanted:
+            content = meta.get("content")
+            if isinstance(content, str) and content.strip():
+                return _fold_whitespace(content.replace("\n", " "))
+    return ""
+
+
+def _visible_text(root: Tag) -> str:
+    parts: list[str] = []
+    for node in root.descendants:
+        # Exactly NavigableString: skips Comment, CData, Doctype, Declaration, ProcessingInstruction
+        # and the Script/Stylesheet/TemplateString subclasses.
+        if type(node) is NavigableString:
+            parts.append(str(node))
+        elif isinstance(node, Tag) and (node.name in _BLOCK_TAGS or node.name == "br"):
+            parts.append("\n")
+    return _fold_whitespace("".join(parts))
+
+
+def extract_text(html: str, base_url: str) -> tuple[str, str, str]:
+    """Return ``(title, description, main_text)`` of an HTML document.
+
+    The title comes from ``<title>`` (else ``og:title`` / ``twitter:title``); the description from
+    ``og:description``, ``twitter:description`` or ``<meta name="description">`` (social posts often
+    carry their text only there). The main text is the description followed by the visible text of
+    ``<article>`` / ``<main>`` when present, else of the body, without scripts, styles, navigation
+    and similar boilerplate; whitespace is folded and the result capped at 100,000 characters. The
+    description is not repeated when the visible text already contains it.
+
+    ``base_url`` is the page's address; it is part of the interface for resolving relative links
+    and is not needed by the current extraction. Nothing in the document is executed.
+    """
+    del base_url  # see docstring
+    soup = BeautifulSoup(html, "html.parser")
+
+    title_tag = soup.find("title")
+    title = _fold_whitespace(title_tag.get_text(" ")) if title_tag else ""
+    title = title or _meta_content(soup, "og:title", "twitter:title")
+    description = _meta_content(soup, "og:description", "twitter:description", "description")
+
+    for tag in soup.find_all(_DROP_TAGS):
+        if not tag.decomposed:
+            tag.decompose()
+    for tag in soup.find_all(True):
+        if tag.decomposed:
+            continue
+        role = tag.get("role")
+        if (
+            tag.has_attr("hidden")
+            or (isinstance(role, str) and role.strip().lower() in _DROP_ROLES)
+            # Page-level header/footer are boilerplate; inside an article they hold the post's own lines.
+            or (tag.name in ("header", "footer") and tag.find_parent(("article", "main")) is None)
+        ):
+            tag.decompose()
+
+    roots = soup.find_all(("article", "main"))
+    # Keep only outermost article/main elements so nested ones are not counted twice.
+    roots = [r for r in roots if r.find_parent(("article", "main")) is None]
+    if roots:
+        body_text = "\n".join(t for t in (_visible_text(r) for r in roots) if t)
+    else:
+        body_text = _visible_text(soup.body or soup)
+
+    if description and description not in body_text:
+        main = f"{description}\n{body_text}" if body_text else description
+    else:
+        main = body_text
+    return title, description, main[:MAX_TEXT_CHARS]

@@ -1,0 +1,44 @@
+"""A per-key token bucket, in memory, per process.
+
+Each key may burst up to ``per_minute`` requests and refills at ``per_minute / 60`` per second. With
+several workers each process keeps its own buckets, so the effective limit is ``workers x per_minute``
+(good enough against a runaway script; a shared limiter would need Redis or the database).
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable
+
+__all__ = ["RateLimiter"]
+
+
+class RateLimiter:
+    """``acquire(key)`` returns 0 when the request may go ahead, else the seconds to wait."""
+
+    def __init__(self, per_minute: int, *, clock: Callable[[], float] = time.monotonic) -> None:
+        self.per_minute = per_minute
+        self.capacity = float(per_minute)
+        self.rate = per_minute / 60.0
+        self._clock = clock
+        self._buckets: dict[object, tuple[float, float]] = {}  # key -> (tokens, last refill time)
+        self._lock = threading.Lock()
+
+    @property
+    def enabled(self) -> bool:
+        return self.per_minute > 0
+
+    def acquire(self, key: object) -> int:
+        if not self.enabled:
+            return 0
+        with self._lock:
+            now = self._clock()
+            tokens, last = self._buckets.get(key, (self.capacity, now))
+            tokens = min(self.capacity, tokens + (now - last) * self.rate)
+            if tokens >= 1.0:
+                self._buckets[key] = (tokens - 1.0, now)
+                return 0
+            self._buckets[key] = (tokens, now)
+            return max(1, math.ceil((1.0 - tokens) / self.rate))

@@ -1,0 +1,193 @@
+"""The JSON API under ``/api/v1``: scoring, officers' history, the catalogue, the model and keys."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request, status
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from service.auth import ADMIN, ANY_ROLE, HISTORY, Caller, require_role
+from service.errors import Conflict, Forbidden, NotFound, PayloadTooLarge, Unprocessable
+from service.intake import fetch_page
+from service.schemas import (
+    CatalogueIndicatorPublic,
+    CheckPublic,
+    ChecksPublic,
+    ErrorPublic,
+    IndicatorsPublic,
+    KeyCreate,
+    KeyCreated,
+    KeyPublic,
+    ModelPublic,
+    ScoreCreate,
+    ScorePublic,
+)
+from service.store import checks as check_store
+from service.store import keys as key_store
+
+from .body import JSONBodyRoute
+
+__all__ = ["router"]
+
+
+def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    return {code: {"model": ErrorPublic} for code in (401, 429, *codes)}
+
+
+router = APIRouter(prefix="/api/v1", route_class=JSONBodyRoute, tags=["api"])
+
+AnyCaller = Annotated[Caller, Depends(require_role(*ANY_ROLE))]
+HistoryCaller = Annotated[Caller, Depends(require_role(*HISTORY))]
+AdminCaller = Annotated[Caller, Depends(require_role(*ADMIN))]
+
+
+@router.post(
+    "/score",
+    response_model=ScorePublic,
+    responses=_errors(400, 403, 413, 415, 422, 502, 504),
+)
+async def score(request: Request, body: ScoreCreate, caller: AnyCaller) -> JSONResponse:
+    """Score an ad given as text or as a link, with the reasons; `save: true` keeps it in your history."""
+    settings = request.app.state.settings
+    if body.save and caller.role not in HISTORY:
+        raise Forbidden(
+            f"role {caller.role!r} has no history; score without 'save'",
+            f"peran {caller.role!r} tidak punya riwayat; nilai tanpa 'save'",
+        )
+    source: dict[str, str] | None = None
+    if body.url is not None:
+        page = await fetch_page(
+            body.url.strip(),
+            timeout=settings.fetch_timeout,
+            max_bytes=settings.fetch_max_bytes,
+            max_redirects=settings.fetch_max_redirects,
+            allow_private=settings.allow_private_fetch,
+            transport=request.app.state.fetch_transport,
+            resolver=request.app.state.fetch_resolver,
+        )
+        text = page.text
+        if not text.strip():
+            raise Unprocessable(
+                "the page has no text to score",
+                "halaman tidak berisi teks yang bisa dinilai",
+                code="empty_page",
+            )
+        source = {"url": page.url, "final_url": page.final_url, "title": page.title, "text": page.text}
+    else:
+        assert body.text is not None
+        text = body.text
+        size = len(text.encode("utf-8"))
+        if size > settings.max_text_bytes:
+            raise PayloadTooLarge(
+                f"the text is {size} bytes; the limit is {settings.max_text_bytes}",
+                f"teks berukuran {size} byte; batasnya {settings.max_text_bytes}",
+            )
+    # Scoring is CPU-bound: keep it off the event loop.
+    assessment = await run_in_threadpool(request.app.state.screener.assess, text)
+    result = assessment.to_dict()
+    request.app.state.metrics.scores.labels(assessment.tier).inc()
+    if source is not None:
+        result["source"] = source
+    if body.save:
+        result["check_id"] = await run_in_threadpool(
+            _save_check, request, caller.key_id, text, body.url, assessment.to_dict()
+        )
+    return JSONResponse(result)
+
+
+def _save_check(request: Request, key_id: int, text: str, url: str | None, assessment: dict[str, Any]) -> int:
+    with request.app.state.sessions.begin() as session:
+        return check_store.create_check(session, key_id=key_id, text=text, url=url, assessment=assessment).id
+
+
+@router.get("/checks", response_model=ChecksPublic, responses=_errors(403, 422))
+def list_checks(
+    request: Request,
+    caller: HistoryCaller,
+    limit: Annotated[int, Query(ge=1, le=100, description="Page size.")] = 20,
+    offset: Annotated[int, Query(ge=0, le=10_000_000, description="Checks to skip.")] = 0,
+) -> ChecksPublic:
+    """Your saved checks, newest first."""
+    with request.app.state.sessions() as session:
+        items = check_store.list_checks(session, key_id=caller.key_id, limit=limit, offset=offset)
+        total = check_store.count_checks(session, key_id=caller.key_id)
+        return ChecksPublic(
+            items=[CheckPublic.model_validate(c) for c in items], total=total, limit=limit, offset=offset
+        )
+
+
+@router.get("/checks/{check_id}", response_model=CheckPublic, responses=_errors(403, 404, 422))
+def get_check(
+    request: Request, caller: HistoryCaller, check_id: Annotated[int, Path(ge=1, le=2**63 - 1)]
+) -> CheckPublic:
+    """One of your saved checks (an admin may read any)."""
+    with request.app.state.sessions() as session:
+        record = check_store.get_check(
+            session, check_id=check_id, key_id=None if caller.is_admin else caller.key_id
+        )
+        if record is None:
+            raise NotFound(
+                f"no check {check_id} in your history", f"tidak ada pemeriksaan {check_id} di riwayat Anda"
+            )
+        return CheckPublic.model_validate(record)
+
+
+@router.get("/indicators", response_model=IndicatorsPublic, responses=_errors(403))
+def indicators(request: Request, caller: AnyCaller) -> IndicatorsPublic:
+    """The catalogue of modus-operandi indicators the screener looks for."""
+    from screener.catalogue import catalogue
+
+    items = [CatalogueIndicatorPublic.model_validate(ind.to_dict()) for ind in catalogue()]
+    return IndicatorsPublic(count=len(items), indicators=items)
+
+
+@router.get("/model", response_model=ModelPublic, responses=_errors(403))
+def model(request: Request, caller: AnyCaller) -> ModelPublic:
+    """The loaded model: version, tier thresholds and its card."""
+    screener = request.app.state.screener
+    return ModelPublic(version=screener.version, thresholds=screener.thresholds, card=screener.model.card)
+
+
+@router.post(
+    "/keys",
+    response_model=KeyCreated,
+    status_code=status.HTTP_201_CREATED,
+    responses=_errors(400, 403, 415, 422),
+)
+def create_key(request: Request, body: KeyCreate, caller: AdminCaller) -> KeyCreated:
+    """Create an API key; the key is in this response only."""
+    with request.app.state.sessions.begin() as session:
+        new = key_store.create_key(session, name=body.name, role=body.role)
+        return KeyCreated(**KeyPublic.model_validate(new.record).model_dump(), key=new.secret)
+
+
+@router.get("/keys", response_model=list[KeyPublic], responses=_errors(403))
+def list_keys(request: Request, caller: AdminCaller) -> list[KeyPublic]:
+    """All keys, revoked ones included (never the keys themselves)."""
+    with request.app.state.sessions() as session:
+        return [KeyPublic.model_validate(k) for k in key_store.list_keys(session)]
+
+
+@router.delete("/keys/{key_id}", response_model=KeyPublic, responses=_errors(403, 404, 409, 422))
+def revoke_key(
+    request: Request, caller: AdminCaller, key_id: Annotated[int, Path(ge=1, le=2**63 - 1)]
+) -> KeyPublic:
+    """Revoke a key (it stops working at once); the last active admin key cannot be revoked."""
+    with request.app.state.sessions.begin() as session:
+        record = key_store.get_key(session, key_id=key_id)
+        if record is None:
+            raise NotFound(f"no key {key_id}", f"tidak ada kunci {key_id}")
+        if (
+            record.role == "admin"
+            and record.revoked_at is None
+            and key_store.count_keys(session, role="admin", active_only=True) <= 1
+        ):
+            raise Conflict(
+                "this is the last active admin key; create another admin key first",
+                "ini kunci admin aktif terakhir; buat kunci admin lain terlebih dahulu",
+                code="last_admin_key",
+            )
+        key_store.revoke_key(session, key_id=key_id)
+        return KeyPublic.model_validate(record)

@@ -1,0 +1,109 @@
+"""API keys: created once and shown once, stored only as a SHA-256 hash, compared in constant time.
+
+Keys are ``tps_`` plus 32 random bytes (``secrets.token_urlsafe``): with 256 bits of entropy a plain
+SHA-256 is enough (a slow password hash protects guessable secrets, which these are not).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from service.store.models import ROLES, ApiKey, utcnow
+
+__all__ = [
+    "KEY_PREFIX",
+    "NewKey",
+    "authenticate",
+    "count_keys",
+    "create_key",
+    "ensure_admin_key",
+    "get_key",
+    "hash_key",
+    "list_keys",
+    "revoke_key",
+    "touch_key",
+]
+
+KEY_PREFIX = "tps_"
+DISPLAY_CHARS = 12
+
+
+@dataclass(frozen=True)
+class NewKey:
+    """A freshly created key: ``secret`` is the only copy of the key itself."""
+
+    record: ApiKey
+    secret: str
+
+
+def hash_key(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def create_key(session: Session, *, name: str, role: str) -> NewKey:
+    """Create a key with ``role``; the caller shows ``NewKey.secret`` once and forgets it."""
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}; one of {', '.join(ROLES)}")
+    secret = KEY_PREFIX + secrets.token_urlsafe(32)
+    record = ApiKey(name=name, role=role, key_hash=hash_key(secret), prefix=secret[:DISPLAY_CHARS])
+    session.add(record)
+    session.flush()
+    return NewKey(record, secret)
+
+
+def authenticate(session: Session, *, secret: str) -> ApiKey | None:
+    """The active key matching ``secret``, or None (unknown, malformed or revoked)."""
+    if not secret.startswith(KEY_PREFIX) or len(secret) > 200:
+        return None
+    digest = hash_key(secret)
+    record = session.scalar(select(ApiKey).where(ApiKey.key_hash == digest))
+    if record is None or not hmac.compare_digest(record.key_hash, digest) or record.revoked_at is not None:
+        return None
+    return record
+
+
+def touch_key(session: Session, *, key_id: int, when: datetime | None = None) -> None:
+    session.execute(update(ApiKey).where(ApiKey.id == key_id).values(last_used_at=when or utcnow()))
+
+
+def get_key(session: Session, *, key_id: int) -> ApiKey | None:
+    return session.get(ApiKey, key_id)
+
+
+def list_keys(session: Session, *, include_revoked: bool = True) -> list[ApiKey]:
+    query = select(ApiKey).order_by(ApiKey.id)
+    if not include_revoked:
+        query = query.where(ApiKey.revoked_at.is_(None))
+    return list(session.scalars(query))
+
+
+def count_keys(session: Session, *, role: str | None = None, active_only: bool = False) -> int:
+    query = select(func.count()).select_from(ApiKey)
+    if role is not None:
+        query = query.where(ApiKey.role == role)
+    if active_only:
+        query = query.where(ApiKey.revoked_at.is_(None))
+    return int(session.scalar(query) or 0)
+
+
+def revoke_key(session: Session, *, key_id: int) -> ApiKey | None:
+    """Revoke a key (idempotent); None when there is no such key."""
+    record = session.get(ApiKey, key_id)
+    if record is not None and record.revoked_at is None:
+        record.revoked_at = utcnow()
+        session.flush()
+    return record
+
+
+def ensure_admin_key(session: Session, *, name: str = "admin (first start)") -> NewKey | None:
+    """Create an admin key when the key table is empty (first start); None otherwise."""
+    if count_keys(session) > 0:
+        return None
+    return create_key(session, name=name, role="admin")

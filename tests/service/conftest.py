@@ -1,0 +1,70 @@
+"""Fixtures for the service tests: an app per test on its own temporary SQLite file.
+
+The model is loaded once per session (``screener`` fixture in ``tests/conftest.py``) and handed to
+every app; link intake goes through an ``httpx.MockTransport`` and a fake resolver, so nothing leaves
+the machine.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from service_testing import ROLES, Service, fake_resolver, fake_site, sqlite_url
+
+from service import Settings, create_app
+from service.app import bootstrap
+
+
+@pytest.fixture
+def settings_for(tmp_path: Path) -> Callable[..., Settings]:
+    def build(**overrides: Any) -> Settings:
+        values: dict[str, Any] = {
+            "database_url": sqlite_url(tmp_path / "screener.db"),
+            "environment": "test",
+            "data_dir": tmp_path,
+        }
+        values.update(overrides)
+        return Settings(**values)
+
+    return build
+
+
+@pytest.fixture
+def make_service(screener: Any, settings_for: Callable[..., Settings]) -> Iterator[Callable[..., Service]]:
+    built: list[Service] = []
+
+    def build(**overrides: Any) -> Service:
+        settings = settings_for(**overrides)
+        out = io.StringIO()
+        bootstrap(settings, out=out)
+        admin_key = out.getvalue().splitlines()[0].rsplit(" ", 1)[-1]
+        app = create_app(
+            settings,
+            screener=screener,
+            fetch_transport=httpx.MockTransport(fake_site),
+            fetch_resolver=fake_resolver,
+        )
+        client = TestClient(app, raise_server_exceptions=False)
+        service = Service(app, client)
+        service.keys["admin"] = admin_key
+        service.key_ids["admin"] = 1
+        for role in ROLES[:3]:
+            service.key_ids[role], service.keys[role] = service.add_key(role, f"test {role}")
+        built.append(service)
+        return service
+
+    yield build
+    for service in built:
+        service.client.close()
+        service.app.state.engine.dispose()
+
+
+@pytest.fixture
+def service(make_service: Callable[..., Service]) -> Service:
+    return make_service()

@@ -1,0 +1,52 @@
+"""The whole role x endpoint matrix: who may call what (401 without a key, 403 for a wrong role)."""
+
+from __future__ import annotations
+
+import pytest
+from service_testing import AD_LEGIT, Service
+
+ROLE_ORDER = ("none", "officer", "moderator", "educator", "admin")  # "none": no key at all
+
+# endpoint -> (method, path, json body, expected status for each role in ROLE_ORDER)
+MATRIX: dict[str, tuple[str, str, dict | None, tuple[int, ...]]] = {
+    "healthz": ("GET", "/healthz", None, (200, 200, 200, 200, 200)),
+    "readyz": ("GET", "/readyz", None, (401, 200, 200, 200, 200)),
+    "metrics": ("GET", "/metrics", None, (401, 403, 403, 403, 200)),
+    "score": ("POST", "/api/v1/score", {"text": AD_LEGIT}, (401, 200, 200, 200, 200)),
+    "score-save": ("POST", "/api/v1/score", {"text": AD_LEGIT, "save": True}, (401, 200, 403, 403, 200)),
+    "checks": ("GET", "/api/v1/checks", None, (401, 200, 403, 403, 200)),
+    "check": ("GET", "/api/v1/checks/{check_id}", None, (401, 200, 403, 403, 200)),
+    "indicators": ("GET", "/api/v1/indicators", None, (401, 200, 200, 200, 200)),
+    "model": ("GET", "/api/v1/model", None, (401, 200, 200, 200, 200)),
+    "keys-create": ("POST", "/api/v1/keys", {"name": "n", "role": "officer"}, (401, 403, 403, 403, 201)),
+    "keys-list": ("GET", "/api/v1/keys", None, (401, 403, 403, 403, 200)),
+    "keys-revoke": ("DELETE", "/api/v1/keys/{key_id}", None, (401, 403, 403, 403, 200)),
+}
+
+CELLS = [
+    pytest.param(endpoint, role, expected, id=f"{endpoint}-{role}")
+    for endpoint, (_, _, _, row) in MATRIX.items()
+    for role, expected in zip(ROLE_ORDER, row, strict=True)
+]
+
+
+def test_matrix_covers_every_route(service: Service) -> None:
+    paths = service.client.get("/openapi.json").json()["paths"]
+    routes = {(method.upper(), path) for path, item in paths.items() for method in item}
+    assert routes == {(method, path) for method, path, _, _ in MATRIX.values()}
+
+
+@pytest.mark.parametrize(("endpoint", "role", "expected"), CELLS)
+def test_role_matrix(service: Service, endpoint: str, role: str, expected: int) -> None:
+    method, path, body, _ = MATRIX[endpoint]
+    # Something to find: check 1 belongs to the officer; a spare key to revoke.
+    service.client.post(
+        "/api/v1/score", json={"text": AD_LEGIT, "save": True}, headers=service.auth("officer")
+    )
+    victim, _ = service.add_key("officer", "victim")
+    headers = {} if role == "none" else service.auth(role)
+    url = path.format(check_id=1, key_id=victim)
+    response = service.client.request(method, url, json=body, headers=headers)
+    assert response.status_code == expected, response.text
+    if expected == 401:
+        assert response.headers["www-authenticate"] == "Bearer"
