@@ -138,6 +138,17 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
+@cache
+def _extractor_fed() -> tuple[tuple[int, Indicator], ...]:
+    """The indicators (with their catalogue index) that take evidence from the places, salary or
+    contacts extractors: the only ones :func:`detect` has more to do for after pattern matching."""
+    return tuple(
+        (index, indicator)
+        for index, indicator in enumerate(catalogue())
+        if indicator.place_status or indicator.source in ("money", "contacts")
+    )
+
+
 def detect(text: str | Normalized) -> Findings:
     """Normalise ``text`` (unless already done), run the extractors and find every indicator."""
     norm = text if isinstance(text, Normalized) else normalize(text)
@@ -157,7 +168,7 @@ def detect(text: str | Normalized) -> Findings:
         list(money), asks_little=bool(hit_ids & ASKS_LITTLE), official_destination=official_destination
     )
 
-    for index, indicator in enumerate(indicators):
+    for index, indicator in _extractor_fed():
         extra: list[tuple[int, int]] = []
         if indicator.place_status:
             place_spans = [(p.start, p.end) for p in places if p.place.status in indicator.place_status]

@@ -153,6 +153,9 @@ _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrst
 # "k a m b o j a", "k.a.m.b.o.j.a", "k-a-m-b-o-j-a": four or more single characters.
 _SPACED = re.compile(r"(?<![a-z0-9])(?:[a-z0-9][ .\-_*]{1,2}){3,}[a-z0-9](?![a-z0-9])")
 _SEPARATORS = re.compile(r"[ .\-_*]")
+# Every _SPACED match contains a lone character between two separators (its second one): a cheap
+# test that lets the pass be skipped on ordinary text.
+_SPACED_TRIGGER = re.compile(r"[ .\-_*][a-z0-9][ .\-_*]")
 
 
 def _spaced_repl(match: re.Match[str]) -> str | None:
@@ -164,11 +167,16 @@ def _spaced_repl(match: re.Match[str]) -> str | None:
 
 
 # Runs before lower-casing: "Kamboja.Gaji" is a missing space after a full stop, "kam.boja" a dodge.
-_SENTENCE_DOT = re.compile(r"(?<=[a-z])\.(?=[A-Z])")
-_INNER_PUNCT = re.compile(r"(?<=[A-Za-z])[.*_'`|~](?=[A-Za-z])")
+# Both patterns start with the punctuation and check the letter before it with a lookbehind placed
+# after it: the same matches as a leading lookbehind, but ``re`` can skip in C to the next punctuation
+# mark instead of trying the pattern at every character.
+_SENTENCE_DOT = re.compile(r"\.(?<=[a-z]\.)(?=[A-Z])")
+_INNER_PUNCT = re.compile(r"[.*_'`|~](?<=[A-Za-z].)(?=[A-Za-z])")
 
 _LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t"}
 _LEET_TOKEN = re.compile(r"(?<![a-z0-9])[a-z]+[013457][a-z0-9]*")
+# Every _LEET_TOKEN match contains a look-alike digit right after a letter.
+_LEET_TRIGGER = re.compile(r"[013457](?<=[a-z].)")
 _MONEY_LIKE = re.compile(
     r"(?:rp|idr|usd|us|rm|myr|thb|nt|ntd|sgd|hkd|aed|sar)?\d+(?:[.,]\d+)*"
     r"(?:jt|juta|rb|ribu|k|m|an|x|jam|thn|th|bln|hr|hari|org|orang|usd|rm|baht|won|yen|dolar|dollar|ringgit)?"
@@ -206,6 +214,7 @@ _ABBREVIATION = re.compile(
     r"(?<![a-z0-9])(" + "|".join(sorted(ABBREVIATIONS, key=len, reverse=True)) + r")(?![a-z0-9])\.?"
 )
 _NUMBER_UNIT = re.compile(r"(?<=\d)(jt|juta|rb|ribu)(?![a-z0-9])\.?")
+_NUMBER_UNIT_TRIGGER = re.compile(r"\d[jr]")
 _PP = re.compile(r"(?<![a-z0-9])pp(?![a-z0-9])")
 _PP_TICKET_BEFORE = re.compile(r"(?:tiket|pesawat) $")
 _PP_PLACE_BEFORE = re.compile(r"(?<![a-z0-9])(?:di|ke) $")
@@ -232,13 +241,35 @@ def _number_unit_repl(match: re.Match[str]) -> str:
     return " juta" if unit.startswith("j") else " ribu"
 
 
-_WHITESPACE = re.compile(r"\s+")
+# Whitespace runs that folding changes: two or more characters, a lone character other than " ", or a
+# lone one at either end of the text. A single space between words is left alone; matching only the
+# runs that change keeps _rewrite from calling back into Python for every space, and starting the
+# pattern with \s lets ``re`` skip in C to the next whitespace. A match starts at the first character
+# of a run and takes all of it, so the matches are exactly the changing runs of a plain r"\s+".
+_WHITESPACE = re.compile(r"\s(?:\s+|(?<! )|(?<=^\s)|$)")
 
 
 def _whitespace_repl(match: re.Match[str]) -> str:
     a, b = match.span()
     text = match.string
     return "" if a == 0 or b == len(text) else " "
+
+
+def _rewrite_if(
+    buf: _Buffer,
+    trigger: re.Pattern[str] | str,
+    pattern: re.Pattern[str],
+    repl: Callable[[re.Match[str]], str | None],
+) -> _Buffer:
+    """:func:`_rewrite`, skipped when ``buf`` lacks ``trigger`` (a substring, or a regex that finds it).
+
+    ``trigger`` must be present in every match of ``pattern``; most ads lack it, and testing for it
+    is much cheaper than scanning with ``pattern`` (whose leading lookbehind is tried at every
+    character).
+    """
+    text = buf[0]
+    present = trigger in text if isinstance(trigger, str) else trigger.search(text) is not None
+    return _rewrite(buf, pattern, repl) if present else buf
 
 
 def normalize(text: str) -> Normalized:
@@ -263,11 +294,11 @@ def normalize(text: str) -> Normalized:
     buf = _rewrite(buf, _INNER_PUNCT, lambda m: "")
     buf = (buf[0].translate(_ASCII_LOWER), buf[1], buf[2])
     buf = _rewrite(buf, _WHITESPACE, _whitespace_repl)
-    buf = _rewrite(buf, _SPACED, _spaced_repl)
-    buf = _rewrite(buf, _LEET_TOKEN, _leet_repl)
+    buf = _rewrite_if(buf, _SPACED_TRIGGER, _SPACED, _spaced_repl)
+    buf = _rewrite_if(buf, _LEET_TRIGGER, _LEET_TOKEN, _leet_repl)
     buf = _rewrite(buf, _REPEATED, lambda m: m.group(1))
-    buf = _rewrite(buf, _NUMBER_UNIT, _number_unit_repl)
-    buf = _rewrite(buf, _PP, _pp_repl)
+    buf = _rewrite_if(buf, _NUMBER_UNIT_TRIGGER, _NUMBER_UNIT, _number_unit_repl)
+    buf = _rewrite_if(buf, "pp", _PP, _pp_repl)
     buf = _rewrite(buf, _ABBREVIATION, _abbreviation_repl)
     buf = _rewrite(buf, _WHITESPACE, _whitespace_repl)
     return Normalized(original=text, text=buf[0], starts=buf[1], ends=buf[2])

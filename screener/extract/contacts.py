@@ -108,6 +108,14 @@ _URL = re.compile(
 _HANDLE = re.compile(r"(?<![\w@.])@(?P<name>[a-z_][\w.]{1,30}\w)(?![\w@])", re.IGNORECASE)
 _NOT_HANDLES = frozenset({"rp", "idr", "usd", "rm", "sgd", "hkd", "ntd", "thb"})
 
+# Every link regex above starts with a lookbehind, so ``re`` tries it at every character of the ad;
+# a character (or short regex) that each of its matches must contain is far cheaper to look for, and
+# most ads lack it. WhatsApp, Telegram and shortener links all contain a short domain ending and a
+# slash (".me/", ".com/", ".link/", ".ly/", ".id/" ...); e-mail addresses and handles contain "@"; a URL
+# has "//" (scheme), "www." or a dot before the letter that starts its TLD.
+_LINK_TRIGGER = re.compile(r"\.[a-z]{2,4}/", re.IGNORECASE)
+_URL_TRIGGER = re.compile(r"//|www\.|\.[a-z]", re.IGNORECASE)
+
 # Channel words, to label a bare number or handle with the channel the ad names next to it.
 _CHANNEL_WORD = re.compile(
     r"(?<![a-z0-9])(?:(?P<whatsapp>wa|w\.a|whatsapp|whats app|watsap|watsapp|wasap|whatsap|wame)"
@@ -160,6 +168,29 @@ def _phone(raw: str) -> tuple[str, str | None] | None:
 
 def _regex_contacts(text: str) -> Iterator[Contact]:
     """Candidates from the regexes, most specific first (overlaps are resolved by the caller)."""
+    has_at = "@" in text
+    if _LINK_TRIGGER.search(text):
+        yield from _link_contacts(text)
+    if has_at:
+        for m in _EMAIL.finditer(text):
+            yield Contact("email", m.group().lower(), None, m.group(), m.start(), m.end())
+    if _URL_TRIGGER.search(text):
+        for m in _URL.finditer(text):
+            end = _strip_trailing(text, m.start(), m.end())
+            url = text[m.start() : end]
+            yield Contact("url", _with_scheme(url), None, url, m.start(), end)
+    if has_at:
+        for m in _HANDLE.finditer(text):
+            name = m.group("name").rstrip(".")
+            if name.lower() in _NOT_HANDLES:
+                continue
+            end = m.start() + 1 + len(name)
+            kind = "telegram" if _channel_near(text, m.start(), end) == "telegram" else "handle"
+            yield Contact(kind, "@" + name.lower(), None, text[m.start() : end], m.start(), end)
+
+
+def _link_contacts(text: str) -> Iterator[Contact]:
+    """WhatsApp, Telegram and shortener links, in that order (worth running only on _LINK_TRIGGER)."""
     for m in _WA_PHONE.finditer(text):
         end = _strip_trailing(text, m.start(), m.end())
         parsed = _phone(m.group("num"))
@@ -178,19 +209,6 @@ def _regex_contacts(text: str) -> Iterator[Contact]:
         end = _strip_trailing(text, m.start(), m.end())
         url = text[m.start() : end]
         yield Contact("shortener", _with_scheme(url), None, url, m.start(), end)
-    for m in _EMAIL.finditer(text):
-        yield Contact("email", m.group().lower(), None, m.group(), m.start(), m.end())
-    for m in _URL.finditer(text):
-        end = _strip_trailing(text, m.start(), m.end())
-        url = text[m.start() : end]
-        yield Contact("url", _with_scheme(url), None, url, m.start(), end)
-    for m in _HANDLE.finditer(text):
-        name = m.group("name").rstrip(".")
-        if name.lower() in _NOT_HANDLES:
-            continue
-        end = m.start() + 1 + len(name)
-        kind = "telegram" if _channel_near(text, m.start(), end) == "telegram" else "handle"
-        yield Contact(kind, "@" + name.lower(), None, text[m.start() : end], m.start(), end)
 
 
 def _phone_contacts(text: str) -> Iterator[Contact]:

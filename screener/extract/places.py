@@ -78,7 +78,18 @@ def _alias_regex(alias: str) -> str:
 
 
 def _alternation(aliases: set[str]) -> str:
-    return "|".join(_alias_regex(a) for a in sorted(aliases, key=lambda a: (-len(a), a)))
+    """One alternative per alias, longest first, grouped under their first character.
+
+    ``re`` tries the alternatives of a flat alternation one by one at every word start; grouped as
+    ``k(?:amboja|...)|m(?:yanmar|...)`` it tries only the group of the character in the text.
+    Aliases with different first characters never match at the same place, and within a group the
+    longest-first order is kept, so the match is the one the flat alternation would give.
+    """
+    groups: dict[str, list[str]] = {}
+    for alias in sorted(aliases, key=lambda a: (-len(a), a)):
+        first = re.escape(alias[0])  # re.escape works per character: this is a prefix of the regex
+        groups.setdefault(first, []).append(_alias_regex(alias)[len(first) :])
+    return "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in groups.items())
 
 
 def _normalised(alias: str, where: str) -> str:
