@@ -390,6 +390,10 @@ def real_data_check(model: TrainedModel, path: str | Path | None, *, explain: bo
         "flagged_tinggi": tinggi,
         "rate_sedang": _rate(len(sedang), n),
         "rate_tinggi": _rate(tinggi, n),
+        # How close the ads come to the thresholds, even when none is flagged.
+        "risk_max": round(float(p.max()), 4) if n else None,
+        "risk_p99": round(float(np.percentile(p, 99)), 4) if n else None,
+        "thresholds": {k: thresholds[k] for k in ("sedang", "tinggi")},
         "targets": {"rate_sedang": REAL_DATA_TARGETS["sedang"], "rate_tinggi": REAL_DATA_TARGETS["tinggi"]},
     }
     result["meets_targets"] = bool(
@@ -637,7 +641,8 @@ def _figures(folder: Path, curves: list[tuple[int, np.ndarray, np.ndarray, dict[
         xlim=(0, 1.01),
         ylim=(0, 1.01),
     )
-    ax.legend(loc="lower left", fontsize=8)
+    if ax.get_lines():
+        ax.legend(loc="lower left", fontsize=8)
     fig.tight_layout()
     fig.savefig(folder / "pr_curve.png", dpi=110)
     written.append("pr_curve.png")
@@ -802,7 +807,9 @@ def write_report(
     else:
         targets = real["targets"]
         lines += [
-            f"`{real['path']}`: {real['n']} real job ads presumed legitimate, never trained on.",
+            f"`{real['path']}`: {real['n']} real job ads presumed legitimate, never trained on. "
+            f"Highest risk {real['risk_max']}, 99th percentile {real['risk_p99']} "
+            f"(thresholds: sedang {real['thresholds']['sedang']}, tinggi {real['thresholds']['tinggi']}).",
             "",
             "| tier | flagged | rate | target | met |",
             "|---|---|---|---|---|",

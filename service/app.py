@@ -30,6 +30,8 @@ from service.store.keys import ensure_admin_key
 
 __all__ = ["bootstrap", "create_app"]
 
+WARM_UP_TEXT = "Lowongan kerja staf gudang di Bekasi, gaji sesuai UMK, hubungi kantor."
+
 DESCRIPTION = """Menilai iklan lowongan kerja untuk pola TPPO/TPPM.
 Screens Indonesian recruitment ads for trafficking (TPPO) and smuggling (TPPM) patterns.
 
@@ -87,7 +89,11 @@ def create_app(
     engine = create_db_engine(settings.resolved_database_url)
     try:
         _bootstrap(engine, settings, None)
-        loaded = screener or Screener(settings.model_path)
+        if screener is None:
+            screener = Screener(settings.model_path)
+            # The first assessment pays for lazy set-up (about 0.4 s); pay it here, not in a request.
+            screener.assess(WARM_UP_TEXT)
+        loaded = screener
     except BaseException:
         engine.dispose()
         raise

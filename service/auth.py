@@ -70,21 +70,22 @@ def authenticate(
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized()
     try:
-        with request.app.state.sessions.begin() as session:
-            record = key_store.authenticate(session, secret=credentials.credentials.strip())
-            if record is None:
-                raise Unauthorized(
-                    "the API key is unknown or revoked",
-                    "kunci API tidak dikenal atau sudah dicabut",
-                    code="invalid_key",
-                )
-            caller = Caller(record.id, record.name, record.role)
-            if request.app.state.key_toucher.due(record.id):
-                key_store.touch_key(session, key_id=record.id)
+        with request.app.state.engine.connect() as connection:
+            found = key_store.lookup_key(connection, secret=credentials.credentials.strip())
+            if found is not None and request.app.state.key_toucher.due(found.id):
+                key_store.touch_key(connection, key_id=found.id)
+                connection.commit()
     except SQLAlchemyError as exc:
         raise ServiceUnavailable(
             "the database is unreachable", "basis data tidak dapat dihubungi", code="database_unreachable"
         ) from exc
+    if found is None:
+        raise Unauthorized(
+            "the API key is unknown or revoked",
+            "kunci API tidak dikenal atau sudah dicabut",
+            code="invalid_key",
+        )
+    caller = Caller(found.id, found.name, found.role)
     request.state.key_id = caller.key_id
     wait = request.app.state.rate_limiter.acquire(caller.key_id)
     if wait:

@@ -36,7 +36,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import httpx
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup, NavigableString, PageElement, Tag
 
 __all__ = [
     "USER_AGENT",
@@ -420,7 +420,8 @@ async def _fetch(
                     "Tidak dapat terhubung ke situs.",
                     code="connection_failed",
                 ) from None
-            return _build_page(url, current, content_type, charset, body, truncated)
+            # Parsing is CPU-bound (seconds for a hostile 2 MB page): keep it off the event loop.
+            return await asyncio.to_thread(_build_page, url, current, content_type, charset, body, truncated)
     raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
 
 
@@ -526,7 +527,7 @@ def _decode(body: bytes, charset: str | None, *, sniff_meta: bool) -> str:
 
 
 _DROP_TAGS = (
-    "head", "script", "style", "noscript", "template", "svg", "math", "iframe", "frame", "frameset",
+    "head", "title", "script", "style", "noscript", "template", "svg", "math", "iframe", "frame", "frameset",
     "object", "embed", "canvas", "nav", "aside", "button", "select", "textarea", "input", "dialog",
 )  # fmt: skip
 _DROP_ROLES = frozenset({"navigation", "banner", "contentinfo", "search", "menu", "menubar", "dialog"})
@@ -545,25 +546,54 @@ def _fold_whitespace(text: str) -> str:
 
 
 def _meta_content(soup: BeautifulSoup, *names: str) -> str:
-    wanted = {n.lower() for n in names}
+    """The first non-empty ``<meta>`` content for ``names``, in order of preference."""
+    found: dict[str, str] = {}
     for meta in soup.find_all("meta"):
         key = meta.get("property") or meta.get("name") or ""
-        if isinstance(key, str) and key.strip().lower() in wanted:
-            content = meta.get("content")
-            if isinstance(content, str) and content.strip():
-                return _fold_whitespace(content.replace("\n", " "))
-    return ""
+        content = meta.get("content")
+        if isinstance(key, str) and isinstance(content, str):
+            key = key.strip().lower()
+            if key in names and key not in found and content.strip():
+                found[key] = _fold_whitespace(content.replace("\n", " "))
+    return next((found[n] for n in names if n in found), "")
 
 
-def _visible_text(root: Tag) -> str:
+def _is_boilerplate(tag: Tag, *, in_content: bool) -> bool:
+    if tag.name in _DROP_TAGS or tag.has_attr("hidden"):
+        return True
+    role = tag.get("role")
+    if isinstance(role, str) and role.strip().lower() in _DROP_ROLES:
+        return True
+    # A page-level header/footer is boilerplate; inside an article it holds the post's own lines.
+    return tag.name in ("header", "footer") and not in_content
+
+
+def _walk(root: Tag, *, in_content: bool, collect_roots: list[Tag] | None = None) -> str:
+    """Visible text under ``root``, skipping boilerplate subtrees, with a line break around blocks.
+
+    Iterative (an explicit stack), so deeply nested hostile HTML cannot exhaust the recursion limit.
+    With ``collect_roots``, outermost ``<article>``/``<main>`` elements are collected, not entered.
+    """
     parts: list[str] = []
-    for node in root.descendants:
-        # Exactly NavigableString: skips Comment, CData, Doctype, Declaration, ProcessingInstruction
-        # and the Script/Stylesheet/TemplateString subclasses.
-        if type(node) is NavigableString:
+    stack: list[PageElement | str] = list(reversed(root.contents))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str) and not isinstance(node, NavigableString):
+            parts.append(node)  # a line-break marker pushed below
+        elif type(node) is NavigableString:
+            # Exactly NavigableString: skips Comment, CData, Doctype, Declaration,
+            # ProcessingInstruction and the Script/Stylesheet/TemplateString subclasses.
             parts.append(str(node))
-        elif isinstance(node, Tag) and (node.name in _BLOCK_TAGS or node.name == "br"):
-            parts.append("\n")
+        elif isinstance(node, Tag) and not _is_boilerplate(node, in_content=in_content):
+            if collect_roots is not None and node.name in ("article", "main"):
+                collect_roots.append(node)
+                continue
+            if node.name == "br":
+                parts.append("\n")
+            elif node.name in _BLOCK_TAGS:
+                parts.append("\n")
+                stack.append("\n")
+            stack.extend(reversed(node.contents))
     return _fold_whitespace("".join(parts))
 
 
@@ -588,28 +618,10 @@ def extract_text(html: str, base_url: str) -> tuple[str, str, str]:
     title = title or _meta_content(soup, "og:title", "twitter:title")
     description = _meta_content(soup, "og:description", "twitter:description", "description")
 
-    for tag in soup.find_all(_DROP_TAGS):
-        if not tag.decomposed:
-            tag.decompose()
-    for tag in soup.find_all(True):
-        if tag.decomposed:
-            continue
-        role = tag.get("role")
-        if (
-            tag.has_attr("hidden")
-            or (isinstance(role, str) and role.strip().lower() in _DROP_ROLES)
-            # Page-level header/footer are boilerplate; inside an article they hold the post's own lines.
-            or (tag.name in ("header", "footer") and tag.find_parent(("article", "main")) is None)
-        ):
-            tag.decompose()
-
-    roots = soup.find_all(("article", "main"))
-    # Keep only outermost article/main elements so nested ones are not counted twice.
-    roots = [r for r in roots if r.find_parent(("article", "main")) is None]
-    if roots:
-        body_text = "\n".join(t for t in (_visible_text(r) for r in roots) if t)
-    else:
-        body_text = _visible_text(soup.body or soup)
+    start = soup.body or soup
+    roots: list[Tag] = []
+    page_text = _walk(start, in_content=False, collect_roots=roots)
+    body_text = "\n".join(t for t in (_walk(r, in_content=True) for r in roots) if t) if roots else page_text
 
     if description and description not in body_text:
         main = f"{description}\n{body_text}" if body_text else description

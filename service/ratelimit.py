@@ -41,4 +41,4 @@ class RateLimiter:
                 self._buckets[key] = (tokens - 1.0, now)
                 return 0
             self._buckets[key] = (tokens, now)
-            return max(1, math.ceil((1.0 - tokens) / self.rate))
+            return max(1, math.ceil((1.0 - tokens) / self.rate - 1e-9))  # 1e-9: float noise, not a second

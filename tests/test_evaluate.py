@@ -59,7 +59,8 @@ def sample_of(corpus: Dataset, n: int, seed: int = 0) -> Dataset:
 def write_plain_jsonl(path: Path, dataset: Dataset) -> Path:
     """Only text and label: a user's own file, with no groups or categories."""
     rows = [
-        {"id": i, "text": t, "label": int(y)} for i, t, y in zip(dataset.ids, dataset.texts, dataset.labels)
+        {"id": i, "text": t, "label": int(y)}
+        for i, t, y in zip(dataset.ids, dataset.texts, dataset.labels, strict=True)
     ]
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     return path
@@ -87,8 +88,24 @@ def evaluation(sample: Dataset, real_file: Path, tmp_path_factory: pytest.TempPa
 
 
 @pytest.fixture(scope="module")
-def tiny_model(sample: Dataset, tmp_path_factory: pytest.TempPathFactory) -> TrainedModel:
-    model = train(sample.subset(np.arange(300)), TrainSettings(seed=0, grid=GRID, version="test"))
+def model_rows(sample: Dataset) -> tuple[np.ndarray, np.ndarray]:
+    """300 rows to train a tiny model on and 100 held-out rows, both with both labels."""
+    train_rows, held_out = train_test_split(
+        np.arange(len(sample)), train_size=300, stratify=sample.labels, random_state=0
+    )
+    return np.sort(train_rows), np.sort(held_out)
+
+
+@pytest.fixture(scope="module")
+def held_out(sample: Dataset, model_rows: tuple[np.ndarray, np.ndarray]) -> Dataset:
+    return sample.subset(model_rows[1])
+
+
+@pytest.fixture(scope="module")
+def tiny_model(
+    sample: Dataset, model_rows: tuple[np.ndarray, np.ndarray], tmp_path_factory: pytest.TempPathFactory
+) -> TrainedModel:
+    model = train(sample.subset(model_rows[0]), TrainSettings(seed=0, grid=GRID, version="test"))
     save_model(model, tmp_path_factory.mktemp("models"))
     return model
 
@@ -232,11 +249,9 @@ def test_real_data_check_skips_when_the_file_is_absent(
 
 
 def test_evaluation_skips_real_data_cleanly(
-    tiny_model: TrainedModel, sample: Dataset, missing_real_data: Path, tmp_path: Path
+    tiny_model: TrainedModel, held_out: Dataset, missing_real_data: Path, tmp_path: Path
 ) -> None:
-    result = run_evaluate(
-        dataset=sample.subset(np.arange(300, 400)), model_path=tiny_model.path, report_dir=tmp_path
-    )
+    result = run_evaluate(dataset=held_out, model_path=tiny_model.path, report_dir=tmp_path)
     assert result["real_data"]["status"] == "skipped"
     assert "## Real-data false-positive check\n\nSkipped:" in Path(result["report"]).read_text(
         encoding="utf-8"
@@ -248,6 +263,7 @@ def test_real_data_rates_are_over_all_readable_rows(tiny_model: TrainedModel, re
     assert result["status"] == "ok"
     assert result["n"] == len(ORDINARY_ADS) + 1
     assert result["n_unreadable"] == 1
+    assert 0.0 <= result["risk_p99"] <= result["risk_max"] <= 1.0
     assert result["rate_sedang"] == pytest.approx(result["flagged_sedang"] / result["n"], abs=1e-4)
     assert result["rate_tinggi"] == pytest.approx(result["flagged_tinggi"] / result["n"], abs=1e-4)
     assert result["flagged_tinggi"] <= result["flagged_sedang"] == len(result["flagged"])
@@ -266,9 +282,9 @@ def test_evaluation_includes_the_real_data_check(evaluation: dict, real_file: Pa
 
 
 def test_model_mode_evaluates_an_existing_model_without_training(
-    tiny_model: TrainedModel, sample: Dataset, tmp_path: Path
+    tiny_model: TrainedModel, held_out: Dataset, tmp_path: Path
 ) -> None:
-    data = write_plain_jsonl(tmp_path / "external.jsonl", sample.subset(np.arange(300, 400)))
+    data = write_plain_jsonl(tmp_path / "external.jsonl", held_out)
     result = run_evaluate(
         data=data, data_format="jsonl", model_path=tiny_model.path, report_dir=None, real_data=False
     )
@@ -282,11 +298,10 @@ def test_model_mode_evaluates_an_existing_model_without_training(
 
 
 def test_model_mode_on_its_own_training_rows_says_in_sample(
-    tiny_model: TrainedModel, sample: Dataset
+    tiny_model: TrainedModel, sample: Dataset, model_rows: tuple[np.ndarray, np.ndarray]
 ) -> None:
-    result = run_evaluate(
-        dataset=sample.subset(np.arange(300)), model_path=tiny_model.path, report_dir=None, real_data=False
-    )
+    training_rows = sample.subset(model_rows[0])
+    result = run_evaluate(dataset=training_rows, model_path=tiny_model.path, report_dir=None, real_data=False)
     assert "in-sample" in result["note"]
 
 
@@ -309,9 +324,9 @@ def test_report_files_exist(evaluation: dict) -> None:
 
 
 def test_cli_evaluates_a_model_as_json(
-    tiny_model: TrainedModel, sample: Dataset, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tiny_model: TrainedModel, held_out: Dataset, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    data = write_plain_jsonl(tmp_path / "external.jsonl", sample.subset(np.arange(300, 400)))
+    data = write_plain_jsonl(tmp_path / "external.jsonl", held_out)
     argv = ["evaluate", "--model", str(tiny_model.path), "--data", str(data), "--format", "jsonl"]
     assert main([*argv, "--json", "--no-report", "--no-real-data"]) == 0
     result = json.loads(capsys.readouterr().out)

@@ -31,6 +31,8 @@ from .body import JSONBodyRoute
 
 __all__ = ["router"]
 
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL; a larger one cannot exist (404 not 500)
+
 
 def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     return {code: {"model": ErrorPublic} for code in (401, 429, *codes)}
@@ -88,11 +90,12 @@ async def score(request: Request, body: ScoreCreate, caller: AnyCaller) -> JSONR
     assessment = await run_in_threadpool(request.app.state.screener.assess, text)
     result = assessment.to_dict()
     request.app.state.metrics.scores.labels(assessment.tier).inc()
+    stored = dict(result)  # the assessment alone, before the envelope fields below
     if source is not None:
         result["source"] = source
     if body.save:
         result["check_id"] = await run_in_threadpool(
-            _save_check, request, caller.key_id, text, body.url, assessment.to_dict()
+            _save_check, request, caller.key_id, text, body.url, stored
         )
     return JSONResponse(result)
 
@@ -120,7 +123,7 @@ def list_checks(
 
 @router.get("/checks/{check_id}", response_model=CheckPublic, responses=_errors(403, 404, 422))
 def get_check(
-    request: Request, caller: HistoryCaller, check_id: Annotated[int, Path(ge=1, le=2**63 - 1)]
+    request: Request, caller: HistoryCaller, check_id: Annotated[int, Path(ge=1, le=MAX_ID)]
 ) -> CheckPublic:
     """One of your saved checks (an admin may read any)."""
     with request.app.state.sessions() as session:
@@ -172,7 +175,7 @@ def list_keys(request: Request, caller: AdminCaller) -> list[KeyPublic]:
 
 @router.delete("/keys/{key_id}", response_model=KeyPublic, responses=_errors(403, 404, 409, 422))
 def revoke_key(
-    request: Request, caller: AdminCaller, key_id: Annotated[int, Path(ge=1, le=2**63 - 1)]
+    request: Request, caller: AdminCaller, key_id: Annotated[int, Path(ge=1, le=MAX_ID)]
 ) -> KeyPublic:
     """Revoke a key (it stops working at once); the last active admin key cannot be revoked."""
     with request.app.state.sessions.begin() as session:

@@ -8,6 +8,7 @@ the machine.
 from __future__ import annotations
 
 import io
+import itertools
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -23,9 +24,11 @@ from service.app import bootstrap
 
 @pytest.fixture
 def settings_for(tmp_path: Path) -> Callable[..., Settings]:
+    counter = itertools.count()
+
     def build(**overrides: Any) -> Settings:
         values: dict[str, Any] = {
-            "database_url": sqlite_url(tmp_path / "screener.db"),
+            "database_url": sqlite_url(tmp_path / f"screener-{next(counter)}.db"),
             "environment": "test",
             "data_dir": tmp_path,
         }
@@ -39,7 +42,9 @@ def settings_for(tmp_path: Path) -> Callable[..., Settings]:
 def make_service(screener: Any, settings_for: Callable[..., Settings]) -> Iterator[Callable[..., Service]]:
     built: list[Service] = []
 
-    def build(**overrides: Any) -> Service:
+    def build(
+        *, fetch_handler: Callable[[httpx.Request], httpx.Response] = fake_site, **overrides: Any
+    ) -> Service:
         settings = settings_for(**overrides)
         out = io.StringIO()
         bootstrap(settings, out=out)
@@ -47,7 +52,7 @@ def make_service(screener: Any, settings_for: Callable[..., Settings]) -> Iterat
         app = create_app(
             settings,
             screener=screener,
-            fetch_transport=httpx.MockTransport(fake_site),
+            fetch_transport=httpx.MockTransport(fetch_handler),
             fetch_resolver=fake_resolver,
         )
         client = TestClient(app, raise_server_exceptions=False)

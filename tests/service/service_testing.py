@@ -40,6 +40,8 @@ PAGES: dict[str, tuple[int, dict[str, str], bytes]] = {
 
 
 def fake_site(request: httpx.Request) -> httpx.Response:
+    if request.url.path == "/slow":
+        raise httpx.ReadTimeout("the site is slow", request=request)
     status, headers, body = PAGES.get(request.url.path, (404, {"content-type": "text/plain"}, b"no"))
     return httpx.Response(status, headers=headers, content=body)
 

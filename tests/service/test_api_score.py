@@ -45,6 +45,7 @@ def test_score_url_scores_the_page_text(service: Service) -> None:
     [
         pytest.param("https://example.org/image.png", 422, "unsupported_content_type", id="not-html"),
         pytest.param("https://example.org/gone", 502, "upstream_status", id="upstream-404"),
+        pytest.param("https://example.org/slow", 504, "timeout", id="upstream-timeout"),
         pytest.param("http://127.0.0.1/admin", 422, None, id="loopback-literal"),
         pytest.param("http://10.0.0.7/", 422, None, id="private-literal"),
         pytest.param("https://example.org/redirect-private", 422, None, id="redirect-to-loopback"),
