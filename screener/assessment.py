@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ from screener.scoring import LinearScorer
 __all__ = ["MAX_TEXT_CHARS", "Assessment", "IndicatorResult", "Screener", "TopTerm", "assess", "check_text"]
 
 # Longer texts are cut (and flagged as truncated): no real ad is anywhere near this long.
-MAX_TEXT_CHARS = 20_000
+MAX_TEXT_CHARS = 100_000
 TIERS = ("rendah", "sedang", "tinggi")
 
 
@@ -41,6 +41,21 @@ class IndicatorResult:
     advice_en: str
     legal_basis: str
     evidence: tuple[dict[str, Any], ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name_id": self.name_id,
+            "name_en": self.name_en,
+            "weight": self.weight,
+            "level": self.level,
+            "explanation_id": self.explanation_id,
+            "explanation_en": self.explanation_en,
+            "advice_id": self.advice_id,
+            "advice_en": self.advice_en,
+            "legal_basis": self.legal_basis,
+            "evidence": list(self.evidence),
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +84,23 @@ class Assessment:
     text_length: int
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """Plain JSON-ready data (built by hand: ``dataclasses.asdict`` deep-copies and is slow)."""
+        return {
+            "risk": self.risk,
+            "score": self.score,
+            "tier": self.tier,
+            "category": self.category,
+            "indicators": [i.to_dict() for i in self.indicators],
+            "salary": self.salary,
+            "places": list(self.places),
+            "contacts": list(self.contacts),
+            "top_terms": [{"term": t.term, "weight": t.weight} for t in self.top_terms],
+            "model_version": self.model_version,
+            "summary": self.summary,
+            "summary_en": self.summary_en,
+            "truncated": self.truncated,
+            "text_length": self.text_length,
+        }
 
     @property
     def indicator_ids(self) -> list[str]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -150,17 +149,24 @@ def save_model(model: TrainedModel, directory: Path | str = MODELS_DIR) -> Path:
 
 
 def default_model_path() -> Path:
-    """``SCREENER_MODEL`` if set, else the newest card's artefact in the models folder."""
-    configured = os.environ.get("SCREENER_MODEL")
-    if configured:
-        return Path(configured)
-    cards = sorted(MODELS_DIR.glob(f"{MODEL_NAME}-*.json"), key=lambda p: p.stat().st_mtime)
+    """The default model: the artefact of the newest card (by its ``created_at``) in the models folder.
+
+    The service and the CLI choose another with a setting or ``--model``; the library itself reads no
+    environment variables.
+    """
+    cards = []
+    for card_path in MODELS_DIR.glob(f"{MODEL_NAME}-*.json"):
+        try:
+            created = json.loads(card_path.read_text(encoding="utf-8")).get("created_at", "")
+        except (OSError, ValueError):
+            continue
+        cards.append((str(created), card_path.name, card_path))
     if not cards:
         raise ModelError(
             f"no model in {MODELS_DIR}; run `screener train` first",
             f"tidak ada model di {MODELS_DIR}; jalankan `screener train` terlebih dahulu",
         )
-    return cards[-1].with_suffix(".joblib")
+    return max(cards)[2].with_suffix(".joblib")
 
 
 def load_model(path: Path | str | None = None) -> TrainedModel:

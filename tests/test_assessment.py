@@ -119,3 +119,11 @@ def test_module_level_assess_reuses_one_model() -> None:
     second = assessment.assess(EPS_ANNOUNCEMENT)
     assert assessment._default is loaded
     assert isinstance(first, Assessment) and isinstance(second, Assessment)
+
+
+def test_to_dict_matches_the_dataclass_fields(screener) -> None:
+    from dataclasses import asdict
+
+    a = screener.assess(OFFICER_AD)
+    expected = json.loads(json.dumps(asdict(a)))
+    assert json.loads(json.dumps(a.to_dict())) == expected

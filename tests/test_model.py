@@ -51,7 +51,6 @@ def test_missing_card_is_refused(model_copy) -> None:
         load_model(model_copy)
 
 
-def test_model_path_from_the_environment(monkeypatch, model_copy) -> None:
-    monkeypatch.setenv("SCREENER_MODEL", str(model_copy))
-    assert default_model_path() == model_copy
-    assert load_model().path == model_copy
+def test_explicit_path_is_loaded(model_copy) -> None:
+    assert load_model(model_copy).path == model_copy
+    assert load_model(model_copy.with_suffix(".json")).path == model_copy
