@@ -28,6 +28,7 @@ from screener.features import Detector, ModusFeatures, findings_text
 
 __all__ = [
     "CATEGORIES",
+    "DEFAULT_POINTER",
     "MODELS_DIR",
     "RISKY_CATEGORIES",
     "TrainedModel",
@@ -40,6 +41,8 @@ __all__ = [
 
 MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
 MODEL_NAME = "tppo-screener"
+# A text file naming the promoted model's artefact (``screener models promote`` writes it).
+DEFAULT_POINTER = MODELS_DIR / "DEFAULT"
 CATEGORIES = ("tppo", "tppm", "scam", "legit", "awareness")
 RISKY_CATEGORIES = ("tppo", "tppm", "scam")
 
@@ -149,11 +152,17 @@ def save_model(model: TrainedModel, directory: Path | str = MODELS_DIR) -> Path:
 
 
 def default_model_path() -> Path:
-    """The default model: the artefact of the newest card (by its ``created_at``) in the models folder.
+    """The default model: the artefact named in ``models/DEFAULT`` (the promoted model) when that file
+    exists, else the artefact of the newest card (by its ``created_at``) in the models folder.
 
     The service and the CLI choose another with a setting or ``--model``; the library itself reads no
     environment variables.
     """
+    pointer = MODELS_DIR / DEFAULT_POINTER.name
+    if pointer.is_file():
+        named = pointer.read_text(encoding="utf-8").strip()
+        if named:
+            return MODELS_DIR / Path(named).name  # a file in the models folder, never a path elsewhere
     cards = []
     for card_path in MODELS_DIR.glob(f"{MODEL_NAME}-*.json"):
         try:

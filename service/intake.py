@@ -349,9 +349,41 @@ async def _fetch(
     except (httpx.InvalidURL, TypeError):
         raise _refuse_invalid() from None
 
-    # trust_env=False: no proxy from the environment (it would bypass the address checks'
-    # meaning) and no .netrc credentials sent to arbitrary sites.
-    async with httpx.AsyncClient(
+    for hop in range(max_redirects + 1):
+        address = await _check_url(current, allow_private=allow_private, resolver=resolver)
+        # A fresh connection pool for every hop: a pooled TLS connection to the same IP was verified
+        # for the previous host name and must not carry a request for another one.
+        # trust_env=False: no proxy from the environment (it would connect for us, to wherever the
+        # name resolves for it) and no .netrc credentials sent to arbitrary sites.
+        hop_transport = transport or httpx.AsyncHTTPTransport(trust_env=False)
+        try:
+            result = await _request_once(
+                hop_transport, current, address, timeout=timeout, max_bytes=max_bytes
+            )
+        finally:
+            if transport is None:
+                await hop_transport.aclose()
+        if isinstance(result, httpx.URL):
+            if hop == max_redirects:
+                raise UpstreamError(
+                    "The link redirected too many times.",
+                    "Tautan dialihkan terlalu banyak kali.",
+                    code="too_many_redirects",
+                )
+            current = result
+            continue
+        content_type, charset, body, truncated = result
+        # Parsing is CPU-bound (seconds for a hostile 2 MB page): keep it off the event loop.
+        return await asyncio.to_thread(_build_page, url, current, content_type, charset, body, truncated)
+    raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
+
+
+async def _request_once(
+    transport: httpx.AsyncBaseTransport, url: httpx.URL, address: IPAddress, *, timeout: float, max_bytes: int
+) -> httpx.URL | tuple[str, str | None, bytes, bool]:
+    """GET ``url`` from the checked ``address``: the redirect target, or (type, charset, body, truncated)."""
+    # Not closed here: closing a client closes its transport, which may be the caller's.
+    client = httpx.AsyncClient(
         transport=transport,
         timeout=httpx.Timeout(timeout),
         follow_redirects=False,
@@ -361,68 +393,55 @@ async def _fetch(
             "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.1",
             "Accept-Language": "id,en;q=0.8",
         },
-    ) as client:
-        for hop in range(max_redirects + 1):
-            address = await _check_url(current, allow_private=allow_private, resolver=resolver)
-            # Connect to the address we checked; the name goes in Host and in the TLS SNI.
-            target = current.copy_with(host=str(address))
-            headers = {"Host": current.netloc.decode("ascii")}
-            extensions = (
-                {"sni_hostname": current.raw_host.decode("ascii")} if current.scheme == "https" else {}
-            )
-            try:
-                async with client.stream("GET", target, headers=headers, extensions=extensions) as response:
-                    if response.status_code in _REDIRECT_STATUSES:
-                        location = response.headers.get("location")
-                        if not location:
-                            raise _bad_redirect()
-                        if hop == max_redirects:
-                            raise UpstreamError(
-                                "The link redirected too many times.",
-                                "Tautan dialihkan terlalu banyak kali.",
-                                code="too_many_redirects",
-                            )
-                        try:
-                            current = current.join(location)
-                        except httpx.InvalidURL:
-                            raise _bad_redirect() from None
-                        continue
-                    if response.status_code >= 400:
-                        raise UpstreamError(
-                            f"The site answered with an error (HTTP {response.status_code}).",
-                            f"Situs menjawab dengan kesalahan (HTTP {response.status_code}).",
-                            code="upstream_status",
-                            upstream_status=response.status_code,
-                        )
-                    if not 200 <= response.status_code < 300:
-                        raise UpstreamError(
-                            f"The site gave an unexpected answer (HTTP {response.status_code}).",
-                            f"Situs memberi jawaban yang tidak terduga (HTTP {response.status_code}).",
-                            code="upstream_status",
-                            upstream_status=response.status_code,
-                        )
-                    content_type, charset = _parse_content_type(response.headers.get("content-type", ""))
-                    if content_type not in _TEXT_TYPES:
-                        shown = content_type or "unknown"
-                        raise UnsupportedContent(
-                            f"The link does not point to a web page or plain text (content type: {shown}).",
-                            f"Tautan tidak mengarah ke halaman web atau teks biasa (jenis konten: {shown}).",
-                            code="unsupported_content_type",
-                        )
-                    body, truncated = await _read_capped(response, max_bytes)
-            except httpx.TimeoutException:
-                raise
-            except httpx.InvalidURL:
-                raise _refuse_invalid() from None
-            except httpx.RequestError:
+    )
+    # Connect to the address we checked; the name goes in Host and in the TLS SNI (which is also the
+    # name the certificate is verified against).
+    target = url.copy_with(host=str(address))
+    headers = {"Host": url.netloc.decode("ascii")}
+    extensions = {"sni_hostname": url.raw_host.decode("ascii")} if url.scheme == "https" else {}
+    try:
+        async with client.stream("GET", target, headers=headers, extensions=extensions) as response:
+            status = response.status_code
+            if status in _REDIRECT_STATUSES:
+                location = response.headers.get("location")
+                if not location:
+                    raise _bad_redirect()
+                try:
+                    return url.join(location)
+                except httpx.InvalidURL:
+                    raise _bad_redirect() from None
+            if status >= 400:
                 raise UpstreamError(
-                    "Could not connect to the site.",
-                    "Tidak dapat terhubung ke situs.",
-                    code="connection_failed",
-                ) from None
-            # Parsing is CPU-bound (seconds for a hostile 2 MB page): keep it off the event loop.
-            return await asyncio.to_thread(_build_page, url, current, content_type, charset, body, truncated)
-    raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
+                    f"The site answered with an error (HTTP {status}).",
+                    f"Situs menjawab dengan kesalahan (HTTP {status}).",
+                    code="upstream_status",
+                    upstream_status=status,
+                )
+            if not 200 <= status < 300:
+                raise UpstreamError(
+                    f"The site gave an unexpected answer (HTTP {status}).",
+                    f"Situs memberi jawaban yang tidak terduga (HTTP {status}).",
+                    code="upstream_status",
+                    upstream_status=status,
+                )
+            content_type, charset = _parse_content_type(response.headers.get("content-type", ""))
+            if content_type not in _TEXT_TYPES:
+                shown = content_type or "unknown"
+                raise UnsupportedContent(
+                    f"The link does not point to a web page or plain text (content type: {shown}).",
+                    f"Tautan tidak mengarah ke halaman web atau teks biasa (jenis konten: {shown}).",
+                    code="unsupported_content_type",
+                )
+            body, truncated = await _read_capped(response, max_bytes)
+            return content_type, charset, body, truncated
+    except httpx.TimeoutException:
+        raise
+    except httpx.RequestError:
+        raise UpstreamError(
+            "Could not connect to the site.",
+            "Tidak dapat terhubung ke situs.",
+            code="connection_failed",
+        ) from None
 
 
 def _bad_redirect() -> UpstreamError:

@@ -73,6 +73,55 @@ class Settings(BaseSettings):
         description="Allow fetching loopback/private addresses. Tests only: leaves the service open to SSRF.",
     )
 
+    worker_enabled: bool = Field(
+        default=True,
+        description="Run the scoring worker thread inside the service (off: run `screener worker` instead).",
+    )
+    worker_chunk_size: int = Field(
+        default=500, ge=1, le=5000, description="Ads the worker scores and writes per transaction."
+    )
+    worker_poll_seconds: float = Field(
+        default=1.0, gt=0, description="How long the idle worker waits before looking for new ads."
+    )
+    review_threshold: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="Risk at or above which a campaign goes to the review queue; empty means the model's `sedang` threshold.",
+    )
+    uncertain_margin: float = Field(
+        default=0.05,
+        ge=0,
+        le=1,
+        description="Campaigns this far below the review threshold are queued too (the uncertain slice, for learning).",
+    )
+    cluster_similarity: float = Field(
+        default=0.6,
+        gt=0,
+        le=1,
+        description="Estimated Jaccard similarity (MinHash) at which a new ad joins an existing campaign.",
+    )
+    lease_minutes: float = Field(
+        default=15.0, gt=0, description="How long a claimed queue item stays with its moderator."
+    )
+    two_person_rule: bool = Field(
+        default=True,
+        description="Require a second reviewer for tppo/tppm verdicts and for verdicts contradicting a `tinggi` score.",
+    )
+    max_batch_ads: int = Field(default=100_000, ge=1, description="Most ads accepted in one batch (else 413).")
+    max_batch_bytes: int = Field(
+        default=50 * 1024 * 1024, ge=1, description="Largest batch upload in bytes (else 413)."
+    )
+    model_reload_seconds: float = Field(
+        default=30.0,
+        ge=0,
+        description="How often the worker checks models/DEFAULT for a promoted model to load; 0 = never.",
+    )
+    api_url: str = Field(
+        default="http://127.0.0.1:8000", description="Service URL the CLI client commands (`screener batch`) use."
+    )
+    api_key: str = Field(default="", description="API key the CLI client commands use (or pass --key).")
+
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:
         if self.environment == "production":

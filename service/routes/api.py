@@ -9,8 +9,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from service.auth import ADMIN, ANY_ROLE, HISTORY, Caller, require_role
-from service.errors import Conflict, Forbidden, NotFound, PayloadTooLarge, Unprocessable
-from service.intake import fetch_page
+from service.errors import Conflict, Forbidden, NotFound
 from service.schemas import (
     CatalogueIndicatorPublic,
     CheckPublic,
@@ -24,6 +23,7 @@ from service.schemas import (
     ScoreCreate,
     ScorePublic,
 )
+from service.scoring import score_ad
 from service.store import checks as check_store
 from service.store import keys as key_store
 
@@ -52,47 +52,17 @@ AdminCaller = Annotated[Caller, Depends(require_role(*ADMIN))]
 )
 async def score(request: Request, body: ScoreCreate, caller: AnyCaller) -> JSONResponse:
     """Score an ad given as text or as a link, with the reasons; `save: true` keeps it in your history."""
-    settings = request.app.state.settings
     if body.save and caller.role not in HISTORY:
         raise Forbidden(
             f"role {caller.role!r} has no history; score without 'save'",
             f"peran {caller.role!r} tidak punya riwayat; nilai tanpa 'save'",
         )
-    source: dict[str, str] | None = None
-    if body.url is not None:
-        page = await fetch_page(
-            body.url.strip(),
-            timeout=settings.fetch_timeout,
-            max_bytes=settings.fetch_max_bytes,
-            max_redirects=settings.fetch_max_redirects,
-            allow_private=settings.allow_private_fetch,
-            transport=request.app.state.fetch_transport,
-            resolver=request.app.state.fetch_resolver,
-        )
-        text = page.text
-        if not text.strip():
-            raise Unprocessable(
-                "the page has no text to score",
-                "halaman tidak berisi teks yang bisa dinilai",
-                code="empty_page",
-            )
-        source = {"url": page.url, "final_url": page.final_url, "title": page.title, "text": page.text}
-    else:
-        assert body.text is not None
-        text = body.text
-        size = len(text.encode("utf-8"))
-        if size > settings.max_text_bytes:
-            raise PayloadTooLarge(
-                f"the text is {size} bytes; the limit is {settings.max_text_bytes}",
-                f"teks berukuran {size} byte; batasnya {settings.max_text_bytes}",
-            )
-    # Scoring is CPU-bound: keep it off the event loop.
-    assessment = await run_in_threadpool(request.app.state.screener.assess, text)
+    scored = await score_ad(request.app, text=body.text, url=body.url)
+    text, assessment = scored.text, scored.assessment
     result = assessment.to_dict()
-    request.app.state.metrics.scores.labels(assessment.tier).inc()
     stored = dict(result)  # the assessment alone, before the envelope fields below
-    if source is not None:
-        result["source"] = source
+    if scored.source is not None:
+        result["source"] = scored.source
     if body.save:
         result["check_id"] = await run_in_threadpool(
             _save_check, request, caller.key_id, text, body.url, stored

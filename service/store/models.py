@@ -7,12 +7,14 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     CheckConstraint,
     DateTime,
     Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     TypeDecorator,
@@ -21,7 +23,28 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-__all__ = ["ROLES", "ApiKey", "Base", "Check", "UTCDateTime", "utcnow"]
+__all__ = [
+    "BATCH_STATUSES",
+    "ITEM_STATUSES",
+    "ROLES",
+    "VERDICTS",
+    "Ad",
+    "AdAssessment",
+    "AdContact",
+    "ApiKey",
+    "AuditEntry",
+    "Base",
+    "Batch",
+    "BatchError",
+    "Check",
+    "Cluster",
+    "ClusterBand",
+    "ClusterBatch",
+    "Decision",
+    "QueueItem",
+    "UTCDateTime",
+    "utcnow",
+]
 
 ROLES = ("officer", "moderator", "educator", "admin")
 
@@ -91,4 +114,184 @@ class Check(Base):
     model_version: Mapped[str] = mapped_column(String(64))
     risk: Mapped[float] = mapped_column(Float)
     tier: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+# -- the batch review queue (migration 0002) ---------------------------------------------------------
+
+BATCH_STATUSES = ("receiving", "queued", "scoring", "done", "failed")
+ITEM_STATUSES = ("open", "leased", "decided", "needs_second_review", "adjudication")
+VERDICTS = ("tppo", "tppm", "scam", "legit", "awareness", "unsure")
+
+
+class Batch(Base):
+    """One uploaded file of ads; ``receiving`` until the upload is complete (never scored before)."""
+
+    __tablename__ = "batches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id", name="fk_batches_key_id"))
+    status: Mapped[str] = mapped_column(String(20), default="receiving")
+    filename: Mapped[str | None] = mapped_column(String(300), default=None)
+    content_type: Mapped[str | None] = mapped_column(String(100), default=None)
+    accepted: Mapped[int] = mapped_column(Integer, default=0)
+    rejected: Mapped[int] = mapped_column(Integer, default=0)
+    scored: Mapped[int] = mapped_column(Integer, default=0)
+    enqueued: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text, default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+
+class BatchError(Base):
+    """A malformed row of a batch: reported, never blocking the rest."""
+
+    __tablename__ = "batch_errors"
+    __table_args__ = (Index("ix_batch_errors_batch_id", "batch_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id", name="fk_batch_errors_batch_id"))
+    row: Mapped[int] = mapped_column(Integer)
+    message: Mapped[str] = mapped_column(Text)
+
+
+class Ad(Base):
+    __tablename__ = "ads"
+    __table_args__ = (
+        Index("ix_ads_scored_id", "scored", "id"),
+        Index("ix_ads_content_hash", "content_hash"),
+        Index("ix_ads_cluster_id", "cluster_id"),
+        Index("ix_ads_batch_id", "batch_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id", name="fk_ads_batch_id"))
+    text: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str | None] = mapped_column(String(64), default=None)  # sha256 of canonical text
+    source: Mapped[str | None] = mapped_column(String(200), default=None)
+    platform: Mapped[str | None] = mapped_column(String(50), default=None)
+    url: Mapped[str | None] = mapped_column(Text, default=None)
+    external_id: Mapped[str | None] = mapped_column(String(200), default=None)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    scored: Mapped[bool] = mapped_column(default=False)
+    cluster_id: Mapped[int | None] = mapped_column(Integer, default=None)
+
+
+class AdAssessment(Base):
+    __tablename__ = "assessments"
+    __table_args__ = (UniqueConstraint("ad_id", name="uq_assessments_ad_id"),)  # scored exactly once
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ad_id: Mapped[int] = mapped_column(ForeignKey("ads.id", name="fk_assessments_ad_id"))
+    model_version: Mapped[str] = mapped_column(String(64))
+    risk: Mapped[float] = mapped_column(Float)
+    tier: Mapped[str] = mapped_column(String(16))
+    category: Mapped[str] = mapped_column(String(16))
+    indicators: Mapped[list[str]] = mapped_column(JSONType)
+    slots: Mapped[dict[str, Any]] = mapped_column(JSONType)  # phones, salaries, places: what reposts vary
+    assessment: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Cluster(Base):
+    """A near-duplicate campaign; its representative's MinHash signature is what new ads are compared to."""
+
+    __tablename__ = "clusters"
+    __table_args__ = (Index("ix_clusters_content_hash", "content_hash"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    representative_ad_id: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    signature: Mapped[bytes] = mapped_column(LargeBinary)
+    member_count: Mapped[int] = mapped_column(Integer, default=1)
+    batch_count: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ClusterBand(Base):
+    """LSH band key -> cluster: candidate campaigns for a new ad are one indexed lookup."""
+
+    __tablename__ = "cluster_bands"
+
+    band_key: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    cluster_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+
+class ClusterBatch(Base):
+    __tablename__ = "cluster_batches"
+
+    cluster_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+
+class QueueItem(Base):
+    """One per campaign (cluster) with an ad above the review threshold or in the uncertain slice."""
+
+    __tablename__ = "queue_items"
+    __table_args__ = (
+        UniqueConstraint("cluster_id", name="uq_queue_items_cluster_id"),
+        Index("ix_queue_items_status_priority", "status", "priority"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cluster_id: Mapped[int] = mapped_column(Integer)
+    ad_id: Mapped[int] = mapped_column(Integer)  # the representative shown to reviewers
+    batch_id: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(24), default="open")
+    reason: Mapped[str] = mapped_column(String(16), default="threshold")  # threshold | uncertain
+    priority: Mapped[float] = mapped_column(Float)
+    risk: Mapped[float] = mapped_column(Float)
+    tier: Mapped[str] = mapped_column(String(16))
+    platform: Mapped[str | None] = mapped_column(String(50), default=None)
+    indicators_text: Mapped[str] = mapped_column(Text, default="")  # ",id1,id2," for portable filters
+    places_text: Mapped[str] = mapped_column(Text, default="")
+    review_round: Mapped[int] = mapped_column(Integer, default=1)
+    first_key_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    lease_key_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    final_verdict: Mapped[str | None] = mapped_column(String(16), default=None)
+    final_indicators: Mapped[list[str] | None] = mapped_column(JSONType, default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+
+class Decision(Base):
+    __tablename__ = "decisions"
+    __table_args__ = (Index("ix_decisions_item_id", "item_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("queue_items.id", name="fk_decisions_item_id"))
+    key_id: Mapped[int] = mapped_column(ForeignKey("api_keys.id", name="fk_decisions_key_id"))
+    review_round: Mapped[int] = mapped_column(Integer)  # 1, 2, or 3 (adjudication)
+    verdict: Mapped[str] = mapped_column(String(16))
+    indicators: Mapped[list[str]] = mapped_column(JSONType)
+    note: Mapped[str | None] = mapped_column(Text, default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class AdContact(Base):
+    __tablename__ = "contacts"
+    __table_args__ = (Index("ix_contacts_value", "value"), Index("ix_contacts_ad_id", "ad_id"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ad_id: Mapped[int] = mapped_column(ForeignKey("ads.id", name="fk_contacts_ad_id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    value: Mapped[str] = mapped_column(String(300))
+
+
+class AuditEntry(Base):
+    """Append-only: the code has no UPDATE or DELETE path for this table."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    action: Mapped[str] = mapped_column(String(50))
+    object_type: Mapped[str] = mapped_column(String(30))
+    object_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSONType, default=None)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSONType, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -65,7 +65,7 @@ def test_migrations_create_the_tables_and_match_the_models(engine: Engine) -> No
 def test_migrating_twice_is_a_no_op(engine: Engine) -> None:
     migrate(engine)
     with engine.connect() as connection:
-        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
 
 
 def test_keys_are_stored_hashed_and_authenticate(session: Session) -> None:

@@ -1,0 +1,221 @@
+"""Batch ingest: read an uploaded file (CSV, JSONL or a JSON array) row by row and store its ads.
+
+The upload has already been spooled to a temporary file (never held whole in memory); here it is
+parsed one record at a time (``screener.datasets.iter_records`` for CSV / JSONL, an incremental
+``raw_decode`` loop for a JSON array) and written in chunks of :data:`CHUNK_ROWS`, each chunk its own
+committed transaction, so every accepted ad is in the database before the 202 answer. A malformed row
+becomes a ``batch_errors`` entry and the rest goes on.
+"""
+
+from __future__ import annotations
+
+import email.message
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from screener.errors import DataError
+from service.errors import PayloadTooLarge, Unprocessable
+from service.store import queue as queue_store
+
+__all__ = ["CHUNK_ROWS", "FORMATS", "IngestResult", "format_of", "ingest_file", "parse_rows"]
+
+CHUNK_ROWS = 1000
+READ_BYTES = 1 << 16
+MAX_ELEMENT_CHARS = 4 * 1024 * 1024  # an element this long without parsing is broken JSON
+FORMATS = {
+    "text/csv": "csv",
+    "application/csv": "csv",
+    "application/x-ndjson": "jsonl",
+    "application/jsonl": "jsonl",
+    "application/x-jsonlines": "jsonl",
+    "application/json": "json",
+}
+SUFFIXES = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json"}
+OPTIONAL = {"source": 200, "platform": 50, "url": 2000}
+
+
+def format_of(content_type: str | None, filename: str | None = None) -> str | None:
+    """``csv`` / ``jsonl`` / ``json`` from a content type, else from a file name's extension."""
+    if content_type:
+        message = email.message.Message()
+        message["content-type"] = content_type
+        found = FORMATS.get(message.get_content_type())
+        if found:
+            return found
+    if filename:
+        return SUFFIXES.get(Path(filename).suffix.lower())
+    return None
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    batch_id: int
+    status: str
+    accepted: int
+    rejected: int
+
+
+def _ad(record: Any, max_text_bytes: int) -> dict[str, Any] | str:
+    """The ad's fields from one record, or why the record was refused."""
+    if not isinstance(record, dict):
+        return f"expected an object, got {type(record).__name__}"
+    text = record.get("text")
+    if not isinstance(text, str) or not text.strip():
+        return "text is missing or empty / teks tidak ada atau kosong"
+    if "\x00" in text:
+        return "text contains NUL bytes / teks berisi byte NUL"
+    size = len(text.encode("utf-8"))
+    if size > max_text_bytes:
+        return f"text is {size} bytes; the limit is {max_text_bytes} / teks terlalu panjang"
+    ad: dict[str, Any] = {"text": text}
+    external = record.get("external_id", record.get("id"))
+    if external is not None and external != "":
+        if isinstance(external, bool) or not isinstance(external, str | int):
+            return "id must be a string or an integer / id harus string atau bilangan bulat"
+        ad["external_id"] = str(external)[:200]
+    for name, limit in OPTIONAL.items():
+        value = record.get(name)
+        if value is not None and value != "":
+            if not isinstance(value, str):
+                return f"{name} must be a string / {name} harus string"
+            ad[name] = value[:limit]
+    return ad
+
+
+def _json_array(path: Path) -> Iterator[tuple[int, Any]]:
+    """Elements of a JSON array, one at a time, from a sliding buffer (never the whole file)."""
+    decoder = json.JSONDecoder()
+    with path.open(encoding="utf-8", errors="strict") as handle:
+        buffer, pos, eof = "", 0, False
+
+        def more() -> bool:
+            nonlocal buffer, pos, eof
+            if eof:
+                return False
+            chunk = handle.read(READ_BYTES)
+            if not chunk:
+                eof = True
+                return False
+            buffer, pos = buffer[pos:] + chunk, 0
+            return True
+
+        def skip_space() -> str | None:
+            nonlocal pos
+            while True:
+                while pos < len(buffer) and buffer[pos] in " \t\r\n":
+                    pos += 1
+                if pos < len(buffer):
+                    return buffer[pos]
+                if not more():
+                    return None
+
+        if skip_space() != "[":
+            raise DataError("a JSON batch must be an array of objects", "batch JSON harus berupa larik objek")
+        pos += 1
+        index = 0
+        while True:
+            char = skip_space()
+            if char is None:
+                yield index + 1, "the JSON array is not closed / larik JSON tidak ditutup"
+                return
+            if char == "]":
+                return
+            if index:
+                if char != ",":
+                    yield index + 1, "invalid JSON from here on; the rest was not read / JSON rusak mulai dari sini"
+                    return
+                pos += 1
+                skip_space()
+            index += 1
+            while True:
+                try:
+                    value, end = decoder.raw_decode(buffer, pos)
+                except json.JSONDecodeError:
+                    if len(buffer) - pos > MAX_ELEMENT_CHARS or not more():
+                        yield index, "invalid JSON from here on; the rest was not read / JSON rusak mulai dari sini"
+                        return
+                    continue
+                if end == len(buffer) and not eof and not isinstance(value, dict | list):
+                    if more():  # a number or literal cut by the buffer's end: read on
+                        continue
+                pos = end
+                break
+            yield index, value
+
+
+def parse_rows(path: Path, fmt: str, *, max_text_bytes: int) -> Iterator[tuple[int, dict[str, Any] | str]]:
+    """``(row, ad fields | problem)`` for each record; whole-file problems raise :class:`DataError`."""
+    if fmt == "json":
+        for index, value in _json_array(path):
+            yield index, value if isinstance(value, str) else _ad(value, max_text_bytes)
+        return
+    from screener.datasets import iter_records
+
+    prefix = f"{path}:"
+    for line, record in iter_records(path, text_column="text", id_column="id"):
+        if isinstance(record, DataError):
+            yield line, str(record).replace(prefix, "row ")
+        else:
+            yield line, _ad(record, max_text_bytes)
+
+
+def ingest_file(
+    sessions: sessionmaker[Session],
+    path: Path,
+    fmt: str,
+    *,
+    key_id: int | None,
+    filename: str | None,
+    content_type: str | None,
+    max_ads: int,
+    max_text_bytes: int,
+) -> IngestResult:
+    """Store a spooled upload as a batch; every accepted ad is committed when this returns."""
+    with queue_store.write_transaction(sessions) as session:
+        batch_id = queue_store.create_batch(
+            session, key_id=key_id, filename=filename, content_type=content_type
+        ).id
+    rows: list[dict[str, Any]] = []
+    errors: list[tuple[int, str]] = []
+    accepted = rejected = 0
+
+    def flush() -> None:
+        with queue_store.write_transaction(sessions) as session:
+            queue_store.insert_ads(session, batch_id=batch_id, rows=rows)
+            queue_store.insert_batch_errors(session, batch_id=batch_id, errors=errors)
+        rows.clear()
+        errors.clear()
+
+    def fail(message: str) -> None:
+        with queue_store.write_transaction(sessions) as session:
+            queue_store.fail_batch(session, batch_id=batch_id, error=message)
+
+    try:
+        for row, ad in parse_rows(path, fmt, max_text_bytes=max_text_bytes):
+            if isinstance(ad, str):
+                errors.append((row, ad))
+                rejected += 1
+            else:
+                accepted += 1
+                if accepted > max_ads:
+                    fail(f"more than {max_ads} ads")
+                    raise PayloadTooLarge(
+                        f"the batch has more than {max_ads} ads", f"batch berisi lebih dari {max_ads} iklan"
+                    )
+                rows.append(ad)
+            if len(rows) >= CHUNK_ROWS or len(errors) >= CHUNK_ROWS:
+                flush()
+    except (DataError, UnicodeDecodeError) as exc:
+        fail(str(exc))
+        raise Unprocessable(
+            f"the file cannot be read: {exc}", f"berkas tidak dapat dibaca: {exc}", code="unreadable_batch"
+        ) from exc
+    flush()
+    with queue_store.write_transaction(sessions) as session:
+        status = queue_store.finish_upload(session, batch_id=batch_id).status
+    return IngestResult(batch_id, status, accepted, rejected)

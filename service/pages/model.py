@@ -1,0 +1,56 @@
+"""Model page: the loaded model's card, tier thresholds and metrics, and the evaluation report's plots
+when ``screener evaluate`` has written one (``reports/evaluation``, not committed)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, Response
+
+from service.auth import Caller
+from service.pages.core import page_role, render
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+AnyRole = Annotated[Caller, page_role("officer", "moderator", "educator")]
+_PLOT = re.compile(r"[a-z0-9_]{1,60}\.png")
+METRICS = ("precision", "recall", "f1", "pr_auc", "roc_auc", "brier", "ece")
+
+
+def _plots(folder: Path) -> list[str]:
+    if not (folder / "report.md").is_file():
+        return []
+    return sorted(p.name for p in folder.glob("*.png") if _PLOT.fullmatch(p.name))
+
+
+@router.get("/model")
+async def model_page(request: Request, caller: AnyRole) -> Response:
+    """Card, thresholds, metrics and the evaluation plots."""
+    screener = request.app.state.screener
+    card = dict(screener.model.card)
+    metrics = card.get("metrics") or {}
+    return render(
+        request,
+        "model.html",
+        {
+            "card": card,
+            "version": screener.version,
+            "thresholds": {k: screener.thresholds[k] for k in ("sedang", "tinggi")},
+            "metrics": [(name, metrics[name]) for name in METRICS if name in metrics],
+            "at": [(tier, metrics.get(f"at_{tier}")) for tier in ("sedang", "tinggi") if metrics.get(f"at_{tier}")],
+            "method": metrics.get("method", ""),
+            "plots": _plots(request.app.state.evaluation_dir),
+        },
+    )
+
+
+@router.get("/model/plot/{name}")
+async def plot(request: Request, caller: AnyRole, name: str) -> Response:
+    """One PNG of the evaluation report (only names the report folder lists)."""
+    if name not in _plots(request.app.state.evaluation_dir):
+        return render(request, "error.html", {"title_key": "error", "text_key": "not_found"}, status_code=404)
+    return FileResponse(request.app.state.evaluation_dir / name, media_type="image/png")

@@ -1,0 +1,65 @@
+"""Scoring one ad given as text or as a link: the one code path behind ``POST /api/v1/score`` and the
+"Cek iklan" page (size limit, link intake, the assessment off the event loop, the metrics)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
+
+from screener import Assessment
+from service.errors import PayloadTooLarge, Unprocessable
+from service.intake import fetch_page
+
+__all__ = ["Scored", "score_ad"]
+
+
+@dataclass(frozen=True)
+class Scored:
+    """The assessed text, its assessment and, for a link, what was fetched."""
+
+    text: str
+    assessment: Assessment
+    source: dict[str, str] | None
+
+
+async def score_ad(app: FastAPI, *, text: str | None = None, url: str | None = None) -> Scored:
+    """Fetch the link (when given) or check the text's size, then assess it.
+
+    Raises the service's errors (413, 422) and the intake's (422, 502, 504) unchanged, so the API and
+    the pages report the same failures.
+    """
+    settings = app.state.settings
+    source: dict[str, Any] | None = None
+    if url is not None:
+        page = await fetch_page(
+            url.strip(),
+            timeout=settings.fetch_timeout,
+            max_bytes=settings.fetch_max_bytes,
+            max_redirects=settings.fetch_max_redirects,
+            allow_private=settings.allow_private_fetch,
+            transport=app.state.fetch_transport,
+            resolver=app.state.fetch_resolver,
+        )
+        text = page.text
+        if not text.strip():
+            raise Unprocessable(
+                "the page has no text to score",
+                "halaman tidak berisi teks yang bisa dinilai",
+                code="empty_page",
+            )
+        source = {"url": page.url, "final_url": page.final_url, "title": page.title, "text": page.text}
+    else:
+        assert text is not None
+        size = len(text.encode("utf-8"))
+        if size > settings.max_text_bytes:
+            raise PayloadTooLarge(
+                f"the text is {size} bytes; the limit is {settings.max_text_bytes}",
+                f"teks berukuran {size} byte; batasnya {settings.max_text_bytes}",
+            )
+    # Scoring is CPU-bound: keep it off the event loop.
+    assessment = await run_in_threadpool(app.state.screener.assess, text)
+    app.state.metrics.scores.labels(assessment.tier).inc()
+    return Scored(text, assessment, source)

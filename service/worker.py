@@ -1,0 +1,193 @@
+"""The scoring worker: claims unscored ads in chunks, scores, clusters and queues them.
+
+It runs as a thread started by the app's lifespan (``worker_enabled``) or as ``screener worker``.
+Each chunk is read, scored with ``Screener.assess_many`` and sketched with ``screener.dedupe`` outside
+the write transaction, then written in one transaction that marks the ads scored (see
+:mod:`service.store.queue`): a crash loses at most the chunk in flight, which the next run scores.
+The same loop checks ``models/DEFAULT`` and swaps in a promoted model without downtime.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from screener import Screener
+from service.settings import Settings
+from service.store import queue as queue_store
+
+__all__ = ["ModelWatcher", "ScoringWorker", "sketch", "score_rows"]
+
+logger = logging.getLogger("screener.service")
+
+
+def sketch(text: str) -> tuple[str, Any, list[int]]:
+    """Content hash of the canonical text, its MinHash signature and LSH band keys."""
+    from screener.dedupe import band_keys, canonical_text, signature
+
+    canonical = canonical_text(text)
+    sig = signature(canonical, canonical=True)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest(), sig, band_keys(sig)
+
+
+def score_rows(screener: Screener, rows: Sequence[Any]) -> list[queue_store.ScoredAd]:
+    """Assess and sketch a chunk; an ad that cannot be scored is reported, never retried forever."""
+    try:
+        results: list[Any] = [a.to_dict() for a in screener.assess_many([r.text for r in rows])]
+    except Exception:  # one bad text must not block the chunk: fall back to one at a time
+        results = []
+        for r in rows:
+            try:
+                results.append(screener.assess(r.text).to_dict())
+            except Exception as exc:
+                results.append(exc)
+    scored = []
+    for row, result in zip(rows, results, strict=True):
+        if isinstance(result, Exception):
+            scored.append(
+                queue_store.ScoredAd(row.id, row.batch_id, row.platform, None, error=f"scoring failed: {result}")
+            )
+            continue
+        digest, sig, keys = sketch(row.text)
+        scored.append(queue_store.ScoredAd(row.id, row.batch_id, row.platform, result, digest, sig, keys))
+    return scored
+
+
+class ScoringWorker:
+    """Scores pending ads chunk by chunk; :meth:`run_once` is one chunk, :meth:`start` a thread."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        settings: Settings,
+        get_screener: Callable[[], Screener],
+        *,
+        watcher: ModelWatcher | None = None,
+    ) -> None:
+        self.sessions = sessions
+        self.settings = settings
+        self.get_screener = get_screener
+        self.watcher = watcher
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def review_threshold(self, screener: Screener) -> float:
+        configured = self.settings.review_threshold
+        return float(configured if configured is not None else screener.thresholds["sedang"])
+
+    def run_once(self) -> int:
+        """Score one chunk; returns the number of ads this call scored (0: nothing pending)."""
+        screener = self.get_screener()
+        limit = self.settings.worker_chunk_size
+        options = {
+            "review_threshold": self.review_threshold(screener),
+            "uncertain_margin": self.settings.uncertain_margin,
+            "similarity_threshold": self.settings.cluster_similarity,
+        }
+        engine = self.sessions.kw["bind"]
+        if engine.dialect.name == "postgresql":
+            # Rows stay locked (SKIP LOCKED for other workers) while they are scored, then written.
+            with self.sessions.begin() as session:
+                rows = queue_store.pending_ads(session, limit=limit, lock=True)
+                if not rows:
+                    return 0
+                return queue_store.record_scored(session, scored=score_rows(screener, rows), **options)
+        with self.sessions() as session:
+            rows = queue_store.pending_ads(session, limit=limit, lock=False)
+        if not rows:
+            return 0
+        scored = score_rows(screener, rows)
+        with queue_store.write_transaction(self.sessions) as session:
+            return queue_store.record_scored(session, scored=scored, **options)
+
+    def drain(self) -> int:
+        """Score until nothing is pending; returns the number of ads scored."""
+        total = 0
+        while not self._stop.is_set():
+            n = self.run_once()
+            if n == 0 and not self._pending():
+                break
+            total += n
+        return total
+
+    def _pending(self) -> bool:
+        with self.sessions() as session:
+            return bool(queue_store.pending_ads(session, limit=1, lock=False))
+
+    def expire_leases(self) -> int:
+        with queue_store.write_transaction(self.sessions) as session:
+            return queue_store.expire_leases(session)
+
+    def loop(self) -> None:
+        next_housekeeping = 0.0
+        while not self._stop.is_set():
+            try:
+                if time.monotonic() >= next_housekeeping:
+                    self.expire_leases()
+                    if self.watcher is not None:
+                        self.watcher.check()
+                    next_housekeeping = time.monotonic() + 5.0
+                if self.run_once() == 0:
+                    self._stop.wait(self.settings.worker_poll_seconds)
+            except Exception:  # keep the worker alive; the chunk is retried on the next turn
+                logger.exception("scoring worker: chunk failed")
+                self._stop.wait(self.settings.worker_poll_seconds)
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self.loop, name="screener-worker", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 30.0) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+
+class ModelWatcher:
+    """Reloads the model when ``models/DEFAULT`` changes (``screener models promote`` writes it).
+
+    Only when the service runs the default model (``model_path`` unset). The new model is loaded and
+    warmed up first, then swapped in with one attribute assignment: requests in flight finish on the
+    old one, no request waits.
+    """
+
+    def __init__(self, swap: Callable[[Screener], None], interval: float, pointer: Path | None = None) -> None:
+        from screener.model import DEFAULT_POINTER
+
+        self.swap = swap
+        self.interval = interval
+        self.pointer = pointer or DEFAULT_POINTER
+        self._seen = self._mtime()
+        self._next = time.monotonic() + interval
+
+    def _mtime(self) -> float | None:
+        try:
+            return self.pointer.stat().st_mtime
+        except OSError:
+            return None
+
+    def check(self) -> bool:
+        if self.interval <= 0 or time.monotonic() < self._next:
+            return False
+        self._next = time.monotonic() + self.interval
+        mtime = self._mtime()
+        if mtime == self._seen:
+            return False
+        self._seen = mtime
+        self.swap(load_default_screener())
+        return True
+
+
+def load_default_screener(path: Path | None = None) -> Screener:
+    from screener.model import default_model_path
+
+    screener = Screener(path or default_model_path())
+    screener.assess("Lowongan kerja staf gudang di Bekasi, gaji sesuai UMK, hubungi kantor.")
+    return screener
