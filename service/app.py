@@ -22,11 +22,13 @@ from service.auth import KeyToucher
 from service.errors import install_error_handlers
 from service.metrics import Metrics
 from service.middleware import RequestMiddleware
+from service.pages import install_pages
 from service.ratelimit import RateLimiter
-from service.routes import api, ops
+from service.routes import api, ops, queue
 from service.settings import Settings
 from service.store import create_db_engine, migrate, session_factory
 from service.store.keys import ensure_admin_key
+from service.worker import attach_worker
 
 __all__ = ["bootstrap", "create_app"]
 
@@ -100,7 +102,10 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.worker_enabled:
+            app.state.worker.start()
         yield
+        app.state.worker.stop()
         engine.dispose()
 
     app = FastAPI(
@@ -121,8 +126,11 @@ def create_app(
     app.state.key_toucher = KeyToucher()
     app.state.fetch_transport = fetch_transport
     app.state.fetch_resolver = fetch_resolver
+    attach_worker(app)
     install_error_handlers(app)
     app.include_router(api.router)
+    app.include_router(queue.router)
     app.include_router(ops.router)
+    install_pages(app)  # the HTML pages, /static and their security headers
     app.add_middleware(RequestMiddleware, metrics=metrics)
     return app

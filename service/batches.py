@@ -127,7 +127,10 @@ def _json_array(path: Path) -> Iterator[tuple[int, Any]]:
                 return
             if index:
                 if char != ",":
-                    yield index + 1, "invalid JSON from here on; the rest was not read / JSON rusak mulai dari sini"
+                    yield (
+                        index + 1,
+                        "invalid JSON from here on; the rest was not read / JSON rusak mulai dari sini",
+                    )
                     return
                 pos += 1
                 skip_space()
@@ -137,12 +140,15 @@ def _json_array(path: Path) -> Iterator[tuple[int, Any]]:
                     value, end = decoder.raw_decode(buffer, pos)
                 except json.JSONDecodeError:
                     if len(buffer) - pos > MAX_ELEMENT_CHARS or not more():
-                        yield index, "invalid JSON from here on; the rest was not read / JSON rusak mulai dari sini"
+                        yield (
+                            index,
+                            "invalid JSON from here on; the rest was not read / JSON rusak mulai dari sini",
+                        )
                         return
                     continue
-                if end == len(buffer) and not eof and not isinstance(value, dict | list):
-                    if more():  # a number or literal cut by the buffer's end: read on
-                        continue
+                # A number or literal cut by the buffer's end: read on.
+                if end == len(buffer) and not isinstance(value, dict | list) and more():
+                    continue
                 pos = end
                 break
             yield index, value

@@ -10,7 +10,7 @@ import argparse
 import copy
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from screener.errors import ScreenerError
@@ -134,6 +134,165 @@ def cmd_keys_revoke(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Score pending batches (the same worker the service runs in a thread)."""
+    from screener import Screener
+    from service.store import create_db_engine, migrate, session_factory
+    from service.worker import ScoringWorker, load_default_screener
+
+    settings = _settings()
+    engine = create_db_engine(settings.resolved_database_url)
+    try:
+        migrate(engine)
+        screener: Screener = load_default_screener(settings.model_path)
+        worker = ScoringWorker(session_factory(engine), settings, lambda: screener)
+        if args.once:
+            total = worker.drain()
+            print(f"{total} iklan dinilai / ads scored", flush=True)
+            return 0
+        print("worker berjalan / worker running (Ctrl-C to stop)", flush=True)
+        with suppress(KeyboardInterrupt):
+            worker.loop()
+    finally:
+        engine.dispose()
+    return 0
+
+
+def _bar(done: float, total: float, label: str, width: int = 30) -> None:
+    share = 1.0 if not total else min(1.0, done / total)
+    filled = int(share * width)
+    print(
+        f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {share:6.1%}",
+        end="",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
+def cmd_batch_submit(args: argparse.Namespace) -> int:
+    import os
+    import time
+    from pathlib import Path
+
+    import httpx
+
+    from service.batches import format_of
+
+    settings = _settings()
+    url = (args.url or settings.api_url).rstrip("/")
+    key = args.key or settings.api_key
+    if not key:
+        raise ServiceCliError("an API key is needed: --key or SCREENER_API_KEY", "perlu kunci API: --key")
+    path = Path(args.file)
+    fmt = format_of(None, path.name)
+    if fmt is None or not path.is_file():
+        raise ServiceCliError(
+            f"{path}: expected an existing .csv, .jsonl or .json file",
+            f"{path}: perlu berkas .csv, .jsonl atau .json yang ada",
+        )
+    content_type = {"csv": "text/csv", "jsonl": "application/x-ndjson", "json": "application/json"}[fmt]
+    size = os.path.getsize(path)
+
+    def chunks() -> Iterator[bytes]:
+        sent = 0
+        with path.open("rb") as handle:
+            while block := handle.read(1 << 20):
+                sent += len(block)
+                _bar(sent, size, "unggah / upload ")
+                yield block
+        print(file=sys.stderr)
+
+    headers = {"Authorization": f"Bearer {key}", "Content-Type": content_type, "Content-Length": str(size)}
+    with httpx.Client(base_url=url, timeout=httpx.Timeout(30.0, read=600.0)) as client:
+        response = client.post("/api/v1/batches", content=chunks(), headers=headers)
+        if response.status_code != 202:
+            raise ServiceCliError(f"the service answered {response.status_code}: {response.text[:300]}",
+                                  f"layanan menjawab {response.status_code}")  # fmt: skip
+        created = response.json()
+        print(
+            f"batch {created['id']}: {created['accepted']} diterima / accepted, {created['rejected']} ditolak / rejected"
+        )
+        if args.no_wait:
+            return 0
+        while True:
+            batch = client.get(f"/api/v1/batches/{created['id']}", headers=headers).json()
+            _bar(batch["scored"], batch["accepted"], "nilai / scoring ")
+            if batch["status"] in ("done", "failed"):
+                print(file=sys.stderr)
+                break
+            time.sleep(args.poll)
+    for error in batch["errors"][:20]:
+        print(f"  baris / row {error['row']}: {error['message']}")
+    print(
+        f"status {batch['status']}: {batch['scored']} dinilai / scored, {batch['enqueued']} masuk antrean / queued"
+    )
+    return 0 if batch["status"] == "done" else 1
+
+
+def cmd_export_decisions(args: argparse.Namespace) -> int:
+    """Decided ads in the corpus schema; the texts are not redacted (training needs them)."""
+    import json
+    from pathlib import Path
+
+    from screener.datasets import PLATFORMS
+    from service.store.queue import decided_rows
+
+    out = Path(args.out)
+    count = 0
+    with _session() as session, out.open("w", encoding="utf-8") as handle:
+        for row in decided_rows(session, platforms=PLATFORMS, fallback_platform="facebook"):
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+            count += 1
+    print(f"{count} iklan ditulis ke / ads written to {out}")
+    return 0
+
+
+PROMOTE_METRICS = ("pr_auc", "roc_auc", "f1", "recall", "precision")
+
+
+def cmd_models_promote(args: argparse.Namespace) -> int:
+    """Evaluate the candidate and the current default on the fixed corpus; promote only without regression."""
+    import os
+    from pathlib import Path
+
+    from screener import model as model_module
+    from screener.evaluate import run_evaluate
+
+    candidate = Path(args.path).resolve()
+    if candidate.suffix == ".json":
+        candidate = candidate.with_suffix(".joblib")
+    models_dir = model_module.MODELS_DIR.resolve()
+    if candidate.parent != models_dir:
+        raise ServiceCliError(
+            f"{candidate} is not in the models folder {models_dir}; models load only from there",
+            f"{candidate} tidak berada di folder model {models_dir}",
+        )
+    current = model_module.default_model_path().resolve()
+    scores = {}
+    for name, path in (("current", current), ("candidate", candidate)):
+        result = run_evaluate(model_path=path, data=args.data, report_dir=None, real_data=False)
+        scores[name] = result["metrics"]
+        shown = ", ".join(f"{m}={scores[name][m]:.4f}" for m in PROMOTE_METRICS if m in scores[name])
+        print(f"{name:9} {path.name}: {shown}")
+    worse = [
+        f"{m} {scores['candidate'][m]:.4f} < {scores['current'][m]:.4f}"
+        for m in PROMOTE_METRICS
+        if m in scores["current"] and scores["candidate"].get(m, 0.0) < scores["current"][m] - args.tolerance
+    ]
+    if worse and not args.force:
+        raise ServiceCliError(
+            "regression on the evaluation set, not promoted: " + "; ".join(worse),
+            "kinerja turun pada data evaluasi, model tidak dipromosikan: " + "; ".join(worse),
+        )
+    pointer = models_dir / model_module.DEFAULT_POINTER.name
+    temporary = pointer.with_suffix(".tmp")
+    temporary.write_text(candidate.name + "\n", encoding="utf-8")
+    os.replace(temporary, pointer)  # atomic: the service never reads half a pointer
+    print(f"{candidate.name} sekarang model bawaan / is now the default ({pointer}); "
+          "the service reloads it within SCREENER_MODEL_RELOAD_SECONDS or on POST /api/v1/model/reload")  # fmt: skip
+    return 0
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the service's subcommands to the ``screener`` command line."""
     p = subparsers.add_parser("serve", help="jalankan layanan API / run the API service (uvicorn)")
@@ -155,6 +314,37 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p = keys_sub.add_parser("revoke", help="cabut kunci / revoke a key")
     p.add_argument("id", type=int)
     p.set_defaults(func=cmd_keys_revoke)
+
+    p = subparsers.add_parser("worker", help="nilai batch yang menunggu / score pending batches")
+    p.add_argument("--once", action="store_true", help="habiskan antrean lalu keluar / drain, then exit")
+    p.set_defaults(func=cmd_worker)
+
+    batch = subparsers.add_parser("batch", help="kirim batch iklan / submit batches of ads")
+    batch_sub = batch.add_subparsers(dest="batch_command", required=True)
+    p = batch_sub.add_parser("submit", help="kirim berkas CSV/JSONL/JSON / submit a CSV, JSONL or JSON file")
+    p.add_argument("file")
+    p.add_argument("--url", default=None, help="alamat layanan / service URL (default SCREENER_API_URL)")
+    p.add_argument("--key", default=None, help="kunci API / API key (default SCREENER_API_KEY)")
+    p.add_argument("--no-wait", action="store_true", help="jangan tunggu penilaian / do not wait for scoring")
+    p.add_argument("--poll", type=float, default=1.0, help=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_batch_submit)
+
+    export = subparsers.add_parser("export", help="ekspor / export")
+    export_sub = export.add_subparsers(dest="export_command", required=True)
+    p = export_sub.add_parser("decisions", help="iklan yang sudah diputuskan (skema korpus) / decided ads")
+    p.add_argument("--out", required=True, help="berkas JSONL / output JSONL file")
+    p.set_defaults(func=cmd_export_decisions)
+
+    models = subparsers.add_parser("models", help="kelola model / manage models")
+    models_sub = models.add_subparsers(dest="models_command", required=True)
+    p = models_sub.add_parser(
+        "promote", help="jadikan model bawaan bila tidak menurun / promote unless it regresses"
+    )
+    p.add_argument("path", help="artefak .joblib di folder models / a .joblib in the models folder")
+    p.add_argument("--data", default=None, help="data evaluasi / evaluation data (default: the corpus)")
+    p.add_argument("--tolerance", type=float, default=0.005, help="penurunan yang diizinkan / allowed drop")
+    p.add_argument("--force", action="store_true", help="promosikan walau menurun / promote anyway")
+    p.set_defaults(func=cmd_models_promote)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -108,7 +108,9 @@ class Settings(BaseSettings):
         default=True,
         description="Require a second reviewer for tppo/tppm verdicts and for verdicts contradicting a `tinggi` score.",
     )
-    max_batch_ads: int = Field(default=100_000, ge=1, description="Most ads accepted in one batch (else 413).")
+    max_batch_ads: int = Field(
+        default=100_000, ge=1, description="Most ads accepted in one batch (else 413)."
+    )
     max_batch_bytes: int = Field(
         default=50 * 1024 * 1024, ge=1, description="Largest batch upload in bytes (else 413)."
     )
@@ -118,7 +120,8 @@ class Settings(BaseSettings):
         description="How often the worker checks models/DEFAULT for a promoted model to load; 0 = never.",
     )
     api_url: str = Field(
-        default="http://127.0.0.1:8000", description="Service URL the CLI client commands (`screener batch`) use."
+        default="http://127.0.0.1:8000",
+        description="Service URL the CLI client commands (`screener batch`) use.",
     )
     api_key: str = Field(default="", description="API key the CLI client commands use (or pass --key).")
 

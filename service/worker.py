@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -23,7 +23,10 @@ from screener import Screener
 from service.settings import Settings
 from service.store import queue as queue_store
 
-__all__ = ["ModelWatcher", "ScoringWorker", "sketch", "score_rows"]
+__all__ = ["ModelWatcher", "ScoringWorker", "attach_worker", "load_default_screener", "score_rows", "sketch"]
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 logger = logging.getLogger("screener.service")
 
@@ -52,7 +55,9 @@ def score_rows(screener: Screener, rows: Sequence[Any]) -> list[queue_store.Scor
     for row, result in zip(rows, results, strict=True):
         if isinstance(result, Exception):
             scored.append(
-                queue_store.ScoredAd(row.id, row.batch_id, row.platform, None, error=f"scoring failed: {result}")
+                queue_store.ScoredAd(
+                    row.id, row.batch_id, row.platform, None, error=f"scoring failed: {result}"
+                )
             )
             continue
         digest, sig, keys = sketch(row.text)
@@ -76,6 +81,7 @@ class ScoringWorker:
         self.get_screener = get_screener
         self.watcher = watcher
         self._stop = threading.Event()
+        self._wake = threading.Event()
         self._thread: threading.Thread | None = None
 
     def review_threshold(self, screener: Screener) -> float:
@@ -135,10 +141,15 @@ class ScoringWorker:
                         self.watcher.check()
                     next_housekeeping = time.monotonic() + 5.0
                 if self.run_once() == 0:
-                    self._stop.wait(self.settings.worker_poll_seconds)
+                    self._wake.wait(self.settings.worker_poll_seconds)
+                    self._wake.clear()
             except Exception:  # keep the worker alive; the chunk is retried on the next turn
                 logger.exception("scoring worker: chunk failed")
                 self._stop.wait(self.settings.worker_poll_seconds)
+
+    def wake(self) -> None:
+        """New ads arrived: stop idling now."""
+        self._wake.set()
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self.loop, name="screener-worker", daemon=True)
@@ -146,6 +157,7 @@ class ScoringWorker:
 
     def stop(self, timeout: float = 30.0) -> None:
         self._stop.set()
+        self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout)
 
@@ -158,7 +170,9 @@ class ModelWatcher:
     old one, no request waits.
     """
 
-    def __init__(self, swap: Callable[[Screener], None], interval: float, pointer: Path | None = None) -> None:
+    def __init__(
+        self, swap: Callable[[Screener], None], interval: float, pointer: Path | None = None
+    ) -> None:
         from screener.model import DEFAULT_POINTER
 
         self.swap = swap
@@ -191,3 +205,33 @@ def load_default_screener(path: Path | None = None) -> Screener:
     screener = Screener(path or default_model_path())
     screener.assess("Lowongan kerja staf gudang di Bekasi, gaji sesuai UMK, hubungi kantor.")
     return screener
+
+
+def attach_worker(app: FastAPI) -> ScoringWorker:
+    """Give ``app`` its scoring worker and model swapping (``app.state.worker``, ``swap_screener``, ...).
+
+    The lifespan starts the worker when ``worker_enabled``; ``POST /api/v1/model/reload`` and the
+    watcher use ``load_screener`` / ``swap_screener``.
+    """
+    settings: Settings = app.state.settings
+
+    def load() -> Screener:
+        return load_default_screener(settings.model_path)
+
+    def swap(new: Screener) -> None:
+        old = app.state.screener
+        app.state.screener = new  # one reference assignment: atomic for every reader
+        if old.version != new.version:
+            app.state.metrics.model_info.labels(old.version).set(0)
+        app.state.metrics.model_info.labels(new.version).set(1)
+        logger.info("model %s loaded (was %s)", new.version, old.version)
+
+    watcher = None
+    if settings.model_path is None and settings.model_reload_seconds > 0:
+        watcher = ModelWatcher(swap, settings.model_reload_seconds)
+    worker = ScoringWorker(app.state.sessions, settings, lambda: app.state.screener, watcher=watcher)
+    app.state.worker = worker
+    app.state.wake_worker = worker.wake
+    app.state.load_screener = load
+    app.state.swap_screener = swap
+    return worker

@@ -79,7 +79,9 @@ async def _forbidden(request: Request, exc: Exception) -> Response:
 
 
 async def _csrf_failed(request: Request, exc: Exception) -> Response:
-    return render(request, "error.html", {"title_key": "csrf_title", "text_key": "csrf_text"}, status_code=403)
+    return render(
+        request, "error.html", {"title_key": "csrf_title", "text_key": "csrf_text"}, status_code=403
+    )
 
 
 def install_pages(app: FastAPI, *, evaluation_dir: Path | None = None) -> None:

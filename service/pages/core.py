@@ -57,6 +57,7 @@ templates = Jinja2Templates(
     )
 )
 templates.env.globals["languages"] = LANGUAGES
+templates.env.filters["flagmap"] = lambda flags: {f.number: f for f in flags}
 
 
 class LoginRequired(Exception):

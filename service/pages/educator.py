@@ -113,7 +113,12 @@ def corpus_examples() -> list[Example]:
                     continue
                 built.append(
                     build_example(
-                        data.ids[i], "corpus", category, data.platforms[i], data.texts[i], detect(data.texts[i])
+                        data.ids[i],
+                        "corpus",
+                        category,
+                        data.platforms[i],
+                        data.texts[i],
+                        detect(data.texts[i]),
                     )
                 )
             _corpus = [e for e in built if e.flags]
@@ -138,7 +143,9 @@ def confirmed_examples(request: Request) -> list[Example]:
     except SQLAlchemyError:
         return []
     examples = [
-        build_example(f"case-{row[0]}", "case", str(row[3]), str(row[2] or "-"), str(row[1]), detect(str(row[1])))
+        build_example(
+            f"case-{row[0]}", "case", str(row[3]), str(row[2] or "-"), str(row[1]), detect(str(row[1]))
+        )
         for row in rows
         if row[1]
     ]
@@ -155,9 +162,7 @@ def _filters(examples: list[Example], lang: str) -> dict[str, Any]:
     place_counts = Counter(p for e in examples for p in e.places)
     return {
         "indicators": sorted(((i, names.get(i, i), n) for i, n in ind_counts.items()), key=lambda x: x[1]),
-        "places": [
-            (p[0], p[1] if lang == "id" else p[2], n) for p, n in place_counts.most_common(40)
-        ],
+        "places": [(p[0], p[1] if lang == "id" else p[2], n) for p, n in place_counts.most_common(40)],
         "platforms": sorted(Counter(e.platform for e in examples).items()),
     }
 
@@ -234,7 +239,9 @@ async def quiz(
     library = await run_in_threadpool(_library, request)
     pool = [e for e in library if len({s.flag for s in e.spans}) >= 2]
     if not pool:
-        return render(request, "error.html", {"title_key": "quiz", "text_key": "examples_none"}, status_code=404)
+        return render(
+            request, "error.html", {"title_key": "quiz", "text_key": "examples_none"}, status_code=404
+        )
     index = (secrets.randbelow(len(pool)) if n is None else n) % len(pool)
     example = pool[index]
     return render(

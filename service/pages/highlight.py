@@ -9,6 +9,7 @@ pages are built from the redacted text alone.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -66,7 +67,7 @@ def segments(text: str, spans: Sequence[Span]) -> list[Segment]:
     valid = [s for s in spans if 0 <= s.start < s.end <= len(text)]
     cuts = sorted({0, len(text), *(s.start for s in valid), *(s.end for s in valid)})
     out: list[Segment] = []
-    for a, b in zip(cuts, cuts[1:], strict=False):
+    for a, b in itertools.pairwise(cuts):
         covering = tuple(sorted({s.flag for s in valid if s.start <= a and b <= s.end}))
         ending = tuple(sorted({s.flag for s in valid if s.end == b and s.start <= a}))
         out.append(Segment(text[a:b], covering, ending))

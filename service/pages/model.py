@@ -41,7 +41,11 @@ async def model_page(request: Request, caller: AnyRole) -> Response:
             "version": screener.version,
             "thresholds": {k: screener.thresholds[k] for k in ("sedang", "tinggi")},
             "metrics": [(name, metrics[name]) for name in METRICS if name in metrics],
-            "at": [(tier, metrics.get(f"at_{tier}")) for tier in ("sedang", "tinggi") if metrics.get(f"at_{tier}")],
+            "at": [
+                (tier, metrics.get(f"at_{tier}"))
+                for tier in ("sedang", "tinggi")
+                if metrics.get(f"at_{tier}")
+            ],
             "method": metrics.get("method", ""),
             "plots": _plots(request.app.state.evaluation_dir),
         },

@@ -71,7 +71,9 @@ def _save(request: Request, key_id: int, ad_text: str, url: str | None, result: 
 async def check_form(request: Request, caller: Officer) -> Response:
     """The form."""
     return render(
-        request, "check.html", {"form": {"text": "", "url": "", "save": True}, "error": None, "error_key": None}
+        request,
+        "check.html",
+        {"form": {"text": "", "url": "", "save": True}, "error": None, "error_key": None},
     )
 
 
@@ -92,13 +94,17 @@ async def check(
     elif text.strip() and url.strip():
         error = "check_both"
     if error is not None:
-        return render(request, "check.html", {"form": form, "error": None, "error_key": error}, status_code=422)
+        return render(
+            request, "check.html", {"form": form, "error": None, "error_key": error}, status_code=422
+        )
     try:
         scored = await score_ad(request.app, text=None if url.strip() else text, url=url.strip() or None)
     except (ScreenerError, IntakeError) as exc:
         status = int(getattr(exc, "status", 422))
         message = getattr(exc, "message_en" if lang == "en" else "message_id", None) or str(exc)
-        return render(request, "check.html", {"form": form, "error": message, "error_key": None}, status_code=status)
+        return render(
+            request, "check.html", {"form": form, "error": message, "error_key": None}, status_code=status
+        )
     result = scored.assessment.to_dict()
     check_id = None
     if save:
@@ -157,7 +163,12 @@ async def history_item(request: Request, caller: Officer, check_id: int) -> Resp
     context = result_context(request, ad_text, result)
     source = {"url": url, "final_url": url, "title": ""} if url else None
     context.update(
-        {"form": {"text": "", "url": "", "save": True}, "error": None, "error_key": None, "source": source,
-         "check_id": check_id}
+        {
+            "form": {"text": "", "url": "", "save": True},
+            "error": None,
+            "error_key": None,
+            "source": source,
+            "check_id": check_id,
+        }
     )
     return render(request, "check.html", context)

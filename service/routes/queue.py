@@ -185,7 +185,9 @@ async def submit_batch(request: Request, caller: ReviewCaller) -> JSONResponse:
             max_text_bytes=settings.max_text_bytes,
         )
     request.app.state.wake_worker()
-    body = BatchCreated(id=result.batch_id, status=result.status, accepted=result.accepted, rejected=result.rejected)
+    body = BatchCreated(
+        id=result.batch_id, status=result.status, accepted=result.accepted, rejected=result.rejected
+    )
     return JSONResponse(
         body.model_dump(), status_code=202, headers={"Location": f"/api/v1/batches/{result.batch_id}"}
     )
@@ -225,12 +227,21 @@ def get_batch(request: Request, caller: ReviewCaller, batch_id: ItemId) -> Batch
 def _listing(rows: list[Any]) -> list[dict[str, Any]]:
     return [
         {
-            "id": item.id, "status": item.status, "reason": item.reason, "risk": item.risk, "tier": item.tier,
-            "platform": item.platform, "batch_id": item.batch_id, "cluster_id": item.cluster_id,
-            "cluster_size": size, "batches_seen": batches, "review_round": item.review_round,
+            "id": item.id,
+            "status": item.status,
+            "reason": item.reason,
+            "risk": item.risk,
+            "tier": item.tier,
+            "platform": item.platform,
+            "batch_id": item.batch_id,
+            "cluster_id": item.cluster_id,
+            "cluster_size": size,
+            "batches_seen": batches,
+            "review_round": item.review_round,
             "indicators": [i for i in item.indicators_text.split(",") if i],
-            "places": [p for p in item.places_text.split(",") if p], "text": text[:280],
-        }  # fmt: skip
+            "places": [p for p in item.places_text.split(",") if p],
+            "text": text[:280],
+        }
         for item, text, size, batches in rows
     ]
 
@@ -240,7 +251,9 @@ def queue(
     request: Request,
     caller: ReviewCaller,
     indicator: Annotated[str | None, Query(max_length=100, description="A catalogue indicator id.")] = None,
-    place: Annotated[str | None, Query(max_length=100, description="A place name (Bahasa Indonesia).")] = None,
+    place: Annotated[
+        str | None, Query(max_length=100, description="A place name (Bahasa Indonesia).")
+    ] = None,
     platform: Annotated[str | None, Query(max_length=50)] = None,
     batch: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
@@ -275,7 +288,9 @@ def get_item(request: Request, caller: ReviewCaller, item_id: ItemId) -> dict[st
         return queue_store.item_detail(session, item_id=item_id)
 
 
-@json_router.post("/items/{item_id}/release", response_model=dict[str, Any], responses=_errors(403, 404, 409, 422))
+@json_router.post(
+    "/items/{item_id}/release", response_model=dict[str, Any], responses=_errors(403, 404, 409, 422)
+)
 def release(request: Request, caller: ReviewCaller, item_id: ItemId) -> dict[str, Any]:
     """Give a leased item back to the queue."""
     with queue_store.write_transaction(request.app.state.sessions) as session:
@@ -296,7 +311,9 @@ def _check_indicators(indicators: list[str]) -> list[str]:
 
 
 @json_router.post(
-    "/items/{item_id}/decision", response_model=dict[str, Any], responses=_errors(400, 403, 404, 409, 415, 422)
+    "/items/{item_id}/decision",
+    response_model=dict[str, Any],
+    responses=_errors(400, 403, 404, 409, 415, 422),
 )
 def decision(request: Request, body: DecisionCreate, caller: ReviewCaller, item_id: ItemId) -> dict[str, Any]:
     """Decide an item you hold: verdict, confirmed indicators, note (two-person rule for serious verdicts)."""
@@ -323,9 +340,13 @@ def adjudication(
 
 
 @json_router.post(
-    "/items/{item_id}/adjudicate", response_model=dict[str, Any], responses=_errors(400, 403, 404, 409, 415, 422)
+    "/items/{item_id}/adjudicate",
+    response_model=dict[str, Any],
+    responses=_errors(400, 403, 404, 409, 415, 422),
 )
-def adjudicate(request: Request, body: DecisionCreate, caller: AdminCaller, item_id: ItemId) -> dict[str, Any]:
+def adjudicate(
+    request: Request, body: DecisionCreate, caller: AdminCaller, item_id: ItemId
+) -> dict[str, Any]:
     """Settle a disagreement: the admin's verdict is final."""
     indicators = _check_indicators(body.indicators)
     with queue_store.write_transaction(request.app.state.sessions) as session:

@@ -179,9 +179,7 @@ def insert_batch_errors(session: Session, *, batch_id: int, errors: Sequence[tup
     if not errors:
         return
     session.execute(insert(BatchError), [{"batch_id": batch_id, "row": r, "message": m} for r, m in errors])
-    session.execute(
-        update(Batch).where(Batch.id == batch_id).values(rejected=Batch.rejected + len(errors))
-    )
+    session.execute(update(Batch).where(Batch.id == batch_id).values(rejected=Batch.rejected + len(errors)))
 
 
 def finish_upload(session: Session, *, batch_id: int) -> Batch:
@@ -284,7 +282,10 @@ def record_scored(
     ours: set[int] = set()
     for ids in _chunks([s.ad_id for s in scored]):
         marked = session.execute(
-            update(ads).where(ads.c.id.in_(ids), ads.c.scored.is_(False)).values(scored=True).returning(ads.c.id)
+            update(ads)
+            .where(ads.c.id.in_(ids), ads.c.scored.is_(False))
+            .values(scored=True)
+            .returning(ads.c.id)
         )
         ours.update(marked.scalars())
     mine = [s for s in scored if s.ad_id in ours]
@@ -341,7 +342,9 @@ def _assign_clusters(
     exact: dict[str, int] = {}
     for part in _chunks(hashes):
         for h, cid in session.execute(
-            select(Ad.content_hash, Ad.cluster_id).where(Ad.content_hash.in_(part), Ad.cluster_id.is_not(None))
+            select(Ad.content_hash, Ad.cluster_id).where(
+                Ad.content_hash.in_(part), Ad.cluster_id.is_not(None)
+            )
         ):
             exact.setdefault(h, cid)
     keys = sorted({k for s in good if s.content_hash not in exact for k in s.band_keys})
@@ -383,7 +386,9 @@ def _assign_clusters(
                 )
                 .returning(Cluster.id)
             ).scalar_one()
-            session.execute(insert(ClusterBand), [{"band_key": k, "cluster_id": cid} for k in set(s.band_keys)])
+            session.execute(
+                insert(ClusterBand), [{"band_key": k, "cluster_id": cid} for k in set(s.band_keys)]
+            )
             for k in s.band_keys:
                 by_key[k].append(cid)
             signatures[cid] = s.signature
@@ -406,7 +411,9 @@ def _assign_clusters(
         existing.update(
             (c, b)
             for c, b in session.execute(
-                select(ClusterBatch.cluster_id, ClusterBatch.batch_id).where(ClusterBatch.cluster_id.in_(part))
+                select(ClusterBatch.cluster_id, ClusterBatch.batch_id).where(
+                    ClusterBatch.cluster_id.in_(part)
+                )
             )
         )
     fresh = sorted(pairs - existing)
@@ -493,7 +500,9 @@ def _tags(values: Iterable[str]) -> str:
     return "," + ",".join(unique) + "," if unique else ""
 
 
-def _advance_batches(session: Session, mine: Sequence[ScoredAd], enqueued: Counter[int], now: datetime) -> None:
+def _advance_batches(
+    session: Session, mine: Sequence[ScoredAd], enqueued: Counter[int], now: datetime
+) -> None:
     counts = Counter(s.batch_id for s in mine)
     for batch_id, n in sorted(counts.items()):
         batch = session.get(Batch, batch_id, with_for_update=True)
@@ -532,7 +541,9 @@ def claim_items(
     """
     now = now or utcnow()
     condition = _claimable(now, key_id)
-    pick = select(QueueItem.id).where(condition).order_by(QueueItem.priority.desc(), QueueItem.id).limit(limit)
+    pick = (
+        select(QueueItem.id).where(condition).order_by(QueueItem.priority.desc(), QueueItem.id).limit(limit)
+    )
     if _is_pg(session):
         pick = pick.with_for_update(skip_locked=True)
     table = QueueItem.__table__
@@ -562,7 +573,9 @@ def expire_leases(session: Session, *, now: datetime | None = None) -> int:
     now = now or utcnow()
     expired = list(
         session.scalars(
-            select(QueueItem).where(QueueItem.status == "leased", QueueItem.lease_expires_at < now).limit(1000)
+            select(QueueItem)
+            .where(QueueItem.status == "leased", QueueItem.lease_expires_at < now)
+            .limit(1000)
         )
     )
     for item in expired:
@@ -661,9 +674,14 @@ def decide(
     before = _snapshot(item)
     session.add(
         Decision(
-            item_id=item.id, key_id=key_id, review_round=item.review_round, verdict=verdict,
-            indicators=indicators, note=note, created_at=now,
-        )  # fmt: skip
+            item_id=item.id,
+            key_id=key_id,
+            review_round=item.review_round,
+            verdict=verdict,
+            indicators=indicators,
+            note=note,
+            created_at=now,
+        )
     )
     if item.review_round == 1:
         if two_person_rule and needs_second_review(verdict=verdict, tier=item.tier):
@@ -679,7 +697,9 @@ def decide(
                 code="same_reviewer",
             )
         first = session.scalars(
-            select(Decision).where(Decision.item_id == item.id, Decision.review_round == 1).order_by(Decision.id)
+            select(Decision)
+            .where(Decision.item_id == item.id, Decision.review_round == 1)
+            .order_by(Decision.id)
         ).first()
         if first is not None and first.verdict == verdict:
             merged = sorted(set(first.indicators) & set(indicators))
@@ -713,9 +733,14 @@ def adjudicate(
     before = _snapshot(item)
     session.add(
         Decision(
-            item_id=item.id, key_id=key_id, review_round=3, verdict=verdict, indicators=indicators,
-            note=note, created_at=now,
-        )  # fmt: skip
+            item_id=item.id,
+            key_id=key_id,
+            review_round=3,
+            verdict=verdict,
+            indicators=indicators,
+            note=note,
+            created_at=now,
+        )
     )
     _finalise(session, item, key_id, verdict, indicators, now)
     item.updated_at = now
@@ -786,7 +811,9 @@ def item_detail(session: Session, *, item_id: int, slot_sample: int = 500) -> di
     for kind, value in session.execute(
         select(AdContact.kind, AdContact.value).where(AdContact.ad_id == ad.id).distinct()
     ):
-        ads = session.scalar(select(func.count(func.distinct(AdContact.ad_id))).where(AdContact.value == value))
+        ads = session.scalar(
+            select(func.count(func.distinct(AdContact.ad_id))).where(AdContact.value == value)
+        )
         contacts.append({"kind": kind, "value": value, "ads": int(ads or 0)})
     decisions = [
         {"round": d.review_round, "key_id": d.key_id, "verdict": d.verdict, "indicators": d.indicators,
@@ -806,9 +833,15 @@ def item_detail(session: Session, *, item_id: int, slot_sample: int = 500) -> di
         "final_verdict": item.final_verdict,
         "final_indicators": item.final_indicators,
         "ad": {
-            "id": ad.id, "text": ad.text, "platform": ad.platform, "source": ad.source, "url": ad.url,
-            "external_id": ad.external_id, "batch_id": ad.batch_id, "received_at": ad.received_at.isoformat(),
-        },  # fmt: skip
+            "id": ad.id,
+            "text": ad.text,
+            "platform": ad.platform,
+            "source": ad.source,
+            "url": ad.url,
+            "external_id": ad.external_id,
+            "batch_id": ad.batch_id,
+            "received_at": ad.received_at.isoformat(),
+        },
         "assessment": assessment,
         "cluster": {
             "id": cluster.id,
@@ -841,9 +874,16 @@ def contact_report(session: Session, *, value: str, limit: int = 200) -> dict[st
     values = normalise_contact(value)
     rows = session.execute(
         select(
-            Ad.id, Ad.batch_id, Ad.cluster_id, Ad.platform, Ad.text, AdContact.kind, AdContact.value,
-            AdAssessment.risk, AdAssessment.tier,
-        )  # fmt: skip
+            Ad.id,
+            Ad.batch_id,
+            Ad.cluster_id,
+            Ad.platform,
+            Ad.text,
+            AdContact.kind,
+            AdContact.value,
+            AdAssessment.risk,
+            AdAssessment.tier,
+        )
         .join(AdContact, AdContact.ad_id == Ad.id)
         .outerjoin(AdAssessment, AdAssessment.ad_id == Ad.id)
         .where(AdContact.value.in_(values))
@@ -851,7 +891,8 @@ def contact_report(session: Session, *, value: str, limit: int = 200) -> dict[st
         .limit(limit)
     ).all()
     total = int(
-        session.scalar(select(func.count(func.distinct(AdContact.ad_id))).where(AdContact.value.in_(values))) or 0
+        session.scalar(select(func.count(func.distinct(AdContact.ad_id))).where(AdContact.value.in_(values)))
+        or 0
     )
     cluster_ids = sorted({r.cluster_id for r in rows if r.cluster_id is not None})
     clusters = {
@@ -860,7 +901,11 @@ def contact_report(session: Session, *, value: str, limit: int = 200) -> dict[st
     }
     decisions = []
     for item in session.scalars(select(QueueItem).where(QueueItem.cluster_id.in_(cluster_ids))):
-        clusters[item.cluster_id]["item"] = {"id": item.id, "status": item.status, "verdict": item.final_verdict}
+        clusters[item.cluster_id]["item"] = {
+            "id": item.id,
+            "status": item.status,
+            "verdict": item.final_verdict,
+        }
         for d in session.scalars(select(Decision).where(Decision.item_id == item.id).order_by(Decision.id)):
             decisions.append(
                 {"item_id": item.id, "cluster_id": item.cluster_id, "round": d.review_round, "verdict": d.verdict,
@@ -871,10 +916,19 @@ def contact_report(session: Session, *, value: str, limit: int = 200) -> dict[st
         "values": values,
         "ads_total": total,
         "ads": [
-            {"id": r.id, "batch_id": r.batch_id, "cluster_id": r.cluster_id, "platform": r.platform,
-             "kind": r.kind, "value": r.value, "risk": r.risk, "tier": r.tier, "text": r.text[:300]}
+            {
+                "id": r.id,
+                "batch_id": r.batch_id,
+                "cluster_id": r.cluster_id,
+                "platform": r.platform,
+                "kind": r.kind,
+                "value": r.value,
+                "risk": r.risk,
+                "tier": r.tier,
+                "text": r.text[:300],
+            }
             for r in rows
-        ],  # fmt: skip
+        ],
         "clusters": list(clusters.values()),
         "decisions": decisions,
     }
@@ -915,8 +969,44 @@ def stats(session: Session) -> dict[str, Any]:
     }  # fmt: skip
 
 
-_EN_WORDS = frozenset("the and for with you your job work salary apply we are is to of in".split())
-_ID_WORDS = frozenset("dan yang untuk di dengan kerja gaji lowongan hubungi kami bisa tanpa ke dari".split())
+_EN_WORDS = frozenset(
+    [
+        "the",
+        "and",
+        "for",
+        "with",
+        "you",
+        "your",
+        "job",
+        "work",
+        "salary",
+        "apply",
+        "we",
+        "are",
+        "is",
+        "to",
+        "of",
+        "in",
+    ]
+)
+_ID_WORDS = frozenset(
+    [
+        "dan",
+        "yang",
+        "untuk",
+        "di",
+        "dengan",
+        "kerja",
+        "gaji",
+        "lowongan",
+        "hubungi",
+        "kami",
+        "bisa",
+        "tanpa",
+        "ke",
+        "dari",
+    ]
+)
 
 
 def _language(text_: str) -> str:
@@ -928,7 +1018,9 @@ def _language(text_: str) -> str:
     return "en" if en > id_ else "id"
 
 
-def decided_rows(session: Session, *, platforms: Sequence[str], fallback_platform: str) -> Iterator[dict[str, Any]]:
+def decided_rows(
+    session: Session, *, platforms: Sequence[str], fallback_platform: str
+) -> Iterator[dict[str, Any]]:
     """Every ad of every decided campaign, in the corpus schema (``datasets/README.md``).
 
     ``unsure`` verdicts are left out (no label). ``group`` is the campaign, so grouped splits keep
@@ -938,7 +1030,9 @@ def decided_rows(session: Session, *, platforms: Sequence[str], fallback_platfor
     from screener.model import RISKY_CATEGORIES
 
     query = (
-        select(Ad.id, Ad.text, Ad.platform, Ad.cluster_id, QueueItem.final_verdict, QueueItem.final_indicators)
+        select(
+            Ad.id, Ad.text, Ad.platform, Ad.cluster_id, QueueItem.final_verdict, QueueItem.final_indicators
+        )
         .join(QueueItem, QueueItem.cluster_id == Ad.cluster_id)
         .where(QueueItem.status == "decided", QueueItem.final_verdict != "unsure")
         .order_by(Ad.id)

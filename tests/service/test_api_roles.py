@@ -8,7 +8,7 @@ from service_testing import AD_LEGIT, Service
 ROLE_ORDER = ("none", "officer", "moderator", "educator", "admin")  # "none": no key at all
 
 # endpoint -> (method, path, json body, expected status for each role in ROLE_ORDER)
-MATRIX: dict[str, tuple[str, str, dict | None, tuple[int, ...]]] = {
+MATRIX: dict[str, tuple[str, str, dict | list | None, tuple[int, ...]]] = {
     "healthz": ("GET", "/healthz", None, (200, 200, 200, 200, 200)),
     "readyz": ("GET", "/readyz", None, (401, 200, 200, 200, 200)),
     "metrics": ("GET", "/metrics", None, (401, 403, 403, 403, 200)),
@@ -21,6 +21,30 @@ MATRIX: dict[str, tuple[str, str, dict | None, tuple[int, ...]]] = {
     "keys-create": ("POST", "/api/v1/keys", {"name": "n", "role": "officer"}, (401, 403, 403, 403, 201)),
     "keys-list": ("GET", "/api/v1/keys", None, (401, 403, 403, 403, 200)),
     "keys-revoke": ("DELETE", "/api/v1/keys/{key_id}", None, (401, 403, 403, 403, 200)),
+    # The review queue: moderators and admins; adjudication, export and model reload for admins only.
+    "batch-submit": ("POST", "/api/v1/batches", [{"text": AD_LEGIT}], (401, 403, 202, 403, 202)),
+    "batch": ("GET", "/api/v1/batches/{batch_id}", None, (401, 403, 404, 403, 404)),
+    "queue": ("GET", "/api/v1/queue", None, (401, 403, 200, 403, 200)),
+    "claim": ("POST", "/api/v1/queue/claim", {"limit": 1}, (401, 403, 200, 403, 200)),
+    "item": ("GET", "/api/v1/items/{item_id}", None, (401, 403, 404, 403, 404)),
+    "release": ("POST", "/api/v1/items/{item_id}/release", None, (401, 403, 404, 403, 404)),
+    "decision": (
+        "POST",
+        "/api/v1/items/{item_id}/decision",
+        {"verdict": "legit", "indicators": [], "note": None},
+        (401, 403, 404, 403, 404),
+    ),
+    "adjudication": ("GET", "/api/v1/adjudication", None, (401, 403, 403, 403, 200)),
+    "adjudicate": (
+        "POST",
+        "/api/v1/items/{item_id}/adjudicate",
+        {"verdict": "legit", "indicators": [], "note": None},
+        (401, 403, 403, 403, 404),
+    ),
+    "stats": ("GET", "/api/v1/stats", None, (401, 403, 200, 403, 200)),
+    "contacts": ("GET", "/api/v1/contacts/{value}", None, (401, 200, 200, 403, 200)),
+    "export": ("GET", "/api/v1/export/decisions", None, (401, 403, 403, 403, 200)),
+    "model-reload": ("POST", "/api/v1/model/reload", None, (401, 403, 403, 403, 200)),
 }
 
 CELLS = [
@@ -45,7 +69,7 @@ def test_role_matrix(service: Service, endpoint: str, role: str, expected: int) 
     )
     victim, _ = service.add_key("officer", "victim")
     headers = {} if role == "none" else service.auth(role)
-    url = path.format(check_id=1, key_id=victim)
+    url = path.format(check_id=1, key_id=victim, batch_id=999, item_id=999, value="+6281234567890")
     response = service.client.request(method, url, json=body, headers=headers)
     assert response.status_code == expected, response.text
     if expected == 401:
