@@ -12,6 +12,7 @@ findings into a small dense block of modus-operandi features that carry across w
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -56,6 +57,21 @@ class Detector(TransformerMixin, BaseEstimator):
         return tags
 
 
+_QUOTED = re.compile(r'"[^"]{12,}"|“[^”]{12,}”|«[^»]{12,}»|„[^“”]{12,}[“”]')
+
+
+def _quoted_share(f: Findings) -> float:
+    """The share of red-flag evidence that sits inside quotation marks: a warning quoting an ad."""
+    spans = [e for h in f.hits if h.indicator.weight > 0 for e in h.evidence]
+    if not spans:
+        return 0.0
+    quotes = [m.span() for m in _QUOTED.finditer(f.norm.original)]
+    if not quotes:
+        return 0.0
+    inside = sum(1 for e in spans if any(a <= e.start and e.end <= b for a, b in quotes))
+    return inside / len(spans)
+
+
 class ModusFeatures(TransformerMixin, BaseEstimator):
     """Dense modus-operandi features from :class:`Findings`.
 
@@ -89,7 +105,7 @@ class ModusFeatures(TransformerMixin, BaseEstimator):
             "phone_hub_country", "phone_foreign", "phone_any", "link_shortener", "telegram", "whatsapp_link",
             "email", "url",
             "hub_and_cover_or_pay", "tourist_visa_and_free_or_urgent", "checkable_legal_no_high_flag",
-            "awareness_and_hub", "log_length",
+            "awareness_and_hub", "log_length", "awareness_spans", "risk_evidence_quoted",
         ]  # fmt: skip
         self.feature_names_ = np.asarray(names, dtype=object)
         return self
@@ -108,6 +124,7 @@ class ModusFeatures(TransformerMixin, BaseEstimator):
         kinds = {c.kind for c in f.contacts}
         countries = {c.country for c in f.contacts if c.country}
         hub = "dest_scam_hub" in ids
+        awareness_spans = sum(len(h.evidence) for h in f.hits if h.indicator.id == "awareness_context")
         row += [
             risk / 10.0,
             legal / 10.0,
@@ -132,6 +149,8 @@ class ModusFeatures(TransformerMixin, BaseEstimator):
             1.0 if (CHECKABLE_LEGAL & ids) and high == 0 else 0.0,
             1.0 if hub and "awareness_context" in ids else 0.0,
             math.log1p(len(f.norm.text)) / 8.0,
+            math.log1p(awareness_spans) / 2.0,
+            _quoted_share(f),
         ]
         return row
 

@@ -34,7 +34,7 @@ from screener.model import CATEGORIES, TrainedModel, build_classifier, build_fea
 
 __all__ = ["DEFAULT_GRID", "TrainSettings", "grouped_folds", "train"]
 
-DEFAULT_GRID = {"C": (4.0, 16.0, 64.0), "modus_scale": (0.5, 1.0)}
+DEFAULT_GRID = {"C": (16.0, 64.0, 256.0), "modus_scale": (0.5, 1.0)}
 
 
 @dataclass(frozen=True)
