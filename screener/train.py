@@ -99,7 +99,9 @@ def train(dataset: Dataset, settings: TrainSettings | None = None) -> TrainedMod
         oof_decision = np.zeros(len(y))
         scores = []
         for (train_index, test_index), (x_train, x_test) in zip(folds, matrices, strict=True):
-            model = LogisticRegression(C=C, class_weight="balanced", max_iter=3000, random_state=settings.seed)
+            model = LogisticRegression(
+                C=C, class_weight="balanced", max_iter=3000, random_state=settings.seed
+            )
             model.fit(_with_modus(x_train, modus_all[train_index], scale), y[train_index])
             oof_decision[test_index] = model.decision_function(
                 _with_modus(x_test, modus_all[test_index], scale)
@@ -107,7 +109,12 @@ def train(dataset: Dataset, settings: TrainSettings | None = None) -> TrainedMod
             scores.append(average_precision_score(y[test_index], oof_decision[test_index]))
         decisions[(C, scale)] = oof_decision
         search.append(
-            {"C": C, "modus_scale": scale, "pr_auc_mean": float(np.mean(scores)), "pr_auc_std": float(np.std(scores))}
+            {
+                "C": C,
+                "modus_scale": scale,
+                "pr_auc_mean": float(np.mean(scores)),
+                "pr_auc_std": float(np.std(scores)),
+            }
         )
     best = max(search, key=lambda row: (round(row["pr_auc_mean"], 4), -row["C"]))
 
