@@ -88,7 +88,11 @@ def _mac(secret: str, purpose: str, value: str) -> str:
 
 
 def sign_session(secret: str, *, key_id: int, now: float | None = None) -> str:
-    payload = {"k": key_id, "s": secrets.token_urlsafe(16), "e": int((now or time.time()) + SESSION_SECONDS)}
+    payload = {
+        "k": key_id,
+        "s": secrets.token_urlsafe(16),
+        "e": int((time.time() if now is None else now) + SESSION_SECONDS),
+    }
     body = _b64(json.dumps(payload, separators=(",", ":")).encode())
     return f"{body}.{_mac(secret, 'session', body)}"
 
@@ -102,7 +106,7 @@ def read_session(secret: str, cookie: str | None, *, now: float | None = None) -
         return None
     try:
         payload = json.loads(_unb64(body))
-        if int(payload["e"]) < (now or time.time()):
+        if int(payload["e"]) < (time.time() if now is None else now):
             return None
         int(payload["k"])
         str(payload["s"])

@@ -152,6 +152,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "queue_title": "Antrian tinjauan",
         "queue_placeholder": "Antrian tinjauan belum tersedia di layanan ini. Halaman ini akan menampilkan "
         "antrian, unggah batch dan keputusan setelah fitur antrian dipasang.",
+        "queue_readonly": "Tampilan baca saja: klaim, keputusan dengan papan ketik dan unggah batch belum "
+        "tersedia di halaman ini; pakai API /api/v1/queue.",
+        "queue_count": "{n} butir menunggu tinjauan",
+        "queue_cluster": "{n} iklan serupa, {b} batch",
+        "queue_empty": "Antrian kosong.",
     },
     "en": {
         "app_name": "TPPO Ad Screener",
@@ -295,6 +300,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "queue_title": "Review queue",
         "queue_placeholder": "The review queue is not available in this service yet. This page will list "
         "the queue, batch uploads and decisions once the queue is installed.",
+        "queue_readonly": "Read-only view: claiming, keyboard decisions and batch upload are not on this "
+        "page yet; use the /api/v1/queue API.",
+        "queue_count": "{n} items waiting for review",
+        "queue_cluster": "{n} similar ads, {b} batches",
+        "queue_empty": "The queue is empty.",
     },
 }
 

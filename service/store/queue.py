@@ -18,7 +18,9 @@ Concurrency, in one place:
 from __future__ import annotations
 
 import hashlib
+import random
 import re
+import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -28,6 +30,7 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, text, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.errors import Conflict, NotFound
@@ -82,13 +85,30 @@ def write_transaction(sessions: sessionmaker[Session]) -> Iterator[Session]:
     """A session whose transaction holds the write lock from its first statement (SQLite)."""
     with sessions() as session:
         if session.get_bind().dialect.name == "sqlite":
-            session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+            _begin_immediate(session)
         try:
             yield session
             session.commit()
         except BaseException:
             session.rollback()
             raise
+
+
+def _begin_immediate(session: Session, patience: float = 60.0) -> None:
+    # SQLite's busy handler backs off and can starve one waiter behind a stream of short writers for
+    # longer than busy_timeout; nothing has happened yet in this transaction, so retrying is safe.
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        except OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            session.rollback()
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(random.uniform(0.001, 0.02))
 
 
 def _is_pg(session: Session) -> bool:

@@ -46,7 +46,9 @@ AD_PAGE = (
 
 def _fake_site(request: httpx.Request) -> httpx.Response:
     if request.url.path == "/lowongan/1":
-        return httpx.Response(200, headers={"content-type": "text/html; charset=utf-8"}, content=AD_PAGE.encode())
+        return httpx.Response(
+            200, headers={"content-type": "text/html; charset=utf-8"}, content=AD_PAGE.encode()
+        )
     return httpx.Response(404, headers={"content-type": "text/plain"}, content=b"no")
 
 
@@ -83,7 +85,10 @@ def live_server(screener: Any, tmp_path_factory: pytest.TempPathFactory) -> Iter
     bootstrap(settings, out=out)
     admin = out.getvalue().splitlines()[0].rsplit(" ", 1)[-1]
     app = create_app(
-        settings, screener=screener, fetch_transport=httpx.MockTransport(_fake_site), fetch_resolver=_fake_resolver
+        settings,
+        screener=screener,
+        fetch_transport=httpx.MockTransport(_fake_site),
+        fetch_resolver=_fake_resolver,
     )
     live = LiveServer(f"http://127.0.0.1:{port}", {"admin": admin}, app)
     with app.state.sessions.begin() as session:

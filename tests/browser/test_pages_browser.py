@@ -19,8 +19,8 @@ AD = (
 XSS_AD = (
     "Lowongan admin di Kamboja gaji 25 juta/bulan tanpa pengalaman "
     '<script>window.__xss = 1; alert("script")</script> '
-    '<img src=x onerror="window.__xss = 2; alert(\'img\')"> '
-    '<a href="javascript:alert(\'link\')">daftar di sini</a> '
+    "<img src=x onerror=\"window.__xss = 2; alert('img')\"> "
+    "<a href=\"javascript:alert('link')\">daftar di sini</a> "
     '"><svg onload=alert("svg")> {{ 7*7 }}'
 )
 
@@ -232,10 +232,11 @@ def test_phone_viewport(phone: Session, role: str | None, path: str, name: str) 
     _no_csp_violations(phone)
 
 
-def test_model_and_queue_pages(desktop: Session) -> None:
+def test_model_and_queue_pages(desktop: Session, live_server: LiveServer) -> None:
     desktop.login("admin")
     desktop.goto("/model")
-    assert "0.5727" in desktop.page.inner_text("main")
+    tinggi = live_server.app.state.screener.thresholds["tinggi"]
+    assert f"{tinggi:.4f}" in desktop.page.inner_text("main")
     desktop.shot("model-desktop")
     desktop.goto("/antrian")
     desktop.shot("antrian-desktop")
