@@ -43,7 +43,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start(database_url: str, port: int) -> tuple[subprocess.Popen[str], str | None]:
+def start(database_url: str, port: int, *, first: bool) -> tuple[subprocess.Popen[str], str | None]:
     env = {
         **os.environ,
         "SCREENER_DATABASE_URL": database_url,
@@ -60,6 +60,10 @@ def start(database_url: str, port: int) -> tuple[subprocess.Popen[str], str | No
         env=env,
     )
     key = None
+    if first:  # the first start prints the admin key (before the server listens); a restart prints nothing
+        assert process.stdout is not None
+        match = re.search(r"(tps_\S+)", process.stdout.readline())
+        key = match.group(1) if match else None
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
         try:
@@ -72,17 +76,20 @@ def start(database_url: str, port: int) -> tuple[subprocess.Popen[str], str | No
     else:
         process.kill()
         raise AssertionError("the server did not start")
-    assert process.stdout is not None
-    if database_url and process.stdout.readable():
-        line = process.stdout.readline()
-        match = re.search(r"(tps_\S+)", line)
-        key = match.group(1) if match else None
     return process, key
+
+
+def finish(process: subprocess.Popen[str], sig: int) -> None:
+    if process.poll() is None:
+        process.send_signal(sig)
+    process.wait(30)
+    if process.stdout is not None:
+        process.stdout.close()
 
 
 def test_sigkill_mid_batch_then_restart_scores_every_ad_once(database_url: str) -> None:
     port = free_port()
-    process, key = start(database_url, port)
+    process, key = start(database_url, port, first=True)
     assert key is not None
     headers = {"Authorization": f"Bearer {key}"}
     base = f"http://127.0.0.1:{port}"
@@ -103,19 +110,16 @@ def test_sigkill_mid_batch_then_restart_scores_every_ad_once(database_url: str) 
             if scored >= 200:
                 break
             time.sleep(0.05)
-        process.send_signal(signal.SIGKILL)
-        process.wait(10)
+        finish(process, signal.SIGKILL)
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait(10)
+        finish(process, signal.SIGKILL)
     engine = create_db_engine(database_url)
     try:
         with engine.connect() as connection:
             before = connection.execute(select(Batch.scored, Batch.status).where(Batch.id == batch_id)).one()
         assert 0 < before.scored < ADS, f"the kill was not mid-batch: {before}"
         port = free_port()
-        process, _ = start(database_url, port)  # no new admin key: the key table is not empty
+        process, _ = start(database_url, port, first=False)  # no new admin key: the key table is not empty
         try:
             deadline = time.monotonic() + 120
             while time.monotonic() < deadline:
@@ -127,8 +131,7 @@ def test_sigkill_mid_batch_then_restart_scores_every_ad_once(database_url: str) 
                 time.sleep(0.2)
             assert batch["status"] == "done" and batch["scored"] == ADS, json.dumps(batch)
         finally:
-            process.send_signal(signal.SIGTERM)
-            process.wait(30)
+            finish(process, signal.SIGTERM)
         with engine.connect() as connection:
             ads = connection.scalar(select(func.count()).select_from(Ad).where(Ad.batch_id == batch_id))
             scored = connection.scalar(select(func.count()).select_from(Ad).where(Ad.scored.is_(True)))

@@ -1,0 +1,135 @@
+"""Benchmark the review queue end to end: ingest + score + cluster N ads (default 100,000).
+
+Ads are corpus texts reposted with new numbers and emoji, so campaigns form. Runs on a temporary
+SQLite file and, when reachable, on the local PostgreSQL (``postgresql+psycopg://postgres@127.0.0.1:5432/test``,
+in a scratch schema); then clustering alone (canonical text + MinHash + LSH, in memory). Prints
+figures; the last line is ``key=value`` pairs.
+
+    .venv/bin/python bench/bench_queue.py [--n 100000] [--chunk 500] [--no-postgres]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from sqlalchemy import text
+
+from screener import Screener
+from screener.dedupe import NearDuplicateIndex
+from screener.model import default_model_path
+from service.batches import ingest_file
+from service.settings import Settings
+from service.store import create_db_engine, migrate, session_factory
+from service.worker import ScoringWorker
+
+CORPUS = Path(__file__).resolve().parents[1] / "datasets" / "corpus"
+PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+EMOJI = ["🔥", "✅", "💰", "📲", "✈️", "🙏", ""]
+
+
+def generate(n: int, seed: int = 0) -> list[str]:
+    rng = random.Random(seed)
+    texts = [
+        json.loads(line)["text"] for f in sorted(CORPUS.glob("*.jsonl")) for line in f.open(encoding="utf-8")
+    ]
+    out = []
+    for _ in range(n):
+        base = rng.choice(texts)
+        varied = re.sub(r"\d", lambda _m: str(rng.randint(0, 9)), base)
+        out.append(f"{rng.choice(EMOJI)} {varied} {rng.choice(EMOJI)}".strip())
+    return out
+
+
+def run(url: str, texts: list[str], screener: Screener, chunk: int, folder: Path) -> dict[str, float]:
+    engine = create_db_engine(url)
+    migrate(engine)
+    sessions = session_factory(engine)
+    path = folder / "bench.jsonl"
+    path.write_text(
+        "".join(json.dumps({"text": t}, ensure_ascii=False) + "\n" for t in texts), encoding="utf-8"
+    )
+    settings = Settings(database_url=url, environment="test", worker_chunk_size=chunk)
+    start = time.perf_counter()
+    result = ingest_file(
+        sessions, path, "jsonl", key_id=None, filename="bench.jsonl", content_type=None,
+        max_ads=len(texts), max_text_bytes=settings.max_text_bytes,
+    )  # fmt: skip
+    ingested = time.perf_counter()
+    scored = ScoringWorker(sessions, settings, lambda: screener).drain()
+    done = time.perf_counter()
+    with engine.connect() as connection:
+        clusters = connection.execute(text("SELECT count(*) FROM clusters")).scalar()
+        items = connection.execute(text("SELECT count(*) FROM queue_items")).scalar()
+    engine.dispose()
+    assert scored == result.accepted == len(texts)
+    total = done - start
+    print(
+        f"  {len(texts)} ads: ingest {ingested - start:.1f} s ({len(texts) / (ingested - start):,.0f} ads/s), "
+        f"score+cluster+queue {done - ingested:.1f} s; total {total:.1f} s = {len(texts) / total:,.0f} ads/s; "
+        f"{clusters} campaigns, {items} queue items"
+    )
+    return {"ads_per_s": len(texts) / total, "total_s": total, "ingest_s": ingested - start}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=100_000)
+    parser.add_argument("--chunk", type=int, default=500)
+    parser.add_argument("--no-postgres", action="store_true")
+    args = parser.parse_args()
+    texts = generate(args.n)
+    screener = Screener(default_model_path())
+    screener.assess(texts[0])
+    figures: dict[str, float | str] = {"n": args.n}
+    with tempfile.TemporaryDirectory() as folder:
+        print("SQLite:")
+        sqlite = run(f"sqlite:///{folder}/bench.db", texts, screener, args.chunk, Path(folder))
+        figures.update(
+            sqlite_ads_per_s=round(sqlite["ads_per_s"]), sqlite_total_s=round(sqlite["total_s"], 1)
+        )
+        figures["postgres_ads_per_s"] = "skipped"
+        if not args.no_postgres:
+            schema = f"bench_{uuid.uuid4().hex[:8]}"
+            admin = create_db_engine(PG_URL)
+            try:
+                with admin.begin() as connection:
+                    connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+            except Exception as exc:  # unreachable: report and go on
+                print(f"PostgreSQL skipped: {exc.__class__.__name__}")
+            else:
+                try:
+                    print("PostgreSQL:")
+                    pg = run(
+                        f"{PG_URL}?options=-csearch_path%3D{schema}",
+                        texts,
+                        screener,
+                        args.chunk,
+                        Path(folder),
+                    )
+                    figures.update(
+                        postgres_ads_per_s=round(pg["ads_per_s"]), postgres_total_s=round(pg["total_s"], 1)
+                    )
+                finally:
+                    with admin.begin() as connection:
+                        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            admin.dispose()
+    start = time.perf_counter()
+    index = NearDuplicateIndex()
+    for t in texts:
+        index.add(t)
+    seconds = time.perf_counter() - start
+    campaigns = len({index.cluster(i) for i in range(len(texts))})
+    print(f"clustering alone (in memory): {len(texts) / seconds:,.0f} ads/s, {campaigns} campaigns")
+    figures["cluster_ads_per_s"] = round(len(texts) / seconds)
+    print(" ".join(f"{k}={v}" for k, v in figures.items()))
+
+
+if __name__ == "__main__":
+    main()
