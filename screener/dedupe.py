@@ -1,8 +1,8 @@
 """Near-duplicate detection for reposted ads: MinHash over character shingles, with LSH banding.
 
 Moderators see the same scam template reposted thousands of times with a new phone number, a new
-salary or different emoji. :func:`canonical_text` removes exactly what reposters change (contacts,
-digits, emoji, case, obfuscation — via the normaliser), :func:`signature` takes a MinHash of its
+salary or different emoji. :func:`canonical_text` removes what reposters change (digits, emoji,
+punctuation, case), :func:`signature` takes a MinHash of its
 character 5-gram shingles, and :func:`band_keys` cuts the signature into LSH bands: two ads that share
 any band key are candidate duplicates, confirmed by :func:`similarity` (the estimated Jaccard
 similarity of their shingle sets) at or above ``threshold``.
@@ -20,8 +20,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from screener.extract.contacts import find_contacts
-from screener.normalize import normalize
 
 __all__ = [
     "NUM_HASHES",
@@ -39,22 +37,19 @@ SHINGLE = 5
 _rng = np.random.default_rng(20240601)  # fixed: signatures must be comparable across processes and runs
 _A = _rng.integers(0, 1 << 63, size=NUM_HASHES, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
 _B = _rng.integers(0, 1 << 63, size=NUM_HASHES, dtype=np.uint64)
-_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
+_DIGITS = re.compile(r"\d+(?:[ .,-]\d+)*")
 _NON_WORD = re.compile(r"[^a-z# ]+")
 _SPACES = re.compile(r" +")
 
 
 def canonical_text(text: str) -> str:
-    """The ad with what reposters change removed: contacts and numbers become ``#``, emoji and
-    punctuation disappear, spelling tricks are undone."""
-    pieces, position = [], 0
-    for contact in find_contacts(text):
-        pieces.append(text[position : contact.start])
-        pieces.append(" # ")
-        position = contact.end
-    pieces.append(text[position:])
-    folded = normalize("".join(pieces)).text
-    folded = _DIGITS.sub("#", folded)
+    """The ad with what reposters change removed: case, numbers (phone numbers, salaries, dates all
+    become ``#``), emoji, punctuation and spacing.
+
+    Deliberately cheaper than the screener's normaliser: clustering runs on every ingested ad, and a
+    repost that also re-spells a word or two still shares most of its shingles with the original.
+    """
+    folded = _DIGITS.sub("#", text.lower())
     folded = _NON_WORD.sub(" ", folded)
     return _SPACES.sub(" ", folded).strip()
 
