@@ -35,6 +35,7 @@ __all__ = [
     "LoginRequired",
     "PageCaller",
     "PageForbidden",
+    "check_csrf",
     "csrf_token",
     "language",
     "page_role",
@@ -166,11 +167,16 @@ def csrf_token(request: Request) -> str:
     return _mac(_secret(request), "csrf", anchor)
 
 
+def check_csrf(request: Request, csrf: object) -> None:
+    """403 unless ``csrf`` (a form's ``csrf_token`` value) matches the session's token."""
+    expected = csrf_token(request)
+    if not expected or not isinstance(csrf, str) or not csrf or not hmac.compare_digest(csrf, expected):
+        raise CsrfFailed()
+
+
 def verify_csrf(request: Request, csrf: Annotated[str, Form(alias="csrf_token")] = "") -> None:
     """Dependency for every POST page route: 403 unless the form's token matches."""
-    expected = csrf_token(request)
-    if not expected or not csrf or not hmac.compare_digest(csrf, expected):
-        raise CsrfFailed()
+    check_csrf(request, csrf)
 
 
 # -- the caller --------------------------------------------------------------------------------------
@@ -225,6 +231,8 @@ NAV = (
     NavItem("/cek", "nav_check", ("officer", "admin")),
     NavItem("/cek/riwayat", "nav_history", ("officer", "admin")),
     NavItem("/antrian", "nav_queue", ("moderator", "admin")),
+    NavItem("/antrian/unggah", "nav_upload", ("moderator", "admin")),
+    NavItem("/antrian/adjudikasi", "nav_adjudication", ("admin",)),
     NavItem("/contoh", "nav_examples", ("educator", "admin")),
     NavItem("/contoh/kuis", "nav_quiz", ("educator", "admin")),
     NavItem("/model", "nav_model", ("officer", "moderator", "educator", "admin")),

@@ -1,8 +1,10 @@
-"""Antrian (moderators, admins): the review queue, read-only for now.
+"""Antrian (moderators, admins): the review queue, claims, decisions, batch upload, contacts, adjudication.
 
-It lists what the review queue (``service.store.queue``, issue 5) holds, riskiest first, with the
-filters of ``GET /api/v1/queue``. Claiming, deciding with the keyboard and batch upload from the page
-are not built yet (use the API); while the queue store is missing or fails, the page says so.
+Everything goes through the same store functions as the ``/api/v1`` queue routes
+(``service.store.queue``) and the API's upload path (:func:`service.routes.queue.ingest_upload`); the
+store enforces leases (only the lease holder decides or releases) and the two-person rule, and its
+errors are shown on the page in the reader's language. The progress page polls
+``/antrian/batch/{id}.json``, the session-authenticated twin of ``GET /api/v1/batches/{id}``.
 """
 
 from __future__ import annotations
@@ -10,45 +12,89 @@ from __future__ import annotations
 import logging
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
+from screener.catalogue import catalogue
 from service.auth import Caller
-from service.pages.core import page_role, render
+from service.errors import ApiError, NotFound, Unprocessable
+from service.pages.core import check_csrf, language, page_role, redirect, render, verify_csrf
+from service.pages.highlight import segments, spans_from_indicators
+from service.routes.queue import (
+    batch_public,
+    check_declared_size,
+    check_indicators,
+    ingest_upload,
+    read_batch_form,
+)
+from service.store import queue as queue_store
 
-__all__ = ["router"]
+__all__ = ["VERDICTS", "router"]
 
 logger = logging.getLogger("screener.service")
 router = APIRouter(include_in_schema=False)
 Moderator = Annotated[Caller, page_role("moderator")]
+Admin = Annotated[Caller, page_role()]
+ContactReader = Annotated[Caller, page_role("officer", "moderator")]
 PAGE_SIZE = 50
+ADJUDICATION_PAGE = 20
+MAX_ID = 2**31 - 1
+VERDICTS = ("tppo", "tppm", "scam", "legit", "awareness", "unsure")
+WAITING = ("open", "needs_second_review", "leased")
+ITEM_STATUSES = ("open", "leased", "needs_second_review", "adjudication", "decided")
+BATCH_STATUSES = ("receiving", "queued", "scoring", "done", "failed")
 Filter = Annotated[str, Query(max_length=100)]
+Offset = Annotated[int, Query(ge=0, le=10_000_000)]
 
 
-def _items(request: Request, indicator: str, place: str, platform: str, offset: int) -> dict[str, Any] | None:
-    try:
-        from service.store import queue as queue_store
-    except ImportError:
-        return None
-    try:
-        with request.app.state.sessions() as session:
-            rows, total = queue_store.list_items(
-                session, statuses=("open", "needs_second_review", "leased"), indicator=indicator or None,
-                place=place or None, platform=platform or None, limit=PAGE_SIZE, offset=offset,
-            )  # fmt: skip
-            items = [
-                {"id": item.id, "status": item.status, "tier": item.tier, "score": round(item.risk * 100),
-                 "platform": item.platform or "-", "cluster_size": size, "batches": batches,
-                 "indicators": [i for i in item.indicators_text.split(",") if i],
-                 "places": [p for p in item.places_text.split(",") if p], "text": (text or "")[:280]}
-                for item, text, size, batches in rows
-            ]  # fmt: skip
-    except (SQLAlchemyError, AttributeError, TypeError, ValueError) as exc:
-        logger.warning("queue page: the queue store is not usable: %s", exc)
-        return None
-    return {"items": items, "total": total}
+def _message(request: Request, exc: ApiError) -> str:
+    return str(exc.message_en if language(request) == "en" else exc.message_id)
+
+
+def _not_found(request: Request) -> Response:
+    return render(request, "error.html", {"title_key": "error", "text_key": "not_found"}, status_code=404)
+
+
+def _rows(rows: list[Any], excerpt: int = 280) -> list[dict[str, Any]]:
+    return [
+        {"id": item.id, "status": item.status, "tier": item.tier, "score": round(item.risk * 100),
+         "platform": item.platform or "-", "batch_id": item.batch_id, "cluster_size": size, "batches": batches,
+         "review_round": item.review_round, "indicators": [i for i in item.indicators_text.split(",") if i],
+         "places": [p for p in item.places_text.split(",") if p], "text": (text or "")[:excerpt]}
+        for item, text, size, batches in rows
+    ]  # fmt: skip
+
+
+def _leased_ids(session: Any, key_id: int) -> list[int]:
+    rows, _ = queue_store.list_items(session, statuses=("leased",), leased_to=key_id, limit=100)
+    return [item.id for item, *_ in rows]
+
+
+def _next_target(request: Request, key_id: int, done: int, action: str, status: str = "") -> str:
+    """The caller's next leased item, or the queue; with a note of what just happened."""
+    with request.app.state.sessions() as session:
+        ids = [i for i in _leased_ids(session, key_id) if i != done]
+    query = f"?{action}={done}" + (f"&status={status}" if status else "")
+    return f"/antrian/item/{ids[0]}{query}" if ids else f"/antrian{query}"
+
+
+def _flash(request: Request) -> dict[str, Any]:
+    """What the last form did (from the redirect's query), for a status line."""
+    params = request.query_params
+    for action in ("selesai", "dilepas", "diadili"):
+        value = params.get(action, "")
+        if value.isdigit():
+            status = params.get("status", "")
+            return {"key": f"flash_{action}", "id": int(value),
+                    "status": status if status in ITEM_STATUSES else ""}  # fmt: skip
+    if params.get("kosong") == "1":
+        return {"key": "flash_kosong", "id": 0, "status": ""}
+    return {}
+
+
+# -- the queue ---------------------------------------------------------------------------------------
 
 
 @router.get("/antrian")
@@ -58,17 +104,299 @@ async def queue_page(
     indicator: Filter = "",
     place: Filter = "",
     platform: Filter = "",
-    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    batch: Filter = "",
+    offset: Offset = 0,
 ) -> Response:
-    """The review queue with filters (a placeholder while the queue is not installed)."""
-    found = await run_in_threadpool(_items, request, indicator, place, platform, offset)
+    """The review queue with filters, the claim form and the caller's leased items."""
+    batch_id = int(batch) if batch.strip().isdigit() and 0 < int(batch) <= MAX_ID else None
+
+    def load() -> dict[str, Any] | None:
+        try:
+            with request.app.state.sessions() as session:
+                rows, total = queue_store.list_items(
+                    session, statuses=WAITING, indicator=indicator or None, place=place or None,
+                    platform=platform or None, batch_id=batch_id, limit=PAGE_SIZE, offset=offset,
+                )  # fmt: skip
+                mine, _ = queue_store.list_items(
+                    session, statuses=("leased",), leased_to=caller.key_id, limit=100
+                )
+                return {"items": _rows(rows), "total": total, "mine": _rows(mine, excerpt=140)}
+        except SQLAlchemyError as exc:
+            logger.warning("queue page: the queue store is not usable: %s", exc)
+            return None
+
+    found = await run_in_threadpool(load)
+    selected = {"indicator": indicator, "place": place, "platform": platform, "batch": batch_id or ""}
     return render(
         request,
         "queue.html",
         {
             "queue": found,
-            "selected": {"indicator": indicator, "place": place, "platform": platform},
+            "selected": selected,
             "offset": offset,
             "page_size": PAGE_SIZE,
+            "flash": _flash(request),
         },
     )
+
+
+@router.post("/antrian/ambil", dependencies=[Depends(verify_csrf)])
+async def claim(
+    request: Request, caller: Moderator, limit: Annotated[int, Form(ge=1, le=100)] = 5
+) -> Response:
+    """Lease up to ``limit`` items (as ``POST /api/v1/queue/claim``) and open the first."""
+    lease_seconds = request.app.state.settings.lease_minutes * 60
+
+    def run() -> list[int]:
+        with queue_store.write_transaction(request.app.state.sessions) as session:
+            return queue_store.claim_items(
+                session, key_id=caller.key_id, limit=limit, lease_seconds=lease_seconds
+            )
+
+    ids = await run_in_threadpool(run)
+    if not ids:
+        return redirect("/antrian?kosong=1")
+    return redirect(f"/antrian/item/{ids[0]}")
+
+
+# -- one item ------------------------------------------------------------------------------------------
+
+
+def _item_context(request: Request, caller: Caller, item_id: int) -> dict[str, Any] | None:
+    if not 1 <= item_id <= MAX_ID:
+        return None
+    with request.app.state.sessions() as session:
+        try:
+            detail = queue_store.item_detail(session, item_id=item_id)
+        except NotFound:
+            return None
+        leased = _leased_ids(session, caller.key_id)
+    assessment = detail.get("assessment") or {}
+    indicators = list(assessment.get("indicators") or [])
+    flags, spans = spans_from_indicators(indicators)
+    found = {str(ind["id"]) for ind in indicators if float(ind.get("weight", 0)) > 0}
+    others = [ind for ind in catalogue() if ind.id not in found]
+    return {
+        "item": detail,
+        "assessment": assessment,
+        "indicators": indicators,
+        "flags": flags,
+        "flagmap": {f.number: f for f in flags},
+        "segments": segments(detail["ad"]["text"], spans),
+        "has_marks": bool(spans),
+        "found": [ind for ind in indicators if str(ind["id"]) in found],
+        "others": others,
+        "holder": item_id in leased,
+        "can_adjudicate": caller.is_admin and detail["status"] == "adjudication",
+        "next_id": next((i for i in leased if i != item_id), None),
+        "leased_count": len(leased),
+        "verdicts": VERDICTS,
+        "score": round(float(detail["risk"]) * 100),
+    }
+
+
+async def _item_page(
+    request: Request, caller: Caller, item_id: int, *, error: str | None = None, status_code: int = 200,
+    form: dict[str, Any] | None = None,
+) -> Response:  # fmt: skip
+    context = await run_in_threadpool(_item_context, request, caller, item_id)
+    if context is None:
+        return _not_found(request)
+    context.update({"error": error, "flash": _flash(request), "form": form or {}})
+    return render(request, "queue_item.html", context, status_code=status_code)
+
+
+@router.get("/antrian/item/{item_id}")
+async def item_page(request: Request, caller: Moderator, item_id: int) -> Response:
+    """One queue item: the ad with its marks, reasons, campaign, contacts; the decision form."""
+    return await _item_page(request, caller, item_id)
+
+
+def _verdict_form(verdict: str, indicators: list[str], note: str) -> tuple[str, list[str], str | None]:
+    if verdict not in VERDICTS:
+        raise Unprocessable("choose a verdict", "pilih putusan", code="verdict_missing")
+    chosen = check_indicators([i for i in indicators if i][:50])
+    return verdict, chosen, (note.strip()[:5000] or None)
+
+
+VerdictField = Annotated[str, Form(max_length=20)]
+IndicatorsField = Annotated[list[str], Form()]
+NoteField = Annotated[str, Form(max_length=5000)]
+
+
+@router.post("/antrian/item/{item_id}/keputusan", dependencies=[Depends(verify_csrf)])
+async def decide(
+    request: Request,
+    caller: Moderator,
+    item_id: int,
+    verdict: VerdictField = "",
+    indicators: IndicatorsField = [],  # noqa: B006 - FastAPI copies form defaults
+    note: NoteField = "",
+) -> Response:
+    """Record the lease holder's decision (as ``POST /api/v1/items/{id}/decision``), then move on."""
+    form = {"verdict": verdict, "indicators": indicators, "note": note}
+    two_person_rule = request.app.state.settings.two_person_rule
+
+    def run() -> str:
+        chosen_verdict, chosen, text = _verdict_form(verdict, indicators, note)
+        with queue_store.write_transaction(request.app.state.sessions) as session:
+            item = queue_store.decide(
+                session, item_id=item_id, key_id=caller.key_id, verdict=chosen_verdict, indicators=chosen,
+                note=text, two_person_rule=two_person_rule,
+            )  # fmt: skip
+            return item.status
+
+    try:
+        status = await run_in_threadpool(run)
+    except ApiError as exc:
+        if isinstance(exc, NotFound):
+            return _not_found(request)
+        return await _item_page(
+            request, caller, item_id, error=_message(request, exc), status_code=exc.status, form=form
+        )
+    return redirect(await run_in_threadpool(_next_target, request, caller.key_id, item_id, "selesai", status))
+
+
+@router.post("/antrian/item/{item_id}/lepas", dependencies=[Depends(verify_csrf)])
+async def release(request: Request, caller: Moderator, item_id: int) -> Response:
+    """Give the item back to the queue (as ``POST /api/v1/items/{id}/release``)."""
+
+    def run() -> None:
+        with queue_store.write_transaction(request.app.state.sessions) as session:
+            queue_store.release_item(session, item_id=item_id, key_id=caller.key_id)
+
+    try:
+        await run_in_threadpool(run)
+    except ApiError as exc:
+        if isinstance(exc, NotFound):
+            return _not_found(request)
+        return await _item_page(
+            request, caller, item_id, error=_message(request, exc), status_code=exc.status
+        )
+    return redirect(await run_in_threadpool(_next_target, request, caller.key_id, item_id, "dilepas"))
+
+
+# -- adjudication (admins) ---------------------------------------------------------------------------
+
+
+def _adjudication_context(request: Request, offset: int) -> dict[str, Any]:
+    with request.app.state.sessions() as session:
+        rows, total = queue_store.list_items(
+            session, statuses=("adjudication",), limit=ADJUDICATION_PAGE, offset=offset
+        )
+        items = []
+        for row in _rows(rows):
+            detail = queue_store.item_detail(session, item_id=row["id"])
+            items.append({**row, "decisions": detail["decisions"]})
+    return {"items": items, "total": total, "offset": offset, "page_size": ADJUDICATION_PAGE}
+
+
+@router.get("/antrian/adjudikasi")
+async def adjudication_page(request: Request, caller: Admin, offset: Offset = 0) -> Response:
+    """Items whose two reviewers disagreed, each with an adjudication form."""
+    context = await run_in_threadpool(_adjudication_context, request, offset)
+    context.update({"verdicts": VERDICTS, "flash": _flash(request), "error": None})
+    return render(request, "adjudication.html", context)
+
+
+@router.post("/antrian/item/{item_id}/adjudikasi", dependencies=[Depends(verify_csrf)])
+async def adjudicate(
+    request: Request,
+    caller: Admin,
+    item_id: int,
+    verdict: VerdictField = "",
+    indicators: IndicatorsField = [],  # noqa: B006 - FastAPI copies form defaults
+    note: NoteField = "",
+) -> Response:
+    """Settle a disagreement (as ``POST /api/v1/items/{id}/adjudicate``): the admin's verdict is final."""
+
+    def run() -> None:
+        chosen_verdict, chosen, text = _verdict_form(verdict, indicators, note)
+        with queue_store.write_transaction(request.app.state.sessions) as session:
+            queue_store.adjudicate(
+                session, item_id=item_id, key_id=caller.key_id, verdict=chosen_verdict, indicators=chosen,
+                note=text,
+            )  # fmt: skip
+
+    try:
+        await run_in_threadpool(run)
+    except ApiError as exc:
+        if isinstance(exc, NotFound):
+            return _not_found(request)
+        context = await run_in_threadpool(_adjudication_context, request, 0)
+        context.update({"verdicts": VERDICTS, "flash": {}, "error": _message(request, exc)})
+        return render(request, "adjudication.html", context, status_code=exc.status)
+    return redirect(f"/antrian/adjudikasi?diadili={item_id}&status=decided")
+
+
+# -- batch upload and progress ---------------------------------------------------------------------
+
+
+@router.get("/antrian/unggah")
+async def upload_form(request: Request, caller: Moderator) -> Response:
+    """The batch upload form (CSV, JSONL or a JSON array)."""
+    return render(request, "upload.html", {"error": None})
+
+
+@router.post("/antrian/unggah")
+async def upload(request: Request, caller: Moderator) -> Response:
+    """Store the uploaded file through the API's ingest path, then show its progress."""
+    try:
+        check_declared_size(request)
+        form = await read_batch_form(request)
+        try:
+            check_csrf(request, form.get("csrf_token"))
+            result = await ingest_upload(request, form.get("file"), key_id=caller.key_id)
+        finally:
+            await form.close()
+    except ApiError as exc:
+        return render(request, "upload.html", {"error": _message(request, exc)}, status_code=exc.status)
+    return redirect(f"/antrian/batch/{result.batch_id}")
+
+
+def _batch(request: Request, batch_id: int) -> dict[str, Any] | None:
+    if not 1 <= batch_id <= MAX_ID:
+        return None
+    with request.app.state.sessions() as session:
+        try:
+            return batch_public(session, batch_id).model_dump(mode="json")
+        except NotFound:
+            return None
+
+
+@router.get("/antrian/batch/{batch_id:int}.json")
+async def batch_json(request: Request, caller: Moderator, batch_id: int) -> Response:
+    """``GET /api/v1/batches/{id}``'s answer for the progress page (the session authenticates)."""
+    found = await run_in_threadpool(_batch, request, batch_id)
+    if found is None:
+        raise NotFound(f"no batch {batch_id}", f"tidak ada batch {batch_id}")
+    return JSONResponse(found)
+
+
+@router.get("/antrian/batch/{batch_id:int}")
+async def batch_page(request: Request, caller: Moderator, batch_id: int) -> Response:
+    """A batch's progress: status, counts and malformed rows (updated by polling while it runs)."""
+    found = await run_in_threadpool(_batch, request, batch_id)
+    if found is None:
+        return _not_found(request)
+    return render(request, "batch.html", {"batch": found, "statuses": BATCH_STATUSES})
+
+
+# -- contacts --------------------------------------------------------------------------------------
+
+
+@router.get("/kontak/{value:path}")
+async def contact_page(request: Request, caller: ContactReader, value: str) -> Response:
+    """Ads, campaigns and decisions sharing one contact (as ``GET /api/v1/contacts/{value}``)."""
+    if not value.strip() or len(value) > 300:
+        return _not_found(request)
+
+    def load() -> dict[str, Any]:
+        with request.app.state.sessions() as session:
+            return queue_store.contact_report(session, value=value)
+
+    report = await run_in_threadpool(load)
+    for ad in report["ads"]:
+        ad["score"] = None if ad["risk"] is None else round(float(ad["risk"]) * 100)
+    reviewer = caller.role in ("moderator", "admin")
+    return render(request, "contact.html", {"report": report, "reviewer": reviewer})

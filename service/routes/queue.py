@@ -18,11 +18,11 @@ from fastapi import APIRouter, Depends, Path, Query, Request, status
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
 from starlette.types import Message
 
 from service.auth import ADMIN, Caller, require_role
-from service.batches import format_of, ingest_file
+from service.batches import IngestResult, format_of, ingest_file
 from service.errors import NotFound, PayloadTooLarge, Unprocessable, UnsupportedMediaType
 from service.schemas import ErrorPublic
 from service.store import queue as queue_store
@@ -121,6 +121,74 @@ async def _upload_chunks(upload: UploadFile) -> AsyncIterator[bytes]:
         yield chunk
 
 
+async def read_batch_form(request: Request, *, max_fields: int = 5) -> FormData:
+    """The multipart form of a batch upload, refused once it grows past the batch limit.
+
+    The caller closes it (``await form.close()``); the API and the upload page both use this.
+    """
+    limit = request.app.state.settings.max_batch_bytes
+    received = 0
+    receive = request.receive
+
+    async def counted() -> Message:
+        nonlocal received
+        message = await receive()
+        received += len(message.get("body", b""))
+        if received > limit + MULTIPART_SLACK:
+            raise _too_large(limit)
+        return message
+
+    return await Request(request.scope, counted).form(max_files=1, max_fields=max_fields)
+
+
+def check_declared_size(request: Request) -> None:
+    """413 at once when the declared body is over the batch limit."""
+    limit = request.app.state.settings.max_batch_bytes
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit + MULTIPART_SLACK:
+        raise _too_large(limit)
+
+
+async def _ingest(
+    request: Request, folder: str, fmt: str, chunks: AsyncIterator[bytes], *, key_id: int,
+    filename: str | None, content_type: str | None,
+) -> IngestResult:  # fmt: skip
+    settings = request.app.state.settings
+    path = FilePath(folder) / f"batch.{fmt}"
+    await _spool(chunks, path, settings.max_batch_bytes)
+    result = await run_in_threadpool(
+        ingest_file,
+        request.app.state.sessions,
+        path,
+        fmt,
+        key_id=key_id,
+        filename=filename,
+        content_type=content_type,
+        max_ads=settings.max_batch_ads,
+        max_text_bytes=settings.max_text_bytes,
+    )
+    request.app.state.wake_worker()
+    return result
+
+
+async def ingest_upload(request: Request, upload: Any, *, key_id: int) -> IngestResult:
+    """Store the multipart field ``file`` of a batch upload as a batch (API and upload page)."""
+    if not isinstance(upload, UploadFile):
+        raise Unprocessable(
+            "send the batch as the multipart field 'file'",
+            "kirim batch sebagai kolom multipart 'file'",
+        )
+    filename = upload.filename
+    fmt = format_of(upload.content_type, filename) or format_of(None, filename)
+    if fmt is None:
+        raise _unsupported()
+    with tempfile.TemporaryDirectory(prefix="screener-batch-") as folder:
+        return await _ingest(
+            request, folder, fmt, _upload_chunks(upload), key_id=key_id, filename=filename,
+            content_type=upload.content_type,
+        )  # fmt: skip
+
+
 @upload_router.post(
     "/batches",
     status_code=status.HTTP_202_ACCEPTED,
@@ -129,62 +197,23 @@ async def _upload_chunks(upload: UploadFile) -> AsyncIterator[bytes]:
 )
 async def submit_batch(request: Request, caller: ReviewCaller) -> JSONResponse:
     """Submit ads (CSV, JSONL or a JSON array; multipart field `file` or the raw body); 202 when stored."""
-    settings = request.app.state.settings
-    limit = settings.max_batch_bytes
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit + MULTIPART_SLACK:
-        raise _too_large(limit)
+    check_declared_size(request)
     content_type = request.headers.get("content-type", "")
-    with tempfile.TemporaryDirectory(prefix="screener-batch-") as folder:
-        filename: str | None = None
-        if content_type.lower().startswith("multipart/form-data"):
-            received = 0
-            receive = request.receive
-
-            async def counted() -> Message:
-                nonlocal received
-                message = await receive()
-                received += len(message.get("body", b""))
-                if received > limit + MULTIPART_SLACK:
-                    raise _too_large(limit)
-                return message
-
-            form = await Request(request.scope, counted).form(max_files=1, max_fields=5)
-            try:
-                upload = form.get("file")
-                if not isinstance(upload, UploadFile):
-                    raise Unprocessable(
-                        "send the batch as the multipart field 'file'",
-                        "kirim batch sebagai kolom multipart 'file'",
-                    )
-                filename = upload.filename
-                fmt = format_of(upload.content_type, filename) or format_of(None, filename)
-                if fmt is None:
-                    raise _unsupported()
-                path = FilePath(folder) / f"batch.{fmt}"
-                await _spool(_upload_chunks(upload), path, limit)
-                kind = upload.content_type
-            finally:
-                await form.close()
-        else:
-            fmt = format_of(content_type)
-            if fmt is None:
-                raise _unsupported()
-            path = FilePath(folder) / f"batch.{fmt}"
-            await _spool(request.stream(), path, limit)
-            kind = content_type
-        result = await run_in_threadpool(
-            ingest_file,
-            request.app.state.sessions,
-            path,
-            fmt,
-            key_id=caller.key_id,
-            filename=filename,
-            content_type=kind,
-            max_ads=settings.max_batch_ads,
-            max_text_bytes=settings.max_text_bytes,
-        )
-    request.app.state.wake_worker()
+    if content_type.lower().startswith("multipart/form-data"):
+        form = await read_batch_form(request)
+        try:
+            result = await ingest_upload(request, form.get("file"), key_id=caller.key_id)
+        finally:
+            await form.close()
+    else:
+        fmt = format_of(content_type)
+        if fmt is None:
+            raise _unsupported()
+        with tempfile.TemporaryDirectory(prefix="screener-batch-") as folder:
+            result = await _ingest(
+                request, folder, fmt, request.stream(), key_id=caller.key_id, filename=None,
+                content_type=content_type,
+            )  # fmt: skip
     body = BatchCreated(
         id=result.batch_id, status=result.status, accepted=result.accepted, rejected=result.rejected
     )
@@ -200,28 +229,33 @@ def _unsupported() -> UnsupportedMediaType:
     )
 
 
+def batch_public(session: Any, batch_id: int) -> BatchPublic:
+    """A batch's status, counts, progress and malformed rows (the API and the progress page)."""
+    batch = session.get(Batch, batch_id)
+    if batch is None:
+        raise NotFound(f"no batch {batch_id}", f"tidak ada batch {batch_id}")
+    errors = queue_store.batch_errors(session, batch_id=batch_id)
+    return BatchPublic(
+        id=batch.id,
+        status=batch.status,  # type: ignore[arg-type]
+        filename=batch.filename,
+        accepted=batch.accepted,
+        rejected=batch.rejected,
+        scored=batch.scored,
+        enqueued=batch.enqueued,
+        progress=round(batch.scored / batch.accepted, 4) if batch.accepted else 1.0,
+        error=batch.error,
+        errors=[BatchRowError(row=e.row, message=e.message) for e in errors],
+        created_at=batch.created_at,
+        finished_at=batch.finished_at,
+    )
+
+
 @json_router.get("/batches/{batch_id}", response_model=BatchPublic, responses=_errors(403, 404, 422))
 def get_batch(request: Request, caller: ReviewCaller, batch_id: ItemId) -> BatchPublic:
     """A batch's status, counts, progress and malformed rows."""
     with request.app.state.sessions() as session:
-        batch = session.get(Batch, batch_id)
-        if batch is None:
-            raise NotFound(f"no batch {batch_id}", f"tidak ada batch {batch_id}")
-        errors = queue_store.batch_errors(session, batch_id=batch_id)
-        return BatchPublic(
-            id=batch.id,
-            status=batch.status,  # type: ignore[arg-type]
-            filename=batch.filename,
-            accepted=batch.accepted,
-            rejected=batch.rejected,
-            scored=batch.scored,
-            enqueued=batch.enqueued,
-            progress=round(batch.scored / batch.accepted, 4) if batch.accepted else 1.0,
-            error=batch.error,
-            errors=[BatchRowError(row=e.row, message=e.message) for e in errors],
-            created_at=batch.created_at,
-            finished_at=batch.finished_at,
-        )
+        return batch_public(session, batch_id)
 
 
 def _listing(rows: list[Any]) -> list[dict[str, Any]]:
@@ -298,7 +332,7 @@ def release(request: Request, caller: ReviewCaller, item_id: ItemId) -> dict[str
         return {"id": item.id, "status": item.status}
 
 
-def _check_indicators(indicators: list[str]) -> list[str]:
+def check_indicators(indicators: list[str]) -> list[str]:
     from screener.catalogue import catalogue
 
     known = {ind.id for ind in catalogue()}
@@ -317,7 +351,7 @@ def _check_indicators(indicators: list[str]) -> list[str]:
 )
 def decision(request: Request, body: DecisionCreate, caller: ReviewCaller, item_id: ItemId) -> dict[str, Any]:
     """Decide an item you hold: verdict, confirmed indicators, note (two-person rule for serious verdicts)."""
-    indicators = _check_indicators(body.indicators)
+    indicators = check_indicators(body.indicators)
     with queue_store.write_transaction(request.app.state.sessions) as session:
         item = queue_store.decide(
             session, item_id=item_id, key_id=caller.key_id, verdict=body.verdict, indicators=indicators,
@@ -348,7 +382,7 @@ def adjudicate(
     request: Request, body: DecisionCreate, caller: AdminCaller, item_id: ItemId
 ) -> dict[str, Any]:
     """Settle a disagreement: the admin's verdict is final."""
-    indicators = _check_indicators(body.indicators)
+    indicators = check_indicators(body.indicators)
     with queue_store.write_transaction(request.app.state.sessions) as session:
         item = queue_store.adjudicate(
             session, item_id=item_id, key_id=caller.key_id, verdict=body.verdict, indicators=indicators,

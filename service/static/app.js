@@ -44,4 +44,104 @@
       reveal.disabled = true;
     });
   }
+  function submitOnce(form) {
+    if (!form || form.getAttribute("data-sent") === "1") { return; }
+    if (form.checkValidity && !form.checkValidity()) { if (form.reportValidity) { form.reportValidity(); } return; }
+    form.setAttribute("data-sent", "1");
+    if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
+  }
+
+  // Antrian item: keyboard shortcuts (1-6 verdict, Enter/d decide, r release, n next item).
+  var decisionForm = document.getElementById("decision-form");
+  if (decisionForm) {
+    var releaseForm = document.getElementById("release-form");
+    var nextLink = document.getElementById("next-item");
+    var typing = /^(text|search|number|email|url|password|file|date|time)$/i;
+    document.addEventListener("keydown", function (event) {
+      if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || event.isComposing) { return; }
+      var target = event.target || document.body;
+      var tag = target.tagName || "";
+      if (tag === "TEXTAREA" || tag === "SELECT" || target.isContentEditable) { return; }
+      if (tag === "INPUT" && typing.test(target.type || "text")) { return; }
+      var key = event.key;
+      if (key >= "1" && key <= "6" && key.length === 1) {
+        var radio = decisionForm.querySelectorAll("input[name=verdict]")[Number(key) - 1];
+        if (radio) { radio.checked = true; radio.focus(); }
+        event.preventDefault();
+      } else if (key === "Enter" || key === "d" || key === "D") {
+        // Enter on a button, link or summary keeps its own meaning.
+        if (key === "Enter" && (tag === "BUTTON" || tag === "A" || tag === "SUMMARY")) { return; }
+        event.preventDefault();
+        submitOnce(decisionForm);
+      } else if ((key === "r" || key === "R") && releaseForm) {
+        event.preventDefault();
+        submitOnce(releaseForm);
+      } else if ((key === "n" || key === "N") && nextLink) {
+        event.preventDefault();
+        window.location.href = nextLink.href;
+      }
+    });
+    decisionForm.addEventListener("submit", function () {
+      decisionForm.setAttribute("data-sent", "1");
+      var button = decisionForm.querySelector("button[type=submit]");
+      if (button) { button.disabled = true; button.setAttribute("aria-busy", "true"); }
+    });
+  }
+
+  // Batch progress: poll the session-authenticated JSON twin of GET /api/v1/batches/{id}.
+  var progress = document.getElementById("batch-progress");
+  if (progress && window.fetch) {
+    var pollUrl = progress.getAttribute("data-poll");
+    var failures = 0;
+    var setText = function (id, value) {
+      var el = document.getElementById(id);
+      if (el) { el.textContent = String(value); }
+    };
+    var show = function (batch) {
+      progress.setAttribute("data-status", batch.status);
+      setText("batch-status", progress.getAttribute("data-label-" + batch.status) || batch.status);
+      var bar = document.getElementById("batch-bar");
+      if (bar) { bar.value = batch.progress; bar.textContent = Math.round(batch.progress * 100) + "%"; }
+      setText("b-accepted", batch.accepted);
+      setText("b-rejected", batch.rejected);
+      setText("b-scored", batch.scored);
+      setText("b-enqueued", batch.enqueued);
+      var error = document.getElementById("batch-error");
+      if (error) { error.textContent = batch.error || ""; error.hidden = !batch.error; }
+      var list = document.getElementById("batch-errors");
+      var rowLabel = (document.getElementById("batch-row-label") || progress).getAttribute("data-row-label") || "{n}";
+      if (list) {
+        while (list.firstChild) { list.removeChild(list.firstChild); }
+        (batch.errors || []).forEach(function (e) {
+          var li = document.createElement("li");
+          // Messages from CSV/JSONL parsing already start with "row N:".
+          var label = /^row \d+/.test(e.message) ? "" : rowLabel.replace("{n}", String(e.row)) + ": ";
+          li.textContent = label + e.message;
+          list.appendChild(li);
+        });
+      }
+      var none = document.getElementById("batch-no-errors");
+      if (none) { none.hidden = (batch.errors || []).length > 0; }
+      var done = document.getElementById("batch-done");
+      if (done) { done.hidden = batch.status !== "done"; }
+    };
+    var poll = function () {
+      fetch(pollUrl, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (response) {
+          if (!response.ok) { throw new Error("HTTP " + response.status); }
+          return response.json();
+        })
+        .then(function (batch) {
+          failures = 0;
+          show(batch);
+          if (batch.status !== "done" && batch.status !== "failed") { window.setTimeout(poll, 1000); }
+        })
+        .catch(function () {
+          failures += 1;
+          if (failures < 10) { window.setTimeout(poll, 3000); }
+        });
+    };
+    var state = progress.getAttribute("data-status");
+    if (state !== "done" && state !== "failed") { window.setTimeout(poll, 500); }
+  }
 })();

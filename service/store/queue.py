@@ -783,11 +783,21 @@ def list_items(
     place: str | None = None,
     platform: str | None = None,
     batch_id: int | None = None,
+    leased_to: int | None = None,
     limit: int = 50,
     offset: int = 0,
 ) -> tuple[list[Any], int]:
-    """Queue items (riskiest first) with their ad's opening and campaign size; and the total."""
+    """Queue items (riskiest first) with their ad's opening and campaign size; and the total.
+
+    ``leased_to``: only the items that key holds now (an unexpired lease).
+    """
     conditions: list[Any] = [QueueItem.status.in_(statuses)]
+    if leased_to is not None:
+        conditions += [
+            QueueItem.status == "leased",
+            QueueItem.lease_key_id == leased_to,
+            QueueItem.lease_expires_at > utcnow(),
+        ]
     if indicator:
         conditions.append(QueueItem.indicators_text.contains(f",{indicator},", autoescape=True))
     if place:
