@@ -202,9 +202,10 @@ def cmd_batch_submit(args: argparse.Namespace) -> int:
                 yield block
         print(file=sys.stderr)
 
-    headers = {"Authorization": f"Bearer {key}", "Content-Type": content_type, "Content-Length": str(size)}
+    auth = {"Authorization": f"Bearer {key}"}
+    upload_headers = {**auth, "Content-Type": content_type, "Content-Length": str(size)}
     with httpx.Client(base_url=url, timeout=httpx.Timeout(30.0, read=600.0)) as client:
-        response = client.post("/api/v1/batches", content=chunks(), headers=headers)
+        response = client.post("/api/v1/batches", content=chunks(), headers=upload_headers)
         if response.status_code != 202:
             raise ServiceCliError(f"the service answered {response.status_code}: {response.text[:300]}",
                                   f"layanan menjawab {response.status_code}")  # fmt: skip
@@ -215,7 +216,7 @@ def cmd_batch_submit(args: argparse.Namespace) -> int:
         if args.no_wait:
             return 0
         while True:
-            batch = client.get(f"/api/v1/batches/{created['id']}", headers=headers).json()
+            batch = client.get(f"/api/v1/batches/{created['id']}", headers=auth).json()
             _bar(batch["scored"], batch["accepted"], "nilai / scoring ")
             if batch["status"] in ("done", "failed"):
                 print(file=sys.stderr)

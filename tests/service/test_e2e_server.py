@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -119,3 +120,20 @@ def test_two_workers_share_one_first_admin_key(tmp_path: Path) -> None:
     finally:
         rest = stop_server(server)
     assert "Admin key" not in rest  # printed once, by the parent, not again by each worker
+
+
+def test_batch_submit_cli_uploads_and_waits_for_scoring(server: Server, tmp_path: Path) -> None:
+    batch = tmp_path / "batch.jsonl"
+    rows = [{"id": f"ad-{i}", "text": f"{AD_RISKY} (ref {i})"} for i in range(5)]
+    batch.write_text(
+        "\n".join([*map(json.dumps, rows), '{"id": "broken", "text": ']) + "\n", encoding="utf-8"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "screener.cli", "batch", "submit", str(batch), "--url", server.base_url,
+         "--key", server.admin_key],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "5 diterima / accepted, 1 ditolak / rejected" in result.stdout
+    assert "baris / row 6" in result.stdout
+    assert "status done: 5 dinilai / scored" in result.stdout
