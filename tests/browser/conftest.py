@@ -69,7 +69,7 @@ class LiveServer:
     app: Any = None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def live_server(screener: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     folder = tmp_path_factory.mktemp("browser")
     port = _free_port()
@@ -109,8 +109,10 @@ def live_server(screener: Any, tmp_path_factory: pytest.TempPathFactory) -> Iter
     thread.join(timeout=10)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """Module-scoped: Playwright's sync API keeps an event loop running in this thread until it
+    exits, which would break later tests that call ``asyncio.run``."""
     with playwright_sync.sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
         yield launched

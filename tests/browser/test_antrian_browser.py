@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import re
+from typing import TYPE_CHECKING
 
-from conftest import Session
+if TYPE_CHECKING:  # the fixture's type; importing conftest at run time depends on collection order
+    from conftest import Session
 
 RISKY = (
     "Dicari admin & CS untuk perusahaan di Kamboja, gaji {salary} juta/bulan, tanpa pengalaman, "

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from conftest import REPO, LiveServer, Session
 
 from screener.datasets import load_corpus
 from screener.redact import redact
 from service.pages.educator import PAGE_SIZE, corpus_examples
+
+if TYPE_CHECKING:  # the fixtures' types; importing conftest at run time depends on collection order
+    from conftest import LiveServer, Session
+
+REPO = Path(__file__).resolve().parents[2]
 
 AD = (
     "Dicari admin & CS untuk perusahaan di Kamboja, gaji 25 juta/bulan, tanpa pengalaman, "
