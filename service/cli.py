@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -230,6 +231,48 @@ def cmd_batch_submit(args: argparse.Namespace) -> int:
     return 0 if batch["status"] == "done" else 1
 
 
+def _api_call(args: argparse.Namespace, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+    """One authenticated JSON call to the service for the moderator's command-line client."""
+    import httpx
+
+    settings = _settings()
+    url = (args.url or settings.api_url).rstrip("/")
+    key = args.key or settings.api_key
+    if not key:
+        raise ServiceCliError("an API key is needed: --key or SCREENER_API_KEY", "perlu kunci API: --key")
+    with httpx.Client(base_url=url, timeout=60) as client:
+        response = client.request(method, path, json=body, headers={"Authorization": f"Bearer {key}"})
+    if response.status_code >= 400:
+        try:
+            message = response.json()["error"]["message"]
+        except (ValueError, KeyError, TypeError):
+            message = response.text[:300]
+        raise ServiceCliError(f"the service answered {response.status_code}: {message}",
+                              f"layanan menjawab {response.status_code}: {message}")  # fmt: skip
+    return response.json()
+
+
+def cmd_queue_claim(args: argparse.Namespace) -> int:
+    """Lease items and print them as JSON lines (one item per line) for a moderator's script."""
+    claimed = _api_call(args, "POST", "/api/v1/queue/claim", {"limit": args.limit})
+    for item in claimed["items"]:
+        print(json.dumps(item, ensure_ascii=False))
+    print(f"{len(claimed['items'])} item diambil / items claimed", file=sys.stderr)
+    return 0
+
+
+def cmd_queue_decide(args: argparse.Namespace) -> int:
+    body = {"verdict": args.verdict, "indicators": args.indicator or [], "note": args.note}
+    result = _api_call(args, "POST", f"/api/v1/items/{args.id}/decision", body)
+    print(json.dumps(result, ensure_ascii=False))
+    return 0
+
+
+def cmd_queue_release(args: argparse.Namespace) -> int:
+    print(json.dumps(_api_call(args, "POST", f"/api/v1/items/{args.id}/release"), ensure_ascii=False))
+    return 0
+
+
 def cmd_export_decisions(args: argparse.Namespace) -> int:
     """Decided ads in the corpus schema; the texts are not redacted (training needs them)."""
     import json
@@ -294,6 +337,11 @@ def cmd_models_promote(args: argparse.Namespace) -> int:
     return 0
 
 
+def _client_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--url", default=None, help="alamat layanan / service URL (default SCREENER_API_URL)")
+    parser.add_argument("--key", default=None, help="kunci API / API key (default SCREENER_API_KEY)")
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the service's subcommands to the ``screener`` command line."""
     p = subparsers.add_parser("serve", help="jalankan layanan API / run the API service (uvicorn)")
@@ -329,6 +377,30 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("--no-wait", action="store_true", help="jangan tunggu penilaian / do not wait for scoring")
     p.add_argument("--poll", type=float, default=1.0, help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_batch_submit)
+
+    queue = subparsers.add_parser("queue", help="antrean tinjauan / the review queue (client)")
+    queue_sub = queue.add_subparsers(dest="queue_command", required=True)
+    p = queue_sub.add_parser("claim", help="ambil item (JSON per baris) / lease items (JSON lines)")
+    p.add_argument("--limit", type=int, default=10)
+    _client_arguments(p)
+    p.set_defaults(func=cmd_queue_claim)
+    p = queue_sub.add_parser("decide", help="putuskan item yang dipegang / decide a leased item")
+    p.add_argument("id", type=int)
+    p.add_argument(
+        "--verdict", required=True, choices=("tppo", "tppm", "scam", "legit", "awareness", "unsure")
+    )
+    p.add_argument(
+        "--indicator",
+        action="append",
+        help="indikator yang dikonfirmasi (boleh berulang) / confirmed indicator",
+    )
+    p.add_argument("--note", default="")
+    _client_arguments(p)
+    p.set_defaults(func=cmd_queue_decide)
+    p = queue_sub.add_parser("release", help="lepas item / release a leased item")
+    p.add_argument("id", type=int)
+    _client_arguments(p)
+    p.set_defaults(func=cmd_queue_release)
 
     export = subparsers.add_parser("export", help="ekspor / export")
     export_sub = export.add_subparsers(dest="export_command", required=True)

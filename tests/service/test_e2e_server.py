@@ -33,6 +33,7 @@ class Server:
     base_url: str
     admin_key: str
     login_line: str
+    database: Path
 
 
 def start_server(tmp_path: Path, *extra: str) -> Server:
@@ -61,7 +62,7 @@ def start_server(tmp_path: Path, *extra: str) -> Server:
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"{base_url}/healthz", timeout=1).status_code == 200:
-                return Server(process, base_url, match.group(1), second.strip())
+                return Server(process, base_url, match.group(1), second.strip(), tmp_path / "e2e.db")
         except httpx.TransportError:
             time.sleep(0.2)
     process.kill()
@@ -137,3 +138,44 @@ def test_batch_submit_cli_uploads_and_waits_for_scoring(server: Server, tmp_path
     assert "5 diterima / accepted, 1 ditolak / rejected" in result.stdout
     assert "baris / row 6" in result.stdout
     assert "status done: 5 dinilai / scored" in result.stdout
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "screener.cli", *args], capture_output=True, text=True, timeout=120
+    )
+
+
+def test_moderator_script_through_the_cli(server: Server, tmp_path: Path) -> None:
+    """Submit a batch, wait for it, claim, decide and export, all with `screener` commands."""
+    client = ("--url", server.base_url, "--key", server.admin_key)
+    batch = tmp_path / "campaign.jsonl"
+    rows = [
+        {"id": f"c-{i}", "text": AD_RISKY.replace("Phnom Penh", f"Phnom Penh {i} kantor")} for i in range(3)
+    ]
+    batch.write_text("\n".join(map(json.dumps, rows)) + "\n", encoding="utf-8")
+    assert _cli("batch", "submit", str(batch), *client).returncode == 0
+
+    claimed = _cli("queue", "claim", "--limit", "5", *client)
+    assert claimed.returncode == 0, claimed.stderr
+    items = [json.loads(line) for line in claimed.stdout.splitlines()]
+    assert items and all(item["status"] == "leased" for item in items)
+
+    decided = _cli(
+        "queue", "decide", str(items[0]["id"]), "--verdict", "scam", "--indicator", "dest_scam_hub", *client
+    )
+    assert decided.returncode == 0, decided.stderr
+    assert json.loads(decided.stdout)["final_verdict"] == "scam"
+
+    again = _cli("queue", "decide", "999999", "--verdict", "scam", *client)
+    assert again.returncode == 2 and "galat / error" in again.stderr
+
+    out = tmp_path / "decisions.jsonl"
+    db = f"sqlite:///{server.database}"
+    exported = subprocess.run(
+        [sys.executable, "-m", "screener.cli", "export", "decisions", "--out", str(out)],
+        capture_output=True, text=True, timeout=120, env={**os.environ, "SCREENER_DATABASE_URL": db},
+    )  # fmt: skip
+    assert exported.returncode == 0, exported.stderr
+    exported_rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert exported_rows and {row["category"] for row in exported_rows} == {"scam"}
