@@ -25,7 +25,6 @@ __all__ = ["MAX_TEXT_CHARS", "Assessment", "IndicatorResult", "Screener", "TopTe
 
 # Longer texts are cut (and flagged as truncated): no real ad is anywhere near this long.
 MAX_TEXT_CHARS = 100_000
-TIERS = ("rendah", "sedang", "tinggi")
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-
 __all__ = [
     "NUM_HASHES",
     "NearDuplicateIndex",
