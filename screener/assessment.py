@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from screener.errors import InputError
-from screener.indicators import Findings, detect
+from screener.indicators import Findings, IndicatorHit, detect
 from screener.model import RISKY_CATEGORIES, TrainedModel, load_model
 from screener.scoring import LinearScorer
 
@@ -42,19 +42,21 @@ class IndicatorResult:
     evidence: tuple[dict[str, Any], ...]
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "name_id": self.name_id,
-            "name_en": self.name_en,
-            "weight": self.weight,
-            "level": self.level,
-            "explanation_id": self.explanation_id,
-            "explanation_en": self.explanation_en,
-            "advice_id": self.advice_id,
-            "advice_en": self.advice_en,
-            "legal_basis": self.legal_basis,
-            "evidence": list(self.evidence),
-        }
+        data = {name: getattr(self, name) for name in _RESULT_FIELDS}
+        data["evidence"] = list(self.evidence)
+        return data
+
+    @classmethod
+    def from_hit(cls, hit: IndicatorHit) -> IndicatorResult:
+        """The catalogue entry's public fields (``Indicator.to_dict``) plus the evidence spans."""
+        public = hit.indicator.to_dict()
+        return cls(
+            **{name: public[name] for name in _RESULT_FIELDS if name != "evidence"},
+            evidence=tuple(e.to_dict() for e in hit.evidence),
+        )
+
+
+_RESULT_FIELDS = tuple(field.name for field in fields(IndicatorResult))
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,20 +250,7 @@ class Screener:
         masked = np.where(mask, category_proba, -1.0)
         category = self._categories[int(np.argmax(masked))]
         results = tuple(
-            IndicatorResult(
-                id=h.indicator.id,
-                name_id=h.indicator.name_id,
-                name_en=h.indicator.name_en,
-                weight=h.indicator.weight,
-                level=h.indicator.level,
-                explanation_id=h.indicator.explanation_id,
-                explanation_en=h.indicator.explanation_en,
-                advice_id=h.indicator.advice_id,
-                advice_en=h.indicator.advice_en,
-                legal_basis=h.indicator.legal_basis,
-                evidence=tuple(e.to_dict() for e in h.evidence),
-            )
-            for h in sorted(f.hits, key=lambda h: -h.indicator.weight)
+            IndicatorResult.from_hit(h) for h in sorted(f.hits, key=lambda h: -h.indicator.weight)
         )
         summary_id, summary_en = _summary(tier, score, results)
         return Assessment(

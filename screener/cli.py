@@ -32,7 +32,7 @@ def _read_text(arg: str) -> str:
         raise ScreenerError("standard input is not valid UTF-8", "masukan bukan UTF-8 yang sah") from exc
 
 
-def _print_report(assessment: Any, text: str, colour: bool, out: TextIO) -> None:
+def _print_report(assessment: Any, colour: bool, out: TextIO) -> None:
     a = assessment
     tier = _colour(colour, TIER_COLOURS[a.tier], f"{a.tier.upper()}")
     print(f"Tingkat risiko / risk tier: {tier}   skor {a.score}/100   kategori: {a.category}", file=out)
@@ -75,7 +75,7 @@ def cmd_score(args: argparse.Namespace) -> int:
         colour = args.color == "always" or (
             args.color == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
         )
-        _print_report(assessment, text, colour, sys.stdout)
+        _print_report(assessment, colour, sys.stdout)
     return 0
 
 
