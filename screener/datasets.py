@@ -33,6 +33,7 @@ from typing import Any, BinaryIO
 import numpy as np
 
 from screener.errors import DataError
+from screener.vocabulary import Category, Language, Platform
 
 __all__ = [
     "CATEGORY_LABELS",
@@ -49,10 +50,11 @@ __all__ = [
 
 CORPUS_DIR = Path(__file__).parents[1] / "datasets" / "corpus"
 
-# Category -> the label it implies: awareness posts talk about trafficking but are not recruitment.
-CATEGORY_LABELS: dict[str, int] = {"tppo": 1, "tppm": 1, "scam": 1, "legit": 0, "awareness": 0}
-LANGUAGES = ("id", "en", "mixed")
-PLATFORMS = ("facebook", "instagram", "tiktok", "whatsapp", "telegram", "job_portal", "government", "news")
+# Category -> the label it implies: awareness posts talk about trafficking but are not recruitment;
+# non-offers (sales, rentals, customer-service replies...) are not recruitment either.
+CATEGORY_LABELS: dict[str, int] = {str(c): int(c.risky) for c in Category}
+LANGUAGES = tuple(str(language) for language in Language)
+PLATFORMS = tuple(str(platform) for platform in Platform)
 CORPUS_KEYS = ("id", "text", "label", "category", "indicators", "language", "platform", "group")
 
 POSITIVE = ("1", "true", "yes", "risky", "fraud", "fraudulent", "scam", "tppo", "tppm")

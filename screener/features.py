@@ -22,17 +22,11 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from screener.catalogue import catalogue
 from screener.extract.contacts import FOREIGN_SCAM_HUB_REGIONS
 from screener.indicators import Findings, detect
+from screener.vocabulary import PlaceStatus
 
 __all__ = ["Detector", "ModusFeatures", "findings_text"]
 
-PLACE_STATUSES = (
-    "scam_hub",
-    "no_agreement",
-    "transit",
-    "official_destination",
-    "moratorium_sector",
-    "domestic",
-)
+PLACE_STATUSES = tuple(str(status) for status in PlaceStatus)
 CHECKABLE_LEGAL = frozenset({"leg_p3mi_licensed", "leg_job_order_sip", "leg_g2g"})
 
 

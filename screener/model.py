@@ -25,6 +25,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 
 from screener.errors import ModelError
 from screener.features import Detector, ModusFeatures, findings_text
+from screener.vocabulary import Category
 
 __all__ = [
     "CATEGORIES",
@@ -43,8 +44,8 @@ MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
 MODEL_NAME = "tppo-screener"
 # A text file naming the promoted model's artefact (``screener models promote`` writes it).
 DEFAULT_POINTER = MODELS_DIR / "DEFAULT"
-CATEGORIES = ("tppo", "tppm", "scam", "legit", "awareness")
-RISKY_CATEGORIES = ("tppo", "tppm", "scam")
+CATEGORIES = tuple(str(c) for c in Category)
+RISKY_CATEGORIES = tuple(str(c) for c in Category if c.risky)
 
 
 def build_features(

@@ -26,13 +26,12 @@ from importlib import resources
 from typing import Any
 
 from screener.normalize import Normalized, normalize
+from screener.vocabulary import PlaceStatus
 
 __all__ = ["KINDS", "STATUSES", "Place", "PlaceMention", "find_places", "gazetteer"]
 
 KINDS = frozenset({"country", "city", "hub", "region", "port"})
-STATUSES = frozenset(
-    {"scam_hub", "no_agreement", "transit", "official_destination", "moratorium_sector", "domestic"}
-)
+STATUSES = frozenset(str(status) for status in PlaceStatus)
 
 
 @dataclass(frozen=True, slots=True)
