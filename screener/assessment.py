@@ -1,9 +1,10 @@
 """One assessment for every surface: :func:`assess` and :class:`Screener`.
 
 The CLI, the JSON API, the review queue and the pages all show the same :class:`Assessment`: the
-calibrated risk from the model, the tier from the model card's thresholds, the catalogue indicators
-with evidence spans on the original text, the salary judgement, places, contacts, the n-grams that
-moved the model most and a one-sentence summary in Bahasa Indonesia.
+calibrated risk from the model, whether the text is a job offer at all (``scope``), the tier from the
+model card's thresholds (always ``rendah`` for a text that is not an offer), the catalogue indicators
+with evidence spans on the original text, the salary judgement, places, contacts, the word n-grams
+that moved the model most and a one-sentence summary in Bahasa Indonesia.
 """
 
 from __future__ import annotations
@@ -19,7 +20,11 @@ import numpy as np
 from screener.errors import InputError
 from screener.indicators import Findings, IndicatorHit, detect
 from screener.model import RISKY_CATEGORIES, TrainedModel, load_model
+from screener.reasons import is_readable_term, summarise
 from screener.scoring import LinearScorer
+from screener.vocabulary import Category, Scope, Tier
+
+NOT_OFFER_CATEGORIES = frozenset(str(c) for c in Category if not c.is_offer)
 
 __all__ = ["MAX_TEXT_CHARS", "Assessment", "IndicatorResult", "Screener", "TopTerm", "assess", "check_text"]
 
@@ -61,7 +66,7 @@ _RESULT_FIELDS = tuple(field.name for field in fields(IndicatorResult))
 
 @dataclass(frozen=True, slots=True)
 class TopTerm:
-    term: str
+    term: str  # a word n-gram of the normalised text (never digits, stop-words or character fragments)
     weight: float  # contribution to the model's log-odds; > 0 raised the risk
 
 
@@ -69,9 +74,9 @@ class TopTerm:
 class Assessment:
     """The screener's verdict on one ad (JSON-serialisable through :meth:`to_dict`)."""
 
-    risk: float
+    risk: float  # the risk model's calibrated probability that the text is a risky offer
     score: int
-    tier: str
+    tier: str  # Tier; "rendah" whenever scope is "not_offer"
     category: str
     indicators: tuple[IndicatorResult, ...]
     salary: dict[str, Any] | None
@@ -83,6 +88,9 @@ class Assessment:
     summary_en: str
     truncated: bool
     text_length: int
+    scope: str = Scope.OFFER  # Scope: is the text a job offer at all?
+    scope_probability: float | None = None  # probability of being an offer (None: the model has no scope)
+    unexplained: bool = False  # flagged, but neither an indicator nor a word pattern can be named
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data (built by hand: ``dataclasses.asdict`` deep-copies and is slow)."""
@@ -101,6 +109,9 @@ class Assessment:
             "summary_en": self.summary_en,
             "truncated": self.truncated,
             "text_length": self.text_length,
+            "scope": str(self.scope),
+            "scope_probability": self.scope_probability,
+            "unexplained": self.unexplained,
         }
 
     @property
@@ -126,38 +137,16 @@ def check_text(text: object) -> tuple[str, bool, int]:
     return text, False, len(text)
 
 
-def _tier(risk: float, thresholds: dict[str, float]) -> str:
+# Below this many words the scope model is not asked: the text counts as an offer (and says so).
+MIN_SCOPE_WORDS = 6
+
+
+def _tier(risk: float, thresholds: dict[str, float]) -> Tier:
     if risk >= thresholds["tinggi"]:
-        return "tinggi"
+        return Tier.TINGGI
     if risk >= thresholds["sedang"]:
-        return "sedang"
-    return "rendah"
-
-
-_TIER_TEXT = {
-    "tinggi": ("RISIKO TINGGI", "HIGH RISK"),
-    "sedang": ("Risiko sedang", "Medium risk"),
-    "rendah": ("Risiko rendah", "Low risk"),
-}
-
-
-def _summary(tier: str, score: int, results: Sequence[IndicatorResult]) -> tuple[str, str]:
-    flags = [r for r in results if r.weight > 0]
-    flags.sort(key=lambda r: -r.weight)
-    head_id, head_en = _TIER_TEXT[tier]
-    if flags:
-        names_id = ", ".join(r.name_id.lower() for r in flags[:3])
-        names_en = ", ".join(r.name_en.lower() for r in flags[:3])
-        more_id = f" dan {len(flags) - 3} tanda lain" if len(flags) > 3 else ""
-        more_en = f" and {len(flags) - 3} more" if len(flags) > 3 else ""
-        return (
-            f"{head_id} (skor {score}/100): {names_id}{more_id}.",
-            f"{head_en} (score {score}/100): {names_en}{more_en}.",
-        )
-    return (
-        f"{head_id} (skor {score}/100): tidak ada tanda bahaya dari katalog yang ditemukan.",
-        f"{head_en} (score {score}/100): no red flag from the catalogue was found.",
-    )
+        return Tier.SEDANG
+    return Tier.RENDAH
 
 
 class Screener:
@@ -171,13 +160,20 @@ class Screener:
 
     def __init__(self, model: TrainedModel | str | Path | None = None) -> None:
         self.model = model if isinstance(model, TrainedModel) else load_model(model)
-        self._scorer = LinearScorer(self.model.pipeline, self.model.category_model)
+        self._scorer = LinearScorer(self.model.pipeline, self.model.category_model, self.model.scope_model)
         names = self.model.pipeline.named_steps["features"].get_feature_names_out()
         self._names = np.asarray([n.split("__", 1)[1] for n in names], dtype=object)
+        # Only readable word n-grams are shown as terms: character fragments and the modus block
+        # (already shown as indicators) explain nothing to an officer.
+        self._readable = np.asarray(
+            [n.startswith("words__") and is_readable_term(n.split("__", 1)[1]) for n in names], dtype=bool
+        )
         self._coef = self._scorer.coef
         self._categories = self._scorer.categories
         self._risky_mask = np.asarray([c in RISKY_CATEGORIES for c in self._categories])
+        self._offer_mask = np.asarray([c not in NOT_OFFER_CATEGORIES for c in self._categories])
         self.thresholds = self.model.thresholds
+        self.scope_threshold = self.model.scope_threshold
         self.version = self.model.version
 
     # -- public API -------------------------------------------------------------------------
@@ -194,9 +190,10 @@ class Screener:
         findings = [detect(text) for text, _, _ in prepared]
         x = self._scorer.features(findings)
         risks = self._scorer.risk(x)
+        offers = self._scorer.offer_proba(x)
         category_proba = self._scorer.category_proba(x)
         return [
-            self._build(f, x.row(i), float(risks[i]), category_proba[i], truncated, length)
+            self._build(f, x.row(i), float(risks[i]), float(offers[i]), category_proba[i], truncated, length)
             for i, (f, (_, truncated, length)) in enumerate(zip(findings, prepared, strict=True))
         ]
 
@@ -219,6 +216,8 @@ class Screener:
 
     def _top_terms(self, row: tuple[np.ndarray, np.ndarray], k: int = 6) -> tuple[TopTerm, ...]:
         indices, data = row
+        keep = self._readable[indices]
+        indices, data = indices[keep], data[keep]
         if len(indices) == 0:
             return ()
         contributions = data * self._coef[indices]
@@ -240,34 +239,54 @@ class Screener:
         f: Findings,
         row: tuple[np.ndarray, np.ndarray],
         risk: float,
+        offer: float,
         category_proba: np.ndarray,
         truncated: bool,
         length: int,
     ) -> Assessment:
-        tier = _tier(risk, self.thresholds)
+        too_short = self.model.scope_model is not None and len(f.text.split()) < MIN_SCOPE_WORDS
+        judged = self.model.scope_model is not None and not too_short
+        scope = Scope.NOT_OFFER if judged and offer < self.scope_threshold else Scope.OFFER
+        tier = _tier(risk, self.thresholds) if scope is Scope.OFFER else Tier.RENDAH
         score = round(risk * 100)
-        mask = self._risky_mask if risk >= self.thresholds["sedang"] else ~self._risky_mask
-        masked = np.where(mask, category_proba, -1.0)
+        if scope is Scope.NOT_OFFER:
+            mask = ~self._offer_mask
+        else:
+            mask = self._risky_mask if tier is not Tier.RENDAH else ~self._risky_mask & self._offer_mask
+        masked = np.where(mask if mask.any() else ~self._risky_mask, category_proba, -1.0)
         category = self._categories[int(np.argmax(masked))]
         results = tuple(
             IndicatorResult.from_hit(h) for h in sorted(f.hits, key=lambda h: -h.indicator.weight)
         )
-        summary_id, summary_en = _summary(tier, score, results)
+        terms = self._top_terms(row)
+        scope_probability = round(offer, 4) if self.model.scope_model is not None else None
+        summary_id, summary_en, unexplained = summarise(
+            tier=tier,
+            score=score,
+            scope=scope,
+            scope_probability=scope_probability,
+            too_short=too_short,
+            results=results,
+            terms=terms,
+        )
         return Assessment(
             risk=round(risk, 4),
             score=score,
-            tier=tier,
+            tier=str(tier),
             category=category,
             indicators=results,
             salary=f.salary.to_dict() if f.salary else None,
             places=tuple(p.to_dict() for p in f.places),
             contacts=tuple(c.to_dict() for c in f.contacts),
-            top_terms=self._top_terms(row),
+            top_terms=terms,
             model_version=self.version,
             summary=summary_id,
             summary_en=summary_en,
             truncated=truncated,
             text_length=length,
+            scope=str(scope),
+            scope_probability=scope_probability,
+            unexplained=unexplained,
         )
 
 

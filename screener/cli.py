@@ -36,6 +36,12 @@ def _print_report(assessment: Any, colour: bool, out: TextIO) -> None:
     a = assessment
     tier = _colour(colour, TIER_COLOURS[a.tier], f"{a.tier.upper()}")
     print(f"Tingkat risiko / risk tier: {tier}   skor {a.score}/100   kategori: {a.category}", file=out)
+    if a.scope_probability is not None:
+        scope = "lowongan kerja / job offer" if a.scope == "offer" else "bukan lowongan / not an offer"
+        print(
+            f"Cakupan / scope: {scope} (peluang lowongan / offer probability {a.scope_probability:.0%})",
+            file=out,
+        )
     print(a.summary, file=out)
     if a.indicators:
         print("\nAlasan / reasons:", file=out)

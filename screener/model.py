@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 
 from screener.errors import ModelError
 from screener.features import Detector, ModusFeatures, findings_text
+from screener.indicators import Findings
 from screener.vocabulary import Category
 
 __all__ = [
@@ -105,12 +107,17 @@ def build_pipeline(
 
 @dataclass
 class TrainedModel:
-    """A fitted risk pipeline, the category model on the same features, and the card."""
+    """A fitted risk pipeline, the category and scope models on the same features, and the card.
+
+    ``scope_model`` answers *is this a job offer at all?* (class 1 = offer); the risk pipeline answers
+    *is this text risky?*. Models saved before the scope model existed load with ``scope_model=None``.
+    """
 
     pipeline: Pipeline
     category_model: LogisticRegression
     card: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
+    scope_model: LogisticRegression | None = None
 
     @property
     def version(self) -> str:
@@ -119,6 +126,29 @@ class TrainedModel:
     @property
     def thresholds(self) -> dict[str, float]:
         return dict(self.card.get("thresholds", {"sedang": 0.5, "tinggi": 0.8}))
+
+    @property
+    def scope_threshold(self) -> float:
+        """Below this probability of being an offer, a text is ``not_offer`` (0 without a scope model)."""
+        return float(self.card.get("thresholds", {}).get("scope", 0.0)) if self.scope_model else 0.0
+
+    def predict(self, texts: Sequence[str | Findings]) -> tuple[np.ndarray, np.ndarray]:
+        """Calibrated risk and probability of being a job offer, through the scikit-learn objects.
+
+        The slow, reference path (evaluation, tests); :class:`~screener.scoring.LinearScorer` computes
+        the same numbers fast for the assessment.
+        """
+        findings = self.pipeline.named_steps["detect"].transform(list(texts))
+        x = self.pipeline.named_steps["features"].transform(findings)
+        risk = self.pipeline.named_steps["classifier"].predict_proba(x)[:, 1]
+        if self.scope_model is None:
+            return risk, np.ones(len(risk))
+        return risk, self.scope_model.predict_proba(x)[:, 1]
+
+    def flag_scores(self, texts: Sequence[str | Findings]) -> np.ndarray:
+        """The risk where the text is a job offer and 0 where it is not: what the tiers apply to."""
+        risk, offer = self.predict(texts)
+        return np.where(offer >= self.scope_threshold, risk, 0.0)
 
     def linear_model(self) -> LogisticRegression:
         """The fitted logistic regression behind the calibration (for explanations)."""
@@ -139,7 +169,12 @@ def save_model(model: TrainedModel, directory: Path | str = MODELS_DIR) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     stem = f"{MODEL_NAME}-{model.version}"
     artefact = directory / f"{stem}.joblib"
-    joblib.dump({"pipeline": model.pipeline, "category_model": model.category_model}, artefact, compress=3)
+    bundle = {
+        "pipeline": model.pipeline,
+        "category_model": model.category_model,
+        "scope_model": model.scope_model,
+    }
+    joblib.dump(bundle, artefact, compress=3)
     card = dict(model.card)
     card["artefact"] = artefact.name
     card["artefact_sha256"] = _sha256(artefact)
@@ -219,4 +254,6 @@ def load_model(path: Path | str | None = None) -> TrainedModel:
             f"{sklearn.__version__}; latih ulang dengan `screener train`",
         )
     bundle = joblib.load(artefact)
-    return TrainedModel(bundle["pipeline"], bundle["category_model"], card, artefact)
+    return TrainedModel(
+        bundle["pipeline"], bundle["category_model"], card, artefact, scope_model=bundle.get("scope_model")
+    )

@@ -129,9 +129,16 @@ class LinearScorer:
         The fitted ``detect -> features -> classifier`` pipeline of :func:`screener.model.build_pipeline`.
     category_model : LogisticRegression
         The fitted category model on the same features.
+    scope_model : LogisticRegression, optional
+        The fitted offer / not-offer model on the same features (class 1 = offer).
     """
 
-    def __init__(self, pipeline: Pipeline, category_model: LogisticRegression) -> None:
+    def __init__(
+        self,
+        pipeline: Pipeline,
+        category_model: LogisticRegression,
+        scope_model: LogisticRegression | None = None,
+    ) -> None:
         union = pipeline.named_steps["features"]
         if union.transformer_weights:
             raise ValueError("transformer weights are not supported")
@@ -154,6 +161,11 @@ class LinearScorer:
         self.category_coef = np.asarray(category_model.coef_, dtype=np.float64)
         self.category_intercept = np.asarray(category_model.intercept_, dtype=np.float64)
         self.categories = [str(c) for c in category_model.classes_]
+        if scope_model is not None:
+            self.scope_coef: np.ndarray | None = np.asarray(scope_model.coef_[0], dtype=np.float64)
+            self.scope_intercept = float(scope_model.intercept_[0])
+        else:
+            self.scope_coef, self.scope_intercept = None, 0.0
 
     def features(self, findings: Sequence[Findings]) -> SparseRows:
         return _hstack([block.transform(findings) for block in self.blocks], len(findings))
@@ -162,6 +174,14 @@ class LinearScorer:
         weights = x.data * self.coef[x.indices]
         decision = np.bincount(x.row_ids(), weights=weights, minlength=x.n_rows) + self.intercept
         return 1.0 / (1.0 + np.exp(self.a * decision + self.b))
+
+    def offer_proba(self, x: SparseRows) -> np.ndarray:
+        """Probability that each text is a job offer (1 everywhere without a scope model)."""
+        if self.scope_coef is None:
+            return np.ones(x.n_rows)
+        weights = x.data * self.scope_coef[x.indices]
+        decision = np.bincount(x.row_ids(), weights=weights, minlength=x.n_rows) + self.scope_intercept
+        return 1.0 / (1.0 + np.exp(-decision))
 
     def category_proba(self, x: SparseRows) -> np.ndarray:
         row_ids = x.row_ids()

@@ -4,13 +4,19 @@
 2. Folds are grouped by the corpus ``group`` (a template family never straddles train and test) and
    stratified by label; the n-gram vocabularies are fitted inside each fold.
 3. ``C`` and the weight of the modus-operandi block are chosen by mean PR-AUC over the folds.
-4. The best setting's out-of-fold scores, calibrated by a sigmoid, choose the tier thresholds:
-   ``tinggi`` at a stated precision, ``sedang`` at a stated recall.
-5. The final pipeline is fitted on every row; its calibration is fitted on grouped out-of-fold scores.
+4. The scope model (*is this a job offer at all?*) is a logistic regression on the same features,
+   trained on the categories (awareness posts and non-offers are not offers). Its threshold is the
+   highest probability of being an offer, at most one half, that still keeps ``scope_recall`` of the
+   risky offers in scope: a risky offer called "not an offer" is the costly error.
+5. The best setting's out-of-fold risk, calibrated by a sigmoid and set to 0 where the out-of-fold
+   scope says "not an offer", chooses the tier thresholds: ``tinggi`` at a stated precision,
+   ``sedang`` at a stated recall.
+6. The final pipeline is fitted on every row; its calibration is fitted on grouped out-of-fold scores.
 """
 
 from __future__ import annotations
 
+import math
 import platform
 import time
 from dataclasses import dataclass
@@ -31,10 +37,19 @@ from screener.features import Detector, ModusFeatures
 from screener.indicators import Findings
 from screener.metrics import choose_thresholds, score_metrics
 from screener.model import CATEGORIES, TrainedModel, build_classifier, build_features
+from screener.vocabulary import Category
 
-__all__ = ["DEFAULT_GRID", "TrainSettings", "grouped_folds", "train"]
+__all__ = [
+    "DEFAULT_GRID",
+    "TrainSettings",
+    "choose_scope_threshold",
+    "grouped_folds",
+    "scope_metrics",
+    "train",
+]
 
 DEFAULT_GRID = {"C": (16.0, 64.0, 256.0), "modus_scale": (0.5, 1.0)}
+SCOPE_C_GRID = (4.0, 16.0, 64.0)
 
 
 @dataclass(frozen=True)
@@ -43,6 +58,7 @@ class TrainSettings:
     n_splits: int = 5
     tinggi_precision: float = 0.97
     sedang_recall: float = 0.99
+    scope_recall: float = 0.995
     grid: tuple[tuple[float, float], ...] | None = None  # (C, modus_scale) pairs; None = DEFAULT_GRID
     version: str | None = None
 
@@ -118,14 +134,28 @@ def train(dataset: Dataset, settings: TrainSettings | None = None) -> TrainedMod
         )
     best = max(search, key=lambda row: (round(row["pr_auc_mean"], 4), -row["C"]))
 
+    categories = dataset.categories or [("tppo" if label else "legit") for label in y]
+    offer = np.asarray([Category(c).is_offer for c in categories], dtype=int)
+    scope_search, oof_offer = _scope_search(
+        offer, y, folds, matrices, modus_all, best["modus_scale"], settings.seed
+    )
+    best_scope = max(scope_search, key=lambda row: (round(row["pr_auc_not_offer_mean"], 4), -row["C"]))
+    oof_offer = oof_offer[best_scope["C"]]
+    scope_threshold = choose_scope_threshold(oof_offer, y, recall=settings.scope_recall)
+
     # Calibrated out-of-fold scores (a sigmoid on the best setting's out-of-fold decisions, as the
-    # final model's calibration is fitted) choose the tier thresholds and give the card's CV figures.
+    # final model's calibration is fitted), gated by the out-of-fold scope, choose the tier thresholds
+    # and give the card's CV figures.
     oof_decision = decisions[(best["C"], best["modus_scale"])]
     sigmoid = LogisticRegression(C=1e6, max_iter=1000).fit(oof_decision.reshape(-1, 1), y)
-    oof = sigmoid.predict_proba(oof_decision.reshape(-1, 1))[:, 1]
+    oof = np.where(
+        oof_offer >= scope_threshold, sigmoid.predict_proba(oof_decision.reshape(-1, 1))[:, 1], 0.0
+    )
     thresholds = choose_thresholds(
         y, oof, tinggi_precision=settings.tinggi_precision, sedang_recall=settings.sedang_recall
     )
+    thresholds["scope"] = scope_threshold
+    thresholds["scope_recall_target"] = settings.scope_recall
 
     # The final model, fitted on every row.
     final_folds = grouped_folds(y, dataset.groups, settings.n_splits, settings.seed)
@@ -141,8 +171,9 @@ def train(dataset: Dataset, settings: TrainSettings | None = None) -> TrainedMod
     pipeline.named_steps["classifier"].fit(x_all, y)
     pipeline.named_steps["classifier"].cv = settings.n_splits  # the fold indices are not needed any more
     category_model = LogisticRegression(C=best["C"], max_iter=3000, random_state=settings.seed)
-    categories = dataset.categories or [("tppo" if label else "legit") for label in y]
     category_model.fit(x_all, categories)
+    scope_model = LogisticRegression(C=best_scope["C"], max_iter=3000, random_state=settings.seed)
+    scope_model.fit(x_all, offer)
 
     elapsed = time.perf_counter() - started
     names = features.get_feature_names_out()
@@ -164,12 +195,14 @@ def train(dataset: Dataset, settings: TrainSettings | None = None) -> TrainedMod
             "scipy": scipy.__version__,
         },
         "hyperparameters": {"C": best["C"], "modus_scale": best["modus_scale"], "seed": settings.seed,
-                            "n_splits": settings.n_splits, "search": search},
+                            "n_splits": settings.n_splits, "search": search,
+                            "scope_C": best_scope["C"], "scope_search": scope_search},
         "thresholds": thresholds,
         "cv_metrics": {
             "method": "out-of-fold predictions of grouped stratified cross-validation on the training data "
             "(the folds also chose the hyper-parameters, so slightly optimistic)",
             **score_metrics(y, oof, thresholds),
+            "scope": scope_metrics(offer, y, oof_offer, scope_threshold),
         },
         "features": {
             "total": len(names),
@@ -179,4 +212,62 @@ def train(dataset: Dataset, settings: TrainSettings | None = None) -> TrainedMod
         },
         "training_seconds": round(elapsed, 1),
     }  # fmt: skip
-    return TrainedModel(pipeline, category_model, card)
+    return TrainedModel(pipeline, category_model, card, scope_model=scope_model)
+
+
+def _scope_search(
+    offer: np.ndarray,
+    y: np.ndarray,
+    folds: list[tuple[np.ndarray, np.ndarray]],
+    matrices: list[tuple[Any, Any]],
+    modus_all: Any,
+    scale: float,
+    seed: int,
+) -> tuple[list[dict[str, Any]], dict[float, np.ndarray]]:
+    """Out-of-fold probability of being an offer for each ``C`` of :data:`SCOPE_C_GRID`."""
+    search: list[dict[str, Any]] = []
+    oof: dict[float, np.ndarray] = {}
+    for C in SCOPE_C_GRID:
+        p = np.zeros(len(offer))
+        scores = []
+        for (train_index, test_index), (x_train, x_test) in zip(folds, matrices, strict=True):
+            model = LogisticRegression(C=C, max_iter=3000, random_state=seed)
+            model.fit(_with_modus(x_train, modus_all[train_index], scale), offer[train_index])
+            p[test_index] = model.predict_proba(_with_modus(x_test, modus_all[test_index], scale))[:, 1]
+            scores.append(average_precision_score(1 - offer[test_index], 1 - p[test_index]))
+        oof[C] = p
+        search.append(
+            {
+                "C": C,
+                "pr_auc_not_offer_mean": float(np.mean(scores)),
+                "pr_auc_not_offer_std": float(np.std(scores)),
+            }
+        )
+    return search, oof
+
+
+def choose_scope_threshold(p_offer: np.ndarray, y: np.ndarray, *, recall: float) -> float:
+    """The highest threshold, at most 0.5, that keeps ``recall`` of the risky texts in scope."""
+    risky = np.sort(np.asarray(p_offer)[np.asarray(y) == 1])
+    if len(risky) == 0:
+        return 0.5
+    lost = int(np.floor((1.0 - recall) * len(risky)))  # the risky texts we accept to lose
+    threshold = min(float(risky[min(lost, len(risky) - 1)]), 0.5)
+    return math.floor(threshold * 10_000) / 10_000  # rounded down: the kept texts stay kept
+
+
+def scope_metrics(offer: np.ndarray, y: np.ndarray, p_offer: np.ndarray, threshold: float) -> dict[str, Any]:
+    """How the scope decision does: not-offers caught, offers (and risky offers) kept in scope."""
+    in_scope = np.asarray(p_offer) >= threshold
+    offer = np.asarray(offer, dtype=bool)
+    risky = np.asarray(y) == 1
+    not_offer = ~offer
+    return {
+        "threshold": threshold,
+        "not_offer_caught": round(float((~in_scope[not_offer]).mean()), 4) if not_offer.any() else None,
+        "offers_kept": round(float(in_scope[offer].mean()), 4) if offer.any() else None,
+        "risky_kept": round(float(in_scope[risky].mean()), 4) if risky.any() else None,
+        "pr_auc_not_offer": round(float(average_precision_score(not_offer, 1 - np.asarray(p_offer))), 4)
+        if not_offer.any() and offer.any()
+        else None,
+    }
