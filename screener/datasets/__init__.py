@@ -18,9 +18,11 @@ CSV goes through :class:`csv.DictReader` on a text stream, and line numbers in i
 the physical line on which a record starts (the header is line 1).
 """
 
+from pathlib import Path
+
+from screener import paths
 from screener.datasets.corpus import (
     CATEGORY_LABELS,
-    CORPUS_DIR,
     CORPUS_KEYS,
     LANGUAGES,
     PLATFORMS,
@@ -46,3 +48,13 @@ __all__ = [
     "load_emscad",
     "load_labelled",
 ]
+
+# The default corpus folder (:func:`screener.paths.corpus_dir`); declared here, computed on access.
+CORPUS_DIR: Path
+
+
+def __getattr__(name: str) -> Path:
+    # The default follows the working directory (screener.paths), so it is computed when read.
+    if name == "CORPUS_DIR":
+        return paths.corpus_dir()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

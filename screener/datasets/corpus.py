@@ -12,14 +12,13 @@ from typing import Any
 
 import numpy as np
 
+from screener import paths
 from screener.datasets.dataset import Dataset
 from screener.datasets.readers import Record, duplicate_id, error_at, need_records, quoted, read_jsonl
 from screener.errors import DataError
 from screener.vocabulary import Category, Language, Platform
 
-__all__ = ["CATEGORY_LABELS", "CORPUS_DIR", "CORPUS_KEYS", "LANGUAGES", "PLATFORMS", "load_corpus"]
-
-CORPUS_DIR = Path(__file__).parents[2] / "datasets" / "corpus"
+__all__ = ["CATEGORY_LABELS", "CORPUS_KEYS", "LANGUAGES", "PLATFORMS", "load_corpus"]
 
 # Category -> the label it implies: awareness posts talk about trafficking but are not recruitment;
 # non-offers (sales, rentals, customer-service replies...) are not recruitment either.
@@ -105,7 +104,7 @@ def load_corpus(path: str | Path | None = None) -> Dataset:
     ----------
     path : str or Path, optional
         A folder of ``*.jsonl`` files (read in name order) or one ``.jsonl`` file; by default
-        :data:`CORPUS_DIR`.
+        :func:`screener.paths.corpus_dir` (``datasets/corpus`` under the project root).
 
     Returns
     -------
@@ -119,7 +118,7 @@ def load_corpus(path: str | Path | None = None) -> Dataset:
         key, a value outside the allowed set, a label that contradicts the category, an indicator not
         in the catalogue, empty text, or an id already used (in any file).
     """
-    root = CORPUS_DIR if path is None else Path(path)
+    root = paths.corpus_dir() if path is None else Path(path)
     if root.is_dir():
         files = sorted(root.glob("*.jsonl"), key=lambda p: p.name)
         if not files:

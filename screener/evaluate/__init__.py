@@ -28,16 +28,13 @@ Modules, in the order data flows through them: :mod:`~screener.evaluate.splits` 
 :mod:`~screener.evaluate.report` and :mod:`~screener.evaluate.plots` (the report and its figures).
 """
 
+from pathlib import Path
+
+from screener import paths
 from screener.evaluate.metrics import evaluate_model
-from screener.evaluate.real_data import (
-    DEFAULT_REAL_DATA,
-    REAL_DATA_ENV,
-    REAL_DATA_TARGETS,
-    real_data_check,
-    resolve_real_data,
-)
+from screener.evaluate.real_data import REAL_DATA_TARGETS, real_data_check, resolve_real_data
 from screener.evaluate.report import write_report
-from screener.evaluate.run import DEFAULT_REPORT_DIR, run_evaluate
+from screener.evaluate.run import run_evaluate
 from screener.evaluate.splits import (
     DUPLICATE_THRESHOLD,
     TEST_SIZE,
@@ -50,7 +47,6 @@ __all__ = [
     "DEFAULT_REAL_DATA",
     "DEFAULT_REPORT_DIR",
     "DUPLICATE_THRESHOLD",
-    "REAL_DATA_ENV",
     "REAL_DATA_TARGETS",
     "TEST_SIZE",
     "Split",
@@ -62,3 +58,16 @@ __all__ = [
     "split_dataset",
     "write_report",
 ]
+
+# The default real-data file and report folder (screener.paths); declared here, computed on access.
+DEFAULT_REAL_DATA: Path
+DEFAULT_REPORT_DIR: Path
+
+
+def __getattr__(name: str) -> Path:
+    # The defaults follow the working directory (screener.paths), so they are computed when read.
+    if name == "DEFAULT_REAL_DATA":
+        return paths.real_data_file()
+    if name == "DEFAULT_REPORT_DIR":
+        return paths.reports_dir()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -7,12 +7,12 @@ flagged ad.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from screener import paths
 from screener.assessment import Screener
 from screener.datasets import iter_records
 from screener.errors import DataError
@@ -20,27 +20,24 @@ from screener.evaluate.metrics import explain_row, rate
 from screener.features import Detector
 from screener.model import TrainedModel
 
-__all__ = ["DEFAULT_REAL_DATA", "REAL_DATA_TARGETS", "real_data_check", "resolve_real_data"]
+__all__ = ["REAL_DATA_TARGETS", "real_data_check", "resolve_real_data"]
 
-REPO_DIR = Path(__file__).resolve().parents[2]
-DEFAULT_REAL_DATA = REPO_DIR.parent / "shared" / "data" / "real-id-jobs" / "lokerid_dev.jsonl"
-REAL_DATA_ENV = "SCREENER_REAL_DATA"
 # At most this share of ordinary, real job ads may be flagged (issue 3, item 6).
 REAL_DATA_TARGETS = {"sedang": 0.02, "tinggi": 0.005}
 
 
 def resolve_real_data(real_data: str | Path | bool | None = None) -> Path | None:
-    """The real-data file to check: an explicit path, else ``SCREENER_REAL_DATA``, else the default.
+    """The real-data file to check: an explicit path, else :func:`screener.paths.real_data_file`.
 
-    ``False`` turns the check off (returns None). The returned path may not exist; the check then
-    reports itself as skipped.
+    ``False`` turns the check off (returns None); ``None`` and ``True`` mean the default. The returned
+    path may not exist; the check then reports itself as skipped. (The library reads no environment
+    variable: the ``screener`` CLI maps ``SCREENER_REAL_DATA`` onto ``real_data``.)
     """
     if real_data is False:
         return None
     if real_data is not None and real_data is not True:
         return Path(real_data)
-    configured = os.environ.get(REAL_DATA_ENV)
-    return Path(configured) if configured else DEFAULT_REAL_DATA
+    return paths.real_data_file()
 
 
 def real_data_check(model: TrainedModel, path: str | Path | None, *, explain: bool = True) -> dict[str, Any]:
@@ -57,7 +54,7 @@ def real_data_check(model: TrainedModel, path: str | Path | None, *, explain: bo
         return {
             "status": "skipped",
             "path": str(path),
-            "note": f"{path} not found; set {REAL_DATA_ENV} or --real-data to run the check",
+            "note": f"{path} not found; set SCREENER_REAL_DATA or --real-data to run the check",
         }
     ids: list[str] = []
     texts: list[str] = []

@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from screener import paths
 from screener.datasets import Dataset, load_corpus, load_emscad, load_labelled
 from screener.errors import DataError
 from screener.evaluate.aggregate import mean_std
@@ -33,11 +34,10 @@ from screener.evaluate.real_data import real_data_check, resolve_real_data
 from screener.evaluate.report import write_report
 from screener.evaluate.splits import DUPLICATE_NGRAM, DUPLICATE_THRESHOLD, TEST_SIZE, split_dataset
 from screener.model import TrainedModel, load_model
+from screener.paths import DEFAULT, UseDefault
 from screener.train import TrainSettings, train
 
-__all__ = ["DEFAULT_REPORT_DIR", "run_evaluate"]
-
-DEFAULT_REPORT_DIR = Path("reports") / "evaluation"
+__all__ = ["run_evaluate"]
 
 
 def _load(data: str | Path | None, data_format: str) -> Dataset:
@@ -59,7 +59,7 @@ def run_evaluate(
     split: str = "grouped",
     seed: int = 0,
     repeats: int = 1,
-    report_dir: str | Path | None = DEFAULT_REPORT_DIR,
+    report_dir: str | Path | UseDefault | None = DEFAULT,
     real_data: str | Path | bool | None = None,
     grid: tuple[tuple[float, float], ...] | None = None,
     dataset: Dataset | None = None,
@@ -76,10 +76,11 @@ def run_evaluate(
         How to split when training (see :func:`split_dataset`).
     seed, repeats : int
         Seeds ``seed .. seed + repeats - 1``; each trains and tests once. Ignored with ``model_path``.
-    report_dir : path or None
-        Folder for ``report.md`` and the PNG figures; None writes no report.
+    report_dir : path, None or :data:`screener.paths.DEFAULT`
+        Folder for ``report.md`` and the PNG figures; None writes no report; by default
+        :func:`screener.paths.reports_dir` (``reports/evaluation`` under the project root).
     real_data : path, bool or None
-        The real-data file (None: ``SCREENER_REAL_DATA`` or the default path; False: no check).
+        The real-data file (None: :func:`screener.paths.real_data_file`; False: no check).
     grid : tuple of (C, modus_scale), optional
         Hyper-parameter grid for training (default: :data:`screener.train.DEFAULT_GRID`).
     dataset : Dataset, optional
@@ -95,6 +96,8 @@ def run_evaluate(
     started = time.perf_counter()
     dataset = dataset if dataset is not None else _load(data, data_format)
     real_path = resolve_real_data(real_data)
+    if report_dir is DEFAULT:
+        report_dir = paths.reports_dir()
     result: dict[str, Any] = {
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "data": {
