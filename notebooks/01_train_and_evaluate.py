@@ -198,7 +198,7 @@ show_explained(metrics["worst_errors"]["false_positives"], "Safe ads flagged (fa
 # sample the model is weak and these rates say little.)
 
 # %%
-real = real_data_check(model, resolve_real_data())
+real = real_data_check(model, resolve_real_data(os.environ.get("SCREENER_REAL_DATA")))
 if real["status"] != "ok":
     print("skipped:", real["note"])
 else:

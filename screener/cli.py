@@ -1,4 +1,9 @@
-"""The ``screener`` command line: a thin shell over the library."""
+"""The ``screener`` command line: a thin shell over the library.
+
+Folders left out on the command line get the library's defaults (:mod:`screener.paths`: ``models/``,
+``datasets/corpus/`` and ``reports/evaluation/`` under the project root). The CLI, not the library,
+reads ``SCREENER_REAL_DATA``: the real-data file when ``--real-data`` is not given.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +19,8 @@ from typing import Any, TextIO
 
 from screener.errors import ScreenerError
 
+# The real-data file for `evaluate` (and the card's check in `train`) when --real-data is not given.
+REAL_DATA_ENV = "SCREENER_REAL_DATA"
 TIER_COLOURS = {"tinggi": "\033[1;31m", "sedang": "\033[1;33m", "rendah": "\033[1;32m"}
 RESET = "\033[0m"
 
@@ -67,6 +74,11 @@ def _print_report(assessment: Any, colour: bool, out: TextIO) -> None:
         "\nCatatan: hasil ini alat bantu, bukan temuan hukum. / This is an aid, not a legal finding.",
         file=out,
     )
+
+
+def real_data_option(value: str | None) -> str | None:
+    """``--real-data``, else ``SCREENER_REAL_DATA``, else None (the library's default file)."""
+    return value or os.environ.get(REAL_DATA_ENV) or None
 
 
 def cmd_score(args: argparse.Namespace) -> int:
@@ -210,7 +222,13 @@ def cmd_train(args: argparse.Namespace) -> int:
 
         print("Evaluasi (split grouped 80/20) / held-out evaluation ...", file=sys.stderr)
         started = time.perf_counter()
-        result = run_evaluate(dataset=dataset, split="grouped", seed=args.seed, report_dir=None)
+        result = run_evaluate(
+            dataset=dataset,
+            split="grouped",
+            seed=args.seed,
+            report_dir=None,
+            real_data=real_data_option(None),
+        )
         metrics = {k: v for k, v in result["metrics"].items() if k != "worst_errors"}
         model.card["metrics"] = {
             "method": f"grouped 80/20 split, seed {args.seed}: `screener evaluate --split grouped --seed {args.seed}`",
@@ -242,6 +260,13 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
                 f"--grid expects C:modus_scale such as 4:1, got {point!r}",
                 f"--grid harus berbentuk C:modus_scale, misalnya 4:1, bukan {point!r}",
             ) from None
+    from screener.paths import DEFAULT, UseDefault
+
+    report_dir: Path | UseDefault | None = DEFAULT  # reports/evaluation/ in the project
+    if args.no_report:
+        report_dir = None
+    elif args.report:
+        report_dir = Path(args.report)
     result = run_evaluate(
         data=args.data,
         data_format=args.format,
@@ -249,8 +274,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         split=args.split,
         seed=args.seed,
         repeats=args.repeats,
-        report_dir=None if args.no_report else Path(args.report),
-        real_data=False if args.no_real_data else args.real_data,
+        report_dir=report_dir,
+        real_data=False if args.no_real_data else real_data_option(args.real_data),
         grid=tuple(grid) or None,
     )
     if args.json:
@@ -317,7 +342,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("train", help="melatih model / train a model")
     p.add_argument("--data", default=None, help="korpus (folder JSONL) / corpus folder or labelled file")
     p.add_argument("--extra", default=None, help="data tambahan berformat korpus / extra corpus-format rows")
-    p.add_argument("--out", default=str(Path(__file__).resolve().parents[1] / "models"))
+    p.add_argument(
+        "--out", default=None, help="folder model / models folder (default: models/ in the project)"
+    )
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--version", default=None)
     p.add_argument("--tinggi-precision", type=float, default=0.97)
@@ -340,9 +367,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--split", default="grouped", choices=("grouped", "stratified"))
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--json", action="store_true")
-    p.add_argument("--report", default="reports/evaluation", help="folder laporan Markdown + PNG")
+    p.add_argument(
+        "--report",
+        default=None,
+        help="folder laporan Markdown + PNG / report folder (default: reports/evaluation/ in the project)",
+    )
     p.add_argument("--no-report", action="store_true")
-    p.add_argument("--real-data", default=None, help="real job ads for the false-positive check")
+    p.add_argument(
+        "--real-data",
+        default=None,
+        help="real job ads for the false-positive check (default: $SCREENER_REAL_DATA, else "
+        "../shared/data/real-id-jobs/lokerid_dev.jsonl beside the project)",
+    )
     p.add_argument("--no-real-data", action="store_true")
     p.add_argument("--repeats", type=int, default=1, help="seeds seed..seed+N-1; report mean and std")
     p.add_argument(

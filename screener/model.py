@@ -5,6 +5,9 @@ data hash, library versions, hyper-parameters, metrics, tier thresholds, feature
 the sha256 of the artefact. Loading a joblib file runs code, so :func:`load_model` only loads files
 from the models folder (or an explicit path the caller chose), checks the sha256 against the card and
 refuses a scikit-learn version other than the one the model was trained with.
+
+The models folder is an argument; left out, it is :func:`screener.paths.models_dir` (``models/`` under
+the project root). ``MODELS_DIR`` and ``DEFAULT_POINTER`` are that default, resolved on each access.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
+from screener import paths
 from screener.errors import ModelError
 from screener.features import Detector, ModusFeatures, findings_text
 from screener.indicators import Findings
@@ -42,12 +46,25 @@ __all__ = [
     "save_model",
 ]
 
-MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
 MODEL_NAME = "tppo-screener"
-# A text file naming the promoted model's artefact (``screener models promote`` writes it).
-DEFAULT_POINTER = MODELS_DIR / "DEFAULT"
+# A text file in the models folder naming the promoted model's artefact (``screener models promote``
+# writes it).
+POINTER_NAME = "DEFAULT"
+# The default models folder and its pointer file; declared here, computed by __getattr__ below.
+MODELS_DIR: Path
+DEFAULT_POINTER: Path
 CATEGORIES = tuple(str(c) for c in Category)
 RISKY_CATEGORIES = tuple(str(c) for c in Category if c.risky)
+
+
+def __getattr__(name: str) -> Path:
+    # The default folders follow the working directory (screener.paths), so they are computed when
+    # read rather than frozen at import.
+    if name == "MODELS_DIR":
+        return paths.models_dir()
+    if name == "DEFAULT_POINTER":
+        return paths.models_dir() / POINTER_NAME
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def build_features(
@@ -150,6 +167,19 @@ class TrainedModel:
         risk, offer = self.predict(texts)
         return np.where(offer >= self.scope_threshold, risk, 0.0)
 
+    @property
+    def training_data_path(self) -> Path | None:
+        """Where the card says the training data was, as a path on this machine.
+
+        New cards record it relative to the project root (``datasets/corpus``); older ones hold the
+        training machine's absolute path, returned as it is. None when the card records no single path
+        (none at all, or several joined by ``" + "``).
+        """
+        source = self.card.get("training_data", {}).get("source")
+        if not source or " + " in source:
+            return None
+        return paths.from_root(source)
+
     def linear_model(self) -> LogisticRegression:
         """The fitted logistic regression behind the calibration (for explanations)."""
         return self.pipeline.named_steps["classifier"].calibrated_classifiers_[0].estimator
@@ -163,9 +193,16 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def save_model(model: TrainedModel, directory: Path | str = MODELS_DIR) -> Path:
-    """Write ``<name>-<version>.joblib`` and its card; returns the artefact's path."""
-    directory = Path(directory)
+def save_model(model: TrainedModel, directory: Path | str | None = None) -> Path:
+    """Write ``<name>-<version>.joblib`` and its card; returns the artefact's path.
+
+    Parameters
+    ----------
+    model : TrainedModel
+    directory : Path or str, optional
+        The models folder; by default :func:`screener.paths.models_dir`.
+    """
+    directory = Path(directory) if directory is not None else paths.models_dir()
     directory.mkdir(parents=True, exist_ok=True)
     stem = f"{MODEL_NAME}-{model.version}"
     artefact = directory / f"{stem}.joblib"
@@ -187,20 +224,26 @@ def save_model(model: TrainedModel, directory: Path | str = MODELS_DIR) -> Path:
     return artefact
 
 
-def default_model_path() -> Path:
+def default_model_path(models_dir: Path | str | None = None) -> Path:
     """The default model: the artefact named in ``models/DEFAULT`` (the promoted model) when that file
     exists, else the artefact of the newest card (by its ``created_at``) in the models folder.
 
     The service and the CLI choose another with a setting or ``--model``; the library itself reads no
     environment variables.
+
+    Parameters
+    ----------
+    models_dir : Path or str, optional
+        The models folder; by default :func:`screener.paths.models_dir`.
     """
-    pointer = MODELS_DIR / DEFAULT_POINTER.name
+    folder = Path(models_dir) if models_dir is not None else paths.models_dir()
+    pointer = folder / POINTER_NAME
     if pointer.is_file():
         named = pointer.read_text(encoding="utf-8").strip()
         if named:
-            return MODELS_DIR / Path(named).name  # a file in the models folder, never a path elsewhere
+            return folder / Path(named).name  # a file in the models folder, never a path elsewhere
     cards = []
-    for card_path in MODELS_DIR.glob(f"{MODEL_NAME}-*.json"):
+    for card_path in folder.glob(f"{MODEL_NAME}-*.json"):
         try:
             created = json.loads(card_path.read_text(encoding="utf-8")).get("created_at", "")
         except (OSError, ValueError):
@@ -208,8 +251,8 @@ def default_model_path() -> Path:
         cards.append((str(created), card_path.name, card_path))
     if not cards:
         raise ModelError(
-            f"no model in {MODELS_DIR}; run `screener train` first",
-            f"tidak ada model di {MODELS_DIR}; jalankan `screener train` terlebih dahulu",
+            f"no model in {folder}; run `screener train` first",
+            f"tidak ada model di {folder}; jalankan `screener train` terlebih dahulu",
         )
     return max(cards)[2].with_suffix(".joblib")
 

@@ -32,6 +32,7 @@ from sklearn.metrics import average_precision_score
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from sklearn.pipeline import FeatureUnion, Pipeline
 
+from screener import paths
 from screener.datasets import Dataset
 from screener.features import Detector, ModusFeatures
 from screener.indicators import Findings
@@ -182,7 +183,7 @@ def train(dataset: Dataset, settings: TrainSettings | None = None) -> TrainedMod
         "version": settings.version or datetime.now(UTC).strftime("%Y%m%d-%H%M%S"),
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "training_data": {
-            "source": dataset.source,
+            "source": paths.portable(dataset.source),  # relative to the project root
             "sha256": dataset.fingerprint(),
             "n_rows": len(y),
             "n_positive": int(y.sum()),

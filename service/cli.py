@@ -291,16 +291,13 @@ def cmd_export_decisions(args: argparse.Namespace) -> int:
     return 0
 
 
-PROMOTE_METRICS = ("pr_auc", "roc_auc", "f1", "recall", "precision")
-
-
 def cmd_models_promote(args: argparse.Namespace) -> int:
     """Evaluate the candidate and the current default on the fixed corpus; promote only without regression."""
     import os
     from pathlib import Path
 
     from screener import model as model_module
-    from screener.evaluate import run_evaluate
+    from screener import promotion
 
     candidate = Path(args.path).resolve()
     if candidate.suffix == ".json":
@@ -312,22 +309,18 @@ def cmd_models_promote(args: argparse.Namespace) -> int:
             f"{candidate} tidak berada di folder model {models_dir}",
         )
     current = model_module.default_model_path().resolve()
-    scores = {}
+    measured = {}
     for name, path in (("current", current), ("candidate", candidate)):
-        result = run_evaluate(model_path=path, data=args.data, report_dir=None, real_data=False)
-        scores[name] = result["metrics"]
-        shown = ", ".join(f"{m}={scores[name][m]:.4f}" for m in PROMOTE_METRICS if m in scores[name])
-        print(f"{name:9} {path.name}: {shown}")
-    worse = [
-        f"{m} {scores['candidate'][m]:.4f} < {scores['current'][m]:.4f}"
-        for m in PROMOTE_METRICS
-        if m in scores["current"] and scores["candidate"].get(m, 0.0) < scores["current"][m] - args.tolerance
-    ]
-    if worse and not args.force:
-        raise ServiceCliError(
-            "regression on the evaluation set, not promoted: " + "; ".join(worse),
-            "kinerja turun pada data evaluasi, model tidak dipromosikan: " + "; ".join(worse),
-        )
+        measured[name] = promotion.measure(path, data=args.data)
+        print(f"{name:9} {path.name}: {measured[name].summary()}")
+    decision = promotion.decide(
+        measured["current"],
+        measured["candidate"],
+        checks=promotion.default_checks(tolerance=args.tolerance),
+        force=args.force,
+    )
+    if not decision.promote:
+        raise ServiceCliError(decision.message, decision.message_id)
     pointer = models_dir / model_module.DEFAULT_POINTER.name
     temporary = pointer.with_suffix(".tmp")
     temporary.write_text(candidate.name + "\n", encoding="utf-8")

@@ -12,9 +12,12 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from screener import paths
+
 __all__ = ["PLACEHOLDER_SECRET", "Settings"]
 
-REPO_DIR = Path(__file__).resolve().parents[1]
+# The project root (screener.paths): the default folders of user data are under it.
+REPO_DIR = paths.project_root()
 PLACEHOLDER_SECRET = "change-me"
 
 
@@ -24,8 +27,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SCREENER_", extra="ignore", frozen=True)
 
     data_dir: Path = Field(
-        default=REPO_DIR / "var",
-        description="Folder for the default SQLite database (created on start).",
+        default_factory=paths.var_dir,
+        description="Folder for the default SQLite database (created on start); default var/ in the project.",
     )
     database_url: str = Field(
         default="",
@@ -36,7 +39,10 @@ class Settings(BaseSettings):
     )
     model_path: Path | None = Field(
         default=None,
-        description="Path to a .joblib model with its card beside it; empty means the shipped model.",
+        description=(
+            "Path to a .joblib model with its card beside it; empty means the default model in models/ "
+            "in the project (the one models/DEFAULT names, else the newest card)."
+        ),
     )
     host: str = Field(default="127.0.0.1", description="Address `screener serve` listens on.")
     port: int = Field(default=8000, ge=0, le=65535, description="Port `screener serve` listens on.")

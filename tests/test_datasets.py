@@ -7,7 +7,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from screener import datasets
 from screener.catalogue import catalogue
 from screener.datasets import (
     CATEGORY_LABELS,
@@ -20,6 +19,7 @@ from screener.datasets import (
     load_corpus,
     load_emscad,
     load_labelled,
+    readers,
 )
 from screener.errors import DataError
 
@@ -364,7 +364,7 @@ def test_csv_file_level_problems(tmp_path):
 
 def test_csv_field_over_the_size_limit_is_a_data_error(tmp_path, monkeypatch):
     previous = csv.field_size_limit()
-    monkeypatch.setattr(datasets, "FIELD_SIZE_LIMIT", 1000)
+    monkeypatch.setattr(readers, "FIELD_SIZE_LIMIT", 1000)
     csv.field_size_limit(1000)
     try:
         path = write_csv(tmp_path / "ads.csv", ["text", "label"], [["ok", "1"], ["x" * 1001, "0"]])

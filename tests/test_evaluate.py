@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 from sklearn.model_selection import train_test_split
 
-from screener.cli import main
+from screener import paths
+from screener.cli import REAL_DATA_ENV, main, real_data_option
 from screener.datasets import Dataset, load_corpus
 from screener.evaluate import (
-    REAL_DATA_ENV,
     near_duplicate_groups,
     real_data_check,
     resolve_real_data,
@@ -241,9 +241,11 @@ def test_near_duplicate_grouping_of_the_corpus_is_coarser_than_identity(sample: 
 def test_real_data_check_skips_when_the_file_is_absent(
     tiny_model: TrainedModel, missing_real_data: Path
 ) -> None:
-    assert resolve_real_data() == missing_real_data
+    # SCREENER_REAL_DATA is the CLI's: the library's own default ignores it.
+    assert resolve_real_data(real_data_option(None)) == missing_real_data
+    assert resolve_real_data() == resolve_real_data(True) == paths.real_data_file()
     assert resolve_real_data(False) is None
-    result = real_data_check(tiny_model, resolve_real_data())
+    result = real_data_check(tiny_model, resolve_real_data(real_data_option(None)))
     assert result["status"] == "skipped"
     assert str(missing_real_data) in result["note"]
 
@@ -251,7 +253,9 @@ def test_real_data_check_skips_when_the_file_is_absent(
 def test_evaluation_skips_real_data_cleanly(
     tiny_model: TrainedModel, held_out: Dataset, missing_real_data: Path, tmp_path: Path
 ) -> None:
-    result = run_evaluate(dataset=held_out, model_path=tiny_model.path, report_dir=tmp_path)
+    result = run_evaluate(
+        dataset=held_out, model_path=tiny_model.path, report_dir=tmp_path, real_data=missing_real_data
+    )
     assert result["real_data"]["status"] == "skipped"
     assert "## Real-data false-positive check\n\nSkipped:" in Path(result["report"]).read_text(
         encoding="utf-8"

@@ -1,0 +1,176 @@
+"""The promotion rule: a list of checks, each naming its objections in both languages."""
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.model_selection import train_test_split
+
+from screener.cli import main
+from screener.datasets import load_corpus
+from screener.model import default_model_path, save_model
+from screener.promotion import (
+    PROMOTE_METRICS,
+    Decision,
+    Measurement,
+    MetricRegression,
+    Reason,
+    decide,
+    default_checks,
+)
+from screener.train import TrainSettings, train
+
+BASE = {"pr_auc": 0.99, "roc_auc": 0.99, "f1": 0.95, "recall": 0.97, "precision": 0.93, "brier": 0.02}
+
+
+def measured(name: str, **metrics: float) -> Measurement:
+    return Measurement(path=Path(f"models/{name}.joblib"), metrics={**BASE, **metrics})
+
+
+@pytest.mark.parametrize(
+    ("changes", "promote", "reasons"),
+    [
+        pytest.param({}, True, [], id="same-figures"),
+        pytest.param({"pr_auc": 0.995, "f1": 0.96}, True, [], id="better"),
+        pytest.param({"f1": 0.946}, True, [], id="drop-within-tolerance"),
+        pytest.param({"brier": 0.5}, True, [], id="uncompared-metric"),
+        pytest.param({"f1": 0.94}, False, ["f1 0.9400 < 0.9500"], id="f1-regression"),
+        pytest.param(
+            {"recall": 0.9, "precision": 0.8},
+            False,
+            ["recall 0.9000 < 0.9700", "precision 0.8000 < 0.9300"],
+            id="two-regressions-in-metric-order",
+        ),
+    ],
+)
+def test_metric_regression(changes: dict[str, float], promote: bool, reasons: list[str]) -> None:
+    decision = decide(measured("current"), measured("candidate", **changes))
+    assert decision.promote is promote
+    assert [r.message for r in decision.reasons] == reasons
+    assert [r.message_id for r in decision.reasons] == reasons
+    if not promote:
+        assert decision.message == "regression on the evaluation set, not promoted: " + "; ".join(reasons)
+        assert decision.message_id.startswith("kinerja turun pada data evaluasi, model tidak dipromosikan: ")
+
+
+def test_tolerance_is_a_parameter() -> None:
+    candidate = measured("candidate", f1=0.94)
+    assert decide(measured("current"), candidate, checks=default_checks(tolerance=0.02)).promote
+    assert not decide(measured("current"), candidate, checks=default_checks(tolerance=0.0)).promote
+
+
+def test_a_metric_the_candidate_lacks_counts_as_zero_and_one_the_current_lacks_is_skipped() -> None:
+    current = Measurement(Path("c.joblib"), {"pr_auc": 0.9})
+    candidate = Measurement(Path("n.joblib"), {"roc_auc": 0.1})
+    assert [r.check for r in MetricRegression()(current, candidate)] == ["metric:pr_auc"]
+
+
+def test_force_promotes_and_keeps_the_reasons() -> None:
+    decision = decide(measured("current"), measured("candidate", f1=0.5), force=True)
+    assert decision.promote and decision.forced and len(decision.reasons) == 1
+    assert decision.message == "" and decision.message_id == ""
+    assert not decide(measured("current"), measured("candidate"), force=True).forced
+
+
+def test_more_criteria_are_more_checks() -> None:
+    def flags_more_real_ads(current: Measurement, candidate: Measurement) -> list[Reason]:
+        before = current.real_data["jobs.jsonl"]["rate_sedang"]
+        after = candidate.real_data["jobs.jsonl"]["rate_sedang"]
+        if after > before:
+            return [Reason("real:jobs.jsonl", "flags more real job ads", "menandai lebih banyak iklan nyata")]
+        return []
+
+    current = Measurement(Path("c.joblib"), BASE, {"jobs.jsonl": {"rate_sedang": 0.01}})
+    candidate = Measurement(Path("n.joblib"), BASE, {"jobs.jsonl": {"rate_sedang": 0.03}})
+    decision = decide(current, candidate, checks=[*default_checks(), flags_more_real_ads])
+    assert isinstance(decision, Decision) and not decision.promote
+    assert [r.check for r in decision.reasons] == ["real:jobs.jsonl"]
+    assert decision.message_id.endswith("menandai lebih banyak iklan nyata")
+
+
+def test_summary_lists_the_compared_metrics_in_order() -> None:
+    summary = measured("current").summary()
+    assert summary == ", ".join(f"{m}={BASE[m]:.4f}" for m in PROMOTE_METRICS)
+
+
+# --- `screener models promote`, end to end in a project folder of its own --------------------------
+
+
+@pytest.fixture(scope="module")
+def weak_model_and_judge_rows(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """A model trained on 300 rows with heavy regularisation, and 150 other rows as corpus JSONL."""
+    corpus = load_corpus()
+    rows, _ = train_test_split(np.arange(len(corpus)), train_size=450, stratify=corpus.labels, random_state=0)
+    weak_rows, judge_rows = np.sort(rows[:300]), np.sort(rows[300:])
+    weak = train(corpus.subset(weak_rows), TrainSettings(grid=((0.01, 0.5),), version="weak"))
+    artefact = save_model(weak, tmp_path_factory.mktemp("weak"))
+    judge = corpus.subset(judge_rows)
+    keys = ("id", "text", "label", "category", "indicators", "language", "platform", "group")
+    columns = zip(
+        judge.ids, judge.texts, judge.labels.tolist(), judge.categories, judge.indicators,
+        judge.languages, judge.platforms, judge.groups, strict=True,
+    )  # fmt: skip
+    lines = "".join(
+        json.dumps(dict(zip(keys, row, strict=True)), ensure_ascii=False) + "\n" for row in columns
+    )
+    return artefact, lines
+
+
+@pytest.fixture
+def project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, weak_model_and_judge_rows: tuple[Path, str]
+) -> Path:
+    """A checkout with the shipped model promoted, a weaker model beside it and 150 rows to judge on."""
+    root = tmp_path / "checkout"
+    (root / "models").mkdir(parents=True)
+    (root / "pyproject.toml").write_text('[project]\nname = "tppo-screener"\n', encoding="utf-8")
+    shipped = default_model_path()
+    weak, judge_lines = weak_model_and_judge_rows
+    for suffix in (".joblib", ".json"):
+        shutil.copy(shipped.with_suffix(suffix), root / "models" / shipped.with_suffix(suffix).name)
+        # The same model under a newer version: no figure can regress.
+        shutil.copy(shipped.with_suffix(suffix), root / "models" / f"tppo-screener-same{suffix}")
+        shutil.copy(weak.with_suffix(suffix), root / "models" / weak.with_suffix(suffix).name)
+    (root / "models" / "DEFAULT").write_text(shipped.name + "\n", encoding="utf-8")
+    (root / "judge").mkdir()
+    (root / "judge" / "rows.jsonl").write_text(judge_lines, encoding="utf-8")
+    monkeypatch.chdir(root)
+    return root
+
+
+def promote(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(["models", "promote", *argv, "--data", "judge"])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_promote_refuses_a_regression_and_force_overrides_it(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pointer = project / "models" / "DEFAULT"
+    before = pointer.read_text(encoding="utf-8")
+    code, out, err = promote(["models/tppo-screener-weak.joblib"], capsys)
+    assert code == 2 and pointer.read_text(encoding="utf-8") == before
+    assert out.startswith("current   tppo-screener-0.2.0.joblib: pr_auc=")
+    assert "candidate tppo-screener-weak.joblib: pr_auc=" in out
+    assert err.startswith("galat / error: kinerja turun pada data evaluasi, model tidak dipromosikan: ")
+    assert " / regression on the evaluation set, not promoted: " in err and err.count("\n") == 1
+
+    code, out, _ = promote(["models/tppo-screener-weak.json", "--force"], capsys)
+    assert code == 0 and "is now the default" in out
+    assert pointer.read_text(encoding="utf-8") == "tppo-screener-weak.joblib\n"
+
+
+def test_promote_accepts_a_model_without_regression(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = promote(["models/tppo-screener-same.joblib"], capsys)
+    assert code == 0 and "tppo-screener-same.joblib sekarang model bawaan" in out
+    assert (project / "models" / "DEFAULT").read_text(encoding="utf-8") == "tppo-screener-same.joblib\n"
+
+
+def test_promote_only_from_the_models_folder(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = promote([str(project / "judge" / "elsewhere.joblib")], capsys)
+    assert code == 2 and "is not in the models folder" in err
