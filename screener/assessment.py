@@ -19,7 +19,7 @@ import numpy as np
 
 from screener.errors import InputError
 from screener.indicators import Findings, IndicatorHit, detect
-from screener.model import RISKY_CATEGORIES, TrainedModel, load_model
+from screener.model import MIN_SCOPE_WORDS, RISKY_CATEGORIES, TrainedModel, load_model
 from screener.reasons import is_readable_term, summarise
 from screener.scoring import LinearScorer
 from screener.vocabulary import Category, Scope, Tier
@@ -137,10 +137,6 @@ def check_text(text: object) -> tuple[str, bool, int]:
     return text, False, len(text)
 
 
-# Below this many words the scope model is not asked: the text counts as an offer (and says so).
-MIN_SCOPE_WORDS = 6
-
-
 def _tier(risk: float, thresholds: dict[str, float]) -> Tier:
     if risk >= thresholds["tinggi"]:
         return Tier.TINGGI
@@ -173,7 +169,6 @@ class Screener:
         self._risky_mask = np.asarray([c in RISKY_CATEGORIES for c in self._categories])
         self._offer_mask = np.asarray([c not in NOT_OFFER_CATEGORIES for c in self._categories])
         self.thresholds = self.model.thresholds
-        self.scope_threshold = self.model.scope_threshold
         self.version = self.model.version
 
     # -- public API -------------------------------------------------------------------------
@@ -191,9 +186,21 @@ class Screener:
         x = self._scorer.features(findings)
         risks = self._scorer.risk(x)
         offers = self._scorer.offer_proba(x)
+        n_words = np.asarray([len(f.text.split()) for f in findings])
+        in_scope = self.model.is_offer(offers, n_words)
         category_proba = self._scorer.category_proba(x)
         return [
-            self._build(f, x.row(i), float(risks[i]), float(offers[i]), category_proba[i], truncated, length)
+            self._build(
+                f,
+                x.row(i),
+                float(risks[i]),
+                float(offers[i]),
+                bool(in_scope[i]),
+                bool(n_words[i] < MIN_SCOPE_WORDS),
+                category_proba[i],
+                truncated,
+                length,
+            )
             for i, (f, (_, truncated, length)) in enumerate(zip(findings, prepared, strict=True))
         ]
 
@@ -240,13 +247,14 @@ class Screener:
         row: tuple[np.ndarray, np.ndarray],
         risk: float,
         offer: float,
+        is_offer: bool,
+        short: bool,
         category_proba: np.ndarray,
         truncated: bool,
         length: int,
     ) -> Assessment:
-        too_short = self.model.scope_model is not None and len(f.text.split()) < MIN_SCOPE_WORDS
-        judged = self.model.scope_model is not None and not too_short
-        scope = Scope.NOT_OFFER if judged and offer < self.scope_threshold else Scope.OFFER
+        too_short = self.model.scope_model is not None and short
+        scope = Scope.OFFER if is_offer else Scope.NOT_OFFER
         tier = _tier(risk, self.thresholds) if scope is Scope.OFFER else Tier.RENDAH
         score = round(risk * 100)
         if scope is Scope.NOT_OFFER:

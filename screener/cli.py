@@ -219,6 +219,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         # The card's headline figures are exactly what `screener evaluate --split grouped --seed N`
         # prints for this data: a model trained the same way on 80% of the groups, scored on the rest.
         from screener.evaluate import run_evaluate
+        from screener.evaluate.real_dev import card_figures
 
         print("Evaluasi (split grouped 80/20) / held-out evaluation ...", file=sys.stderr)
         started = time.perf_counter()
@@ -228,6 +229,7 @@ def cmd_train(args: argparse.Namespace) -> int:
             seed=args.seed,
             report_dir=None,
             real_data=real_data_option(None),
+            real_dev=args.real_dev or None,
         )
         metrics = {k: v for k, v in result["metrics"].items() if k != "worst_errors"}
         model.card["metrics"] = {
@@ -236,6 +238,11 @@ def cmd_train(args: argparse.Namespace) -> int:
         }
         real = result.get("real_data") or {}
         model.card["real_data"] = {k: v for k, v in real.items() if k not in ("flagged", "path")}
+        model.card["real_dev"] = {
+            "method": "flagged shares (tier sedang or above) of the model trained on the 80% split, "
+            "`screener evaluate --split grouped`; files in ../shared/data, never trained on",
+            **card_figures(result.get("real_dev") or {}),
+        }
         model.card["evaluation_seconds"] = round(time.perf_counter() - started, 1)
     path = save_model(model, args.out)
     summary = model.card.get("metrics") or model.card["cv_metrics"]
@@ -276,6 +283,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         repeats=args.repeats,
         report_dir=report_dir,
         real_data=False if args.no_real_data else real_data_option(args.real_data),
+        real_dev=False if args.no_real_dev else (args.real_dev or None),
         grid=tuple(grid) or None,
     )
     if args.json:
@@ -301,6 +309,13 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             )
         else:
             print(f" real data: skipped ({real['note']})")
+        for key, row in (result.get("real_dev") or {}).get("files", {}).items():
+            if row["status"] == "ok":
+                met = "ok" if row["meets_target"] else "MISSED"
+                print(
+                    f"  real dev: {key}: {row['flagged']}/{row['n']} flagged ({row['rate_flagged']:.1%}), "
+                    f"target {next(iter(row['target'].values())):.0%} {met}, unexplained {row['unexplained']}"
+                )
         if result.get("report"):
             print(f"laporan / report: {result['report']}")
     return 0
@@ -354,6 +369,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="lewati evaluasi held-out untuk kartu / skip the held-out evaluation for the card",
     )
+    p.add_argument(
+        "--real-dev", default=None, help="folder of real dev files for the card (default: ../shared/data)"
+    )
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("evaluate", help="evaluasi / evaluate")
@@ -380,6 +398,13 @@ def build_parser() -> argparse.ArgumentParser:
         "../shared/data/real-id-jobs/lokerid_dev.jsonl beside the project)",
     )
     p.add_argument("--no-real-data", action="store_true")
+    p.add_argument(
+        "--real-dev",
+        default=None,
+        help="folder of real dev files to measure on (default: ../shared/data beside the project; "
+        "skipped when absent) / real dev files folder",
+    )
+    p.add_argument("--no-real-dev", action="store_true")
     p.add_argument("--repeats", type=int, default=1, help="seeds seed..seed+N-1; report mean and std")
     p.add_argument(
         "--grid",

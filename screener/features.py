@@ -51,6 +51,27 @@ class Detector(TransformerMixin, BaseEstimator):
         return tags
 
 
+# Words that recruit: what makes a text a job offer at all (the scope model's strongest cue), in the
+# normalised text's vocabulary. Counted as distinct kinds, so a long duty list does not dominate.
+_OFFER_CUES = re.compile(
+    r"\b(?:"
+    r"(?P<opening>lowongan|dibutuhkan|dicari|membutuhkan|mencari (?:seorang|kandidat|karyawan|tenaga|staf)"
+    r"|membuka (?:lowongan|kesempatan|rekrutmen|pendaftaran)|rekrutmen|penerimaan (?:pegawai|karyawan|calon)"
+    r"|hiring|we are hiring|looking for|vacancy|vacancies|job opening)"
+    r"|(?P<requirements>persyaratan|syarat|kualifikasi|kriteria|requirements?|qualifications?)"
+    r"|(?P<duties>tanggung jawab|deskripsi pekerjaan|job ?desc(?:ription)?|responsibilit(?:y|ies)|tugas utama)"
+    r"|(?P<apply>lamaran|melamar|kirim (?:cv|lamaran|berkas)|apply|daftar(?:kan)? (?:sekarang|segera|diri)"
+    r"|pendaftaran|interview|wawancara|seleksi)"
+    r"|(?P<terms>gaji|upah|salary|honor|insentif|tunjangan|penempatan|posisi|position|kontrak kerja|shift)"
+    r")\b"
+)
+
+
+def _offer_cues(text: str) -> int:
+    """How many kinds of recruitment wording (opening, requirements, duties, apply, terms) the text has."""
+    return len({m.lastgroup for m in _OFFER_CUES.finditer(text)})
+
+
 _QUOTED = re.compile(r'"[^"]{12,}"|“[^”]{12,}”|«[^»]{12,}»|„[^“”]{12,}[“”]')
 
 
@@ -99,10 +120,18 @@ class ModusFeatures(TransformerMixin, BaseEstimator):
             "phone_hub_country", "phone_foreign", "phone_any", "link_shortener", "telegram", "whatsapp_link",
             "email", "url",
             "hub_and_cover_or_pay", "tourist_visa_and_free_or_urgent", "checkable_legal_no_high_flag",
-            "awareness_and_hub", "log_length", "awareness_spans", "risk_evidence_quoted",
+            "awareness_and_hub", "log_length", "awareness_spans", "risk_evidence_quoted", "offer_cue_kinds",
         ]  # fmt: skip
         self.feature_names_ = np.asarray(names, dtype=object)
         return self
+
+    def row(self, f: Findings) -> list[float]:
+        """One ad's features, in the order of ``feature_names_``.
+
+        New features are only ever appended, so a model fitted before one was added reads the first
+        ``len(feature_names_)`` columns it knows.
+        """
+        return self._row(f)[: len(self.feature_names_)]
 
     def _row(self, f: Findings) -> list[float]:
         ids = f.ids
@@ -145,11 +174,12 @@ class ModusFeatures(TransformerMixin, BaseEstimator):
             math.log1p(len(f.norm.text)) / 8.0,
             math.log1p(awareness_spans) / 2.0,
             _quoted_share(f),
+            _offer_cues(f.norm.text) / 5.0,
         ]
         return row
 
     def transform(self, X: Sequence[Findings]) -> sparse.csr_matrix:
-        rows = [self._row(f) for f in X]
+        rows = [self.row(f) for f in X]
         matrix = np.asarray(rows, dtype=np.float64).reshape(len(rows), len(self.feature_names_))
         return sparse.csr_matrix(matrix * self.scale)
 

@@ -47,6 +47,8 @@ __all__ = [
 ]
 
 MODEL_NAME = "tppo-screener"
+# Below this many words the scope model is not asked: the text counts as an offer (and says so).
+MIN_SCOPE_WORDS = 6
 # A text file in the models folder naming the promoted model's artefact (``screener models promote``
 # writes it).
 POINTER_NAME = "DEFAULT"
@@ -149,6 +151,14 @@ class TrainedModel:
         """Below this probability of being an offer, a text is ``not_offer`` (0 without a scope model)."""
         return float(self.card.get("thresholds", {}).get("scope", 0.0)) if self.scope_model else 0.0
 
+    def is_offer(self, offer_probability: np.ndarray, n_words: np.ndarray) -> np.ndarray:
+        """The scope decision: an offer unless the scope model says otherwise on a text long enough
+        to judge (below :data:`MIN_SCOPE_WORDS` words a text stays an offer: hiding risk is worse)."""
+        offer_probability = np.asarray(offer_probability, dtype=float)
+        if self.scope_model is None:
+            return np.ones(len(offer_probability), dtype=bool)
+        return (offer_probability >= self.scope_threshold) | (np.asarray(n_words) < MIN_SCOPE_WORDS)
+
     def predict(self, texts: Sequence[str | Findings]) -> tuple[np.ndarray, np.ndarray]:
         """Calibrated risk and probability of being a job offer, through the scikit-learn objects.
 
@@ -164,8 +174,10 @@ class TrainedModel:
 
     def flag_scores(self, texts: Sequence[str | Findings]) -> np.ndarray:
         """The risk where the text is a job offer and 0 where it is not: what the tiers apply to."""
-        risk, offer = self.predict(texts)
-        return np.where(offer >= self.scope_threshold, risk, 0.0)
+        findings = self.pipeline.named_steps["detect"].transform(list(texts))
+        risk, offer = self.predict(findings)
+        n_words = np.asarray([len(f.text.split()) for f in findings])
+        return np.where(self.is_offer(offer, n_words), risk, 0.0)
 
     @property
     def training_data_path(self) -> Path | None:

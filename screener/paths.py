@@ -129,6 +129,12 @@ def real_data_file(root: str | Path | None = None) -> Path:
     return Path(root or project_root()).parent / "shared" / "data" / "real-id-jobs" / "lokerid_dev.jsonl"
 
 
+def shared_data_dir(root: str | Path | None = None) -> Path:
+    """``<root>/../shared/data``: the real dev files (fake vacancies, posts about scams, placement
+    notices, job-board ads), read for measuring only (``screener evaluate --real-dev``)."""
+    return Path(root or project_root()).parent / "shared" / "data"
+
+
 def var_dir(root: str | Path | None = None) -> Path:
     """``<root>/var``: the service's default SQLite database and other run-time files."""
     return Path(root or project_root()) / "var"

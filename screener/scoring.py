@@ -97,7 +97,7 @@ class _ModusBlock:
         self.width = len(transformer.feature_names_)
 
     def transform(self, docs: Sequence[Findings]) -> SparseRows:
-        dense = np.asarray([self.transformer._row(f) for f in docs], dtype=np.float64).reshape(
+        dense = np.asarray([self.transformer.row(f) for f in docs], dtype=np.float64).reshape(
             len(docs), self.width
         )
         dense *= self.transformer.scale

@@ -16,6 +16,7 @@ from screener.promotion import (
     Decision,
     Measurement,
     MetricRegression,
+    RealDevRegression,
     Reason,
     decide,
     default_checks,
@@ -174,3 +175,35 @@ def test_promote_accepts_a_model_without_regression(
 def test_promote_only_from_the_models_folder(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = promote([str(project / "judge" / "elsewhere.joblib")], capsys)
     assert code == 2 and "is not in the models folder" in err
+
+
+def _dev(**rates: float | None) -> dict:
+    return {
+        "status": "ok",
+        "files": {
+            key: {"status": "skipped"} if rate is None else {"status": "ok", "rate_flagged": rate}
+            for key, rate in rates.items()
+        },
+    }
+
+
+@pytest.mark.parametrize(
+    ("current", "candidate", "objections"),
+    [
+        pytest.param(_dev(job_ads=0.01, awareness=0.05, scam_ads=0.7),
+                     _dev(job_ads=0.0, awareness=0.01, scam_ads=0.9), [], id="better-everywhere"),
+        pytest.param(_dev(job_ads=0.0, scam_ads=0.7), _dev(job_ads=0.01, scam_ads=0.9),
+                     ["real_dev:job_ads"], id="more-job-ads-flagged"),
+        pytest.param(_dev(awareness=0.01), _dev(awareness=0.02), ["real_dev:awareness"], id="more-posts-flagged"),
+        pytest.param(_dev(scam_ads=0.9), _dev(scam_ads=0.85), ["real_dev:scam_ads"], id="fewer-fake-vacancies"),
+        pytest.param(_dev(scam_ads=0.9), _dev(scam_ads=None), [], id="file-absent-for-one"),
+        pytest.param({}, {}, [], id="no-real-dev-folder"),
+    ],
+)  # fmt: skip
+def test_real_dev_regression(current: dict, candidate: dict, objections: list[str]) -> None:
+    before = Measurement(path=Path("models/a.joblib"), metrics=BASE, real_dev=current)
+    after = Measurement(path=Path("models/b.joblib"), metrics=BASE, real_dev=candidate)
+    reasons = RealDevRegression()(before, after)
+    assert [r.check for r in reasons] == objections
+    assert all(r.message and r.message_id for r in reasons)
+    assert decide(before, after).promote is not objections

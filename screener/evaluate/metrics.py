@@ -53,6 +53,7 @@ CATEGORY_ROWS = (
     ("legal_placement", 0, "legit rows about work abroad (foreign place or placement indicator)"),
     ("legit_other", 0, "ordinary legit ads (domestic, remote, job fairs)"),
     ("awareness", 0, "awareness / news / government warnings"),
+    ("non_offer", 0, "not job offers: sales, rentals, promos, customer-service replies, greetings"),
     ("legit", 0, "all legit rows (legal placement + ordinary)"),
 )
 
@@ -118,7 +119,7 @@ def evaluate_model(
     """
     findings = findings if findings is not None else Detector().transform(dataset.texts)
     y = np.asarray(dataset.labels, dtype=int)
-    p = model.pipeline.predict_proba(findings)[:, 1]
+    p = model.flag_scores(findings)  # the risk where the text is an offer, 0 where it is not
     thresholds = model.thresholds
     sedang = p >= thresholds["sedang"]
     tinggi = p >= thresholds["tinggi"]
@@ -163,11 +164,24 @@ def evaluate_model(
             }
     metrics["per_indicator"] = per_indicator
 
+    # Every flag should come with a named reason (an indicator or a readable word pattern).
+    flagged = np.flatnonzero(sedang).tolist()
+    screener = Screener(model)
+    assessments = dict(zip(flagged, screener.assess_many([dataset.texts[i] for i in flagged]), strict=True))
+    unexplained = sum(a.unexplained for a in assessments.values())
+    metrics["unexplained"] = {
+        "n_flagged": len(flagged),
+        "n": unexplained,
+        "share": rate(unexplained, len(flagged)),
+    }
+
     false_negatives = [i for i in np.argsort(p, kind="stable").tolist() if y[i] == 1 and not sedang[i]]
     false_positives = [i for i in np.argsort(-p, kind="stable").tolist() if y[i] == 0 and sedang[i]]
-    chosen = false_negatives[:WORST_ERRORS] + false_positives[:WORST_ERRORS]
-    screener = Screener(model)
-    explained = dict(zip(chosen, screener.assess_many([dataset.texts[i] for i in chosen]), strict=True))
+    missing = false_negatives[:WORST_ERRORS]
+    explained = {
+        **assessments,
+        **dict(zip(missing, screener.assess_many([dataset.texts[i] for i in missing]), strict=True)),
+    }
 
     def explain(i: int) -> dict[str, Any]:
         category = dataset.categories[i] if dataset.categories is not None else None

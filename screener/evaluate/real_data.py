@@ -67,7 +67,7 @@ def real_data_check(model: TrainedModel, path: str | Path | None, *, explain: bo
         texts.append(record["text"])
     n = len(texts)
     findings = Detector().transform(texts)
-    p = model.pipeline.predict_proba(findings)[:, 1] if n else np.zeros(0)
+    p = model.flag_scores(findings) if n else np.zeros(0)
     thresholds = model.thresholds
     sedang = np.flatnonzero(p >= thresholds["sedang"])
     tinggi = int((p >= thresholds["tinggi"]).sum())

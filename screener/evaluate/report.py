@@ -8,6 +8,7 @@ from typing import Any
 
 from screener.evaluate.aggregate import is_number
 from screener.evaluate.plots import Curve, write_figures
+from screener.evaluate.real_dev import real_dev_lines
 
 __all__ = ["write_report"]
 
@@ -139,6 +140,14 @@ def write_report(
         for key, row in per_indicator.items():
             recall = f"{_fmt(row['recall_sedang'])} | {_fmt(row['recall_tinggi'])}"
             lines.append(f"| `{key}` | {_fmt(row['n'])} | {recall} |")
+
+    lines += ["", "## Real dev files", "", *real_dev_lines(result.get("real_dev") or {})]
+    unexplained = metrics.get("unexplained")
+    if unexplained:
+        lines += [
+            "",
+            f"Flagged corpus ads without a named reason: {unexplained['n']} of {unexplained['n_flagged']}.",
+        ]
 
     real = result["real_data"]
     lines += ["", "## Real-data false-positive check", ""]

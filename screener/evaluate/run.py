@@ -31,6 +31,7 @@ from screener.evaluate.aggregate import mean_std
 from screener.evaluate.metrics import evaluate_model
 from screener.evaluate.plots import Curve
 from screener.evaluate.real_data import real_data_check, resolve_real_data
+from screener.evaluate.real_dev import combine_real_dev, real_dev_check
 from screener.evaluate.report import write_report
 from screener.evaluate.splits import DUPLICATE_NGRAM, DUPLICATE_THRESHOLD, TEST_SIZE, split_dataset
 from screener.model import TrainedModel, load_model
@@ -61,6 +62,7 @@ def run_evaluate(
     repeats: int = 1,
     report_dir: str | Path | UseDefault | None = DEFAULT,
     real_data: str | Path | bool | None = None,
+    real_dev: str | Path | bool | None = None,
     grid: tuple[tuple[float, float], ...] | None = None,
     dataset: Dataset | None = None,
 ) -> dict[str, Any]:
@@ -81,6 +83,9 @@ def run_evaluate(
         :func:`screener.paths.reports_dir` (``reports/evaluation`` under the project root).
     real_data : path, bool or None
         The real-data file (None: :func:`screener.paths.real_data_file`; False: no check).
+    real_dev : path, bool or None
+        The folder of real dev files (None: :func:`screener.paths.shared_data_dir`; False: no check);
+        see :mod:`screener.evaluate.real_dev`. Skipped cleanly when absent.
     grid : tuple of (C, modus_scale), optional
         Hyper-parameter grid for training (default: :data:`screener.train.DEFAULT_GRID`).
     dataset : Dataset, optional
@@ -91,11 +96,20 @@ def run_evaluate(
     dict
         ``metrics`` (the metrics object; with ``repeats > 1`` the mean over the seeds, and
         ``metrics_std`` the sample standard deviation), ``runs`` (each seed's metrics object),
-        ``real_data``, ``split``, ``data``, ``model``, ``report`` (the report path or None), ``seconds``.
+        ``real_data``, ``real_dev`` (flagged shares per real dev file, per seed and their mean),
+        ``split``, ``data``, ``model``, ``report`` (the report path or None), ``seconds``.
     """
     started = time.perf_counter()
     dataset = dataset if dataset is not None else _load(data, data_format)
     real_path = resolve_real_data(real_data)
+    dev_root = (
+        None
+        if real_dev is False
+        else Path(real_dev)
+        if real_dev not in (None, True)
+        else paths.shared_data_dir()
+    )
+    dev_runs: list[dict[str, Any]] = []
     if report_dir is DEFAULT:
         report_dir = paths.reports_dir()
     result: dict[str, Any] = {
@@ -118,6 +132,7 @@ def run_evaluate(
         runs.append(metrics)
         curves.append((seed, np.asarray(dataset.labels), p, model.thresholds))
         real_runs.append(real_data_check(model, real_path))
+        dev_runs.append(real_dev_check(model, dev_root))
         in_sample = model.card.get("training_data", {}).get("sha256") == result["data"]["sha256"]
         result["split"] = {"kind": "none", "note": "existing model scored on the whole file, no training"}
         result["model"] = {
@@ -150,6 +165,7 @@ def run_evaluate(
             runs.append(metrics)
             curves.append((run_seed, np.asarray(test_part.labels), p, model.thresholds))
             real_runs.append(real_data_check(model, real_path, explain=run_seed == seeds[0]))
+            dev_runs.append(real_dev_check(model, dev_root, explain=10 if run_seed == seeds[0] else 0))
             groups = parts.groups
             split_info.append(
                 {
@@ -193,6 +209,7 @@ def run_evaluate(
         real["by_seed"] = [{"seed": s, **r} for s, r in zip(seeds, rates, strict=True)]
         real["mean"], real["std"] = mean, std
     result["real_data"] = real
+    result["real_dev"] = combine_real_dev(dev_runs, seeds)
     result["report"] = str(Path(report_dir) / "report.md") if report_dir is not None else None
     result["seconds"] = round(time.perf_counter() - started, 1)
     if report_dir is not None:
