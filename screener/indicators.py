@@ -1,21 +1,26 @@
 """Find the catalogue's indicators in one ad.
 
-Pattern matching is one pass over the word starts of the normalised text: a table maps the first
-two characters of every pattern's literal first word to the patterns that can start there, and
-only those are tried (``pattern.match`` at that position). Indicators fed by an extractor (places,
-salary, contacts) are decided from the extractors' results in :func:`detect`.
+Pattern matching is one pass over the word starts of the normalised text
+(:class:`~screener.catalogue.matcher.PrefixMatcher`): only the patterns whose literal first word
+starts at a position are tried there. An indicator with ``with_patterns`` needs a hit of both sets.
+Indicators fed by an extractor (places, salary, contacts, employers) are decided from the
+extractors' results in :func:`detect`.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from screener.catalogue import Indicator, catalogue, literal_prefixes
+from screener.catalogue import Indicator, catalogue
+from screener.catalogue.matcher import PrefixMatcher
+from screener.extract.channels import UNOFFICIAL, classify
 from screener.extract.contacts import FOREIGN_SCAM_HUB_REGIONS, Contact, find_contacts
+from screener.extract.employers import EmployerMention, alias_patterns, find_employers
 from screener.extract.money import MoneyAmount, SalarySignal, extract_money, salary_signal
 from screener.extract.places import PlaceMention, find_places
 from screener.normalize import Normalized, normalize
@@ -55,6 +60,7 @@ class Findings:
     money: tuple[MoneyAmount, ...]
     salary: SalarySignal | None
     ids: frozenset[str] = field(default=frozenset())
+    employers: tuple[EmployerMention, ...] = ()
 
     @property
     def text(self) -> str:
@@ -62,70 +68,40 @@ class Findings:
         return self.norm.text
 
 
-@dataclass(frozen=True, slots=True)
-class _Anchored:
-    indicator_index: int
-    pattern: re.Pattern[str]
-    prefixes: tuple[str, ...]
+# Keys of the one matcher: (indicator index, _PATTERN or _WITH) and (employer entry index, _ALIAS).
+_PATTERN, _WITH, _ALIAS = 0, 1, 2
+_Spans = dict[int, list[tuple[int, int]]]
 
 
 @cache
-def _pattern_table() -> dict[str, tuple[_Anchored, ...]]:
-    table: dict[str, list[_Anchored]] = defaultdict(list)
-    for index, indicator in enumerate(catalogue()):
-        for source in indicator.patterns:
-            anchored = _Anchored(index, re.compile(source), tuple(sorted(literal_prefixes(source))))
-            for key in {p[:_KEY] for p in anchored.prefixes}:
-                table[key].append(anchored)
-    return {key: tuple(value) for key, value in table.items()}
+def _matcher() -> PrefixMatcher[tuple[int, int]]:
+    """Every indicator pattern and ``with_patterns`` pattern, and every employer alias: one pass."""
+    patterns = [
+        ((index, part), source)
+        for index, indicator in enumerate(catalogue())
+        for part, sources in ((_PATTERN, indicator.patterns), (_WITH, indicator.with_patterns))
+        for source in sources
+    ]
+    patterns += [((index, _ALIAS), alias) for index, alias in alias_patterns()]
+    return PrefixMatcher(patterns)
 
 
-# Patterns are filed under the first _KEY characters of their literal first word (or all of it).
-_KEY = 4
-
-
-def _trie_pattern(words: set[str]) -> str:
-    """A regular expression matching any of ``words``, shaped as a trie so it tests one character at a time."""
-    trie: dict[str, dict] = {}
-    for word in words:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def render(node: dict[str, dict]) -> str:
-        ends = "" in node
-        branches = [re.escape(ch) + render(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if ends else body
-
-    return render(trie)
-
-
-@cache
-def _anchor_starts() -> re.Pattern[str]:
-    """Positions where some pattern's literal first word starts: the only places worth trying."""
-    keys = {key for key in _pattern_table()}
-    return re.compile(r"(?<![a-z0-9])(?=" + _trie_pattern(keys) + ")")
+def _pattern_hits(norm: Normalized) -> tuple[_Spans, _Spans, list[tuple[int, int, int]]]:
+    """Normalised spans per indicator index of its ``patterns`` and of its ``with_patterns``, and
+    the employer alias matches as (entry index, start, end)."""
+    parts: tuple[_Spans, _Spans] = (defaultdict(list), defaultdict(list))
+    aliases: list[tuple[int, int, int]] = []
+    for (index, part), start, end in _matcher().finditer(norm.text):
+        if part == _ALIAS:
+            aliases.append((index, start, end))
+        else:
+            parts[part][index].append((start, end))
+    return parts[0], parts[1], aliases
 
 
 def match_patterns(norm: Normalized) -> dict[int, list[tuple[int, int]]]:
-    """Normalised spans per indicator index, for every pattern hit in ``norm``."""
-    table = _pattern_table()
-    text = norm.text
-    spans: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for start in _anchor_starts().finditer(text):
-        pos = start.start()
-        candidates = [c for n in (2, 3, 4) for c in table.get(text[pos : pos + n], ())]
-        for anchored in candidates:
-            if not text.startswith(anchored.prefixes, pos):
-                continue  # a cheap check of the whole literal first word before the regex
-            match = anchored.pattern.match(text, pos)
-            if match and match.end() > pos:
-                spans[anchored.indicator_index].append(match.span())
-    return spans
+    """Normalised spans per indicator index, for every hit of its ``patterns`` in ``norm``."""
+    return _pattern_hits(norm)[0]
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -140,32 +116,110 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 @cache
 def _extractor_fed() -> tuple[tuple[int, Indicator], ...]:
-    """The indicators (with their catalogue index) that take evidence from the places, salary or
-    contacts extractors: the only ones :func:`detect` has more to do for after pattern matching."""
+    """The indicators (with their catalogue index) that take evidence from the places, salary,
+    contacts or employer extractors: the only ones :func:`detect` has more to do for after pattern
+    matching."""
     return tuple(
         (index, indicator)
         for index, indicator in enumerate(catalogue())
-        if indicator.place_status or indicator.source in ("money", "contacts")
+        if indicator.place_status or indicator.source in ("money", "contacts", "employers")
     )
+
+
+# A public body's official route in words: SSCASN ("melalui SSCASN"), a .go.id address the contacts
+# extractor could not read ("rsud.kab.go.1d" in a scanned poster), a job fair it runs with the labour
+# office ("bursa kerja", "pameran kerja": DOMAIN.md §2c), its website ("pengumuman di
+# website Dinas Kesehatan", "laman resmi Pemkab"), or applying in person at its office ("pendaftaran
+# langsung di kantor Dinkes"). Not when negated: "tanpa melalui SSCASN", "bukan lewat situs resmi".
+_OFFICIAL_ROUTE = re.compile(
+    r"(?<![a-z0-9])(?:sscasn|[a-z0-9-]*go\.?[i1l]d|bursa kerja|pameran kerja|job ?fair|expo kerja"
+    r"|(?:website|situs|laman|web|portal) (?:resmi|dinas|pemkab|pemkot|pemprov|pemda|pemerintah|kabupaten"
+    r"|kota|provinsi|instansi|kementerian|bkn|bkd|bkpsdm|bkpp|rsud|puskesmas)"
+    r"|(?:diantar|antar|langsung|datang|pendaftaran|lamaran|berkas|daftar)(?: \w+)? (?:ke|di) kantor)(?![a-z0-9])"
+)
+_NEGATION_BEFORE = re.compile(
+    r"(?<![a-z0-9])(?:tanpa|tidak|tak|bukan|non|luar|selain)(?![a-z0-9])[^.]{0,20}$"
+)
+
+
+def _official_route(text: str) -> bool:
+    return any(
+        not _NEGATION_BEFORE.search(text, max(0, m.start() - 25), m.start())
+        for m in _OFFICIAL_ROUTE.finditer(text)
+    )
+
+
+def _employer_spans(
+    indicator: Indicator, mentions: Sequence[EmployerMention], contacts: Sequence[Contact], text: str
+) -> list[tuple[int, int]]:
+    """Evidence (original spans) of an ``employers`` indicator, empty when it does not apply.
+
+    Per employer named as the recruiter (of ``employer_kinds``; for ``channel`` indicators also an
+    employer merely named next to a look-alike domain): nothing when the ad gives one of its
+    official channels (or, for a public body, points to SSCASN, its website or its office); else its
+    mentions, plus the unofficial channels when the indicator asks for them (and nothing when there
+    are none).
+    """
+    kinds = indicator.employer_kinds
+    named: dict[str, list[EmployerMention]] = {}
+    for mention in mentions:
+        if not kinds or mention.employer.kind in kinds:
+            named.setdefault(mention.employer.id, []).append(mention)
+    official_route = None
+    spans: list[tuple[int, int]] = []
+    for group in named.values():
+        employer = group[0].employer
+        classes = [classify(contact, employer) for contact in contacts]
+        if "official" in classes:
+            continue
+        # Named as the recruiter; or named at all next to a domain that borrows its name.
+        if not any(m.recruiting for m in group) and not (indicator.channel and "lookalike" in classes):
+            # (a look-alike carries this employer's name; an odd recruitment domain does not)
+            continue
+        if employer.public:
+            official_route = _official_route(text) if official_route is None else official_route
+            if official_route:
+                continue
+        unofficial = [(c.start, c.end) for c, cls in zip(contacts, classes, strict=True) if cls in UNOFFICIAL]
+        if indicator.channel == "unofficial":
+            if not unofficial:
+                continue
+            spans += unofficial
+        spans += [(m.start, m.end) for m in group]
+    return spans
 
 
 def detect(text: str | Normalized) -> Findings:
     """Normalise ``text`` (unless already done), run the extractors and find every indicator."""
     norm = text if isinstance(text, Normalized) else normalize(text)
     indicators = catalogue()
-    pattern_spans = match_patterns(norm)
+    pattern_spans, with_spans, alias_hits = _pattern_hits(norm)
     places = tuple(find_places(norm))
     contacts = tuple(find_contacts(norm.original))
     money = tuple(extract_money(norm))
+    employers = tuple(find_employers(norm, alias_hits))
+
+    for index in list(pattern_spans):
+        if indicators[index].with_patterns:
+            if index in with_spans:
+                pattern_spans[index] += with_spans[index]
+            else:
+                del pattern_spans[index]  # half of a two-part indicator: not enough
 
     original_spans: dict[int, list[tuple[int, int]]] = {}
     for index, spans in pattern_spans.items():
         original_spans[index] = [norm.to_original(a, b) for a, b in spans]
 
     hit_ids = {indicators[i].id for i in original_spans}
-    official_destination = any(p.place.status == "official_destination" for p in places)
+    # The countries of the legal destinations named: the salary is compared with their wage.
+    destinations = tuple(
+        dict.fromkeys(p.place.country for p in places if p.place.status == "official_destination")
+    )
     salary = salary_signal(
-        list(money), asks_little=bool(hit_ids & ASKS_LITTLE), official_destination=official_destination
+        list(money),
+        asks_little=bool(hit_ids & ASKS_LITTLE),
+        official_destination=bool(destinations),
+        destinations=destinations,
     )
 
     for index, indicator in _extractor_fed():
@@ -182,6 +236,13 @@ def detect(text: str | Normalized) -> Findings:
             extra.append((salary.amount.start, salary.amount.end))
         if indicator.source == "contacts":
             extra += [(c.start, c.end) for c in contacts if c.country in FOREIGN_SCAM_HUB_REGIONS]
+        if indicator.source == "employers":
+            employer_spans = _employer_spans(indicator, employers, contacts, norm.text)
+            # The patterns of an employers indicator only add evidence to an employer found.
+            if not employer_spans or (indicator.patterns and index not in original_spans):
+                original_spans.pop(index, None)
+                continue
+            extra += employer_spans
         if extra:
             original_spans.setdefault(index, []).extend(extra)
 
@@ -198,4 +259,5 @@ def detect(text: str | Normalized) -> Findings:
         money=money,
         salary=salary,
         ids=frozenset(hit.indicator.id for hit in hits),
+        employers=employers,
     )

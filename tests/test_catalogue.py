@@ -3,6 +3,7 @@ import re
 import pytest
 
 from screener.catalogue import _build, catalogue, literal_prefixes
+from screener.catalogue.matcher import PrefixMatcher, trie_pattern
 from screener.errors import CatalogueError
 from screener.indicators import detect
 
@@ -16,6 +17,11 @@ DOMAIN_SECTION_7 = {
     "leg_training_competency", "leg_cost_transparency",
 }  # fmt: skip
 DOMAIN_SECTION_2B = {"impersonation_employer", "selection_fee", "data_harvest_link", "task_deposit_scam"}
+# Fake vacancies that look like real employers (DOMAIN.md section 2c), and fishing crews.
+LOOK_LIKE_REAL_EMPLOYERS = {
+    "impersonation_unofficial_channel", "fake_interview_invitation", "public_post_outside_casn",
+    "seafarer_no_certificate",
+}  # fmt: skip
 
 
 def _examples(kind: str) -> list:
@@ -38,7 +44,7 @@ def test_negative_example_is_not_found(indicator_id: str, text: str) -> None:
 
 def test_catalogue_covers_domain_md() -> None:
     ids = {indicator.id for indicator in catalogue()}
-    assert ids >= DOMAIN_SECTION_7 | DOMAIN_SECTION_2B
+    assert ids >= DOMAIN_SECTION_7 | DOMAIN_SECTION_2B | LOOK_LIKE_REAL_EMPLOYERS
     assert len(ids) >= 25
 
 
@@ -98,6 +104,17 @@ BASE = {
         pytest.param({"source": "magic"}, "unknown source", id="unknown-source"),
         pytest.param({"place_status": ["moon"]}, "unknown place status", id="unknown-status"),
         pytest.param({"patterns": []}, "no way to be found", id="nothing-to-find"),
+        pytest.param({"with_patterns": ["(kamboja)"]}, "capturing", id="capturing-with-pattern"),
+        pytest.param(
+            {"patterns": [], "with_patterns": ["kamboja"]}, "with_patterns needs patterns", id="with-alone"
+        ),
+        pytest.param(
+            {"source": "employers", "employer_kinds": ["charity"]},
+            "unknown employer kind",
+            id="employer-kind",
+        ),
+        pytest.param({"source": "employers", "channel": "pigeon"}, "unknown channel", id="unknown-channel"),
+        pytest.param({"employer_kinds": ["private"]}, "need source = 'employers'", id="kinds-without-source"),
     ],
 )
 def test_invalid_catalogue_entries_are_refused(change: dict, message: str) -> None:
@@ -110,3 +127,23 @@ def test_missing_field_is_named() -> None:
     del raw["advice_id"]
     with pytest.raises(CatalogueError, match="advice_id"):
         _build(raw)
+
+
+def test_prefix_matcher_finds_every_keyed_match_in_one_pass() -> None:
+    matcher = PrefixMatcher(
+        [
+            ("a", r"tanpa (?:ijazah|pengalaman)\b"),
+            ("b", r"(?:cs|customer service) online\b"),
+            ("c", "tanpa\\b"),
+        ]
+    )
+    text = "cs online tanpa pengalaman, customer service online"
+    assert list(matcher.finditer(text)) == [("b", 0, 9), ("a", 10, 26), ("c", 10, 15), ("b", 28, 51)]
+    assert list(matcher.finditer("xtanpa pengalaman")) == []  # only at word starts
+
+
+def test_trie_pattern_matches_exactly_the_words() -> None:
+    words = {"pln", "pertamina", "per", "bri"}
+    pattern = re.compile(f"(?:{trie_pattern(words)})$")
+    assert all(pattern.match(w) for w in words)
+    assert not any(pattern.match(w) for w in ("pe", "plnx", "br", ""))

@@ -21,7 +21,13 @@ from screener.errors import CatalogueError
 
 __all__ = ["Indicator", "catalogue", "indicator_by_id", "literal_prefixes"]
 
-SOURCES = ("places", "money", "contacts")
+SOURCES = ("places", "money", "contacts", "employers")
+# Kinds of employer an ``employers`` indicator can be limited to (see ``employers.toml``).
+EMPLOYER_KINDS = (
+    "government", "public_service", "public_institution_class", "state_company", "joint_recruitment",
+    "private", "placement_authority", "licensed_agency_class",
+)  # fmt: skip
+CHANNELS = ("unofficial",)
 PLACE_STATUSES = ("scam_hub", "no_agreement", "transit", "official_destination", "moratorium_sector")
 
 
@@ -47,6 +53,12 @@ class Indicator:
     source: str | None
     examples_positive: tuple[str, ...]
     examples_negative: tuple[str, ...]
+    # A second set of patterns that must also match somewhere (e.g. an invitation AND a booking request).
+    with_patterns: tuple[str, ...] = ()
+    # For source="employers": the kinds of employer that count (all when empty), and whether an
+    # unofficial application channel is needed too.
+    employer_kinds: tuple[str, ...] = ()
+    channel: str | None = None
 
     @property
     def level(self) -> str:
@@ -147,13 +159,27 @@ def _build(raw: dict[str, Any]) -> Indicator:
         source=raw.get("source"),
         examples_positive=_as_tuple(raw, "examples_positive"),
         examples_negative=_as_tuple(raw, "examples_negative"),
+        with_patterns=_as_tuple(raw, "with_patterns"),
+        employer_kinds=_as_tuple(raw, "employer_kinds"),
+        channel=raw.get("channel"),
     )
     if indicator.source is not None and indicator.source not in SOURCES:
         raise CatalogueError(f"indicator {indicator.id}: unknown source {indicator.source!r}")
     for status in indicator.place_status:
         if status not in PLACE_STATUSES:
             raise CatalogueError(f"indicator {indicator.id}: unknown place status {status!r}")
-    for pattern in indicator.patterns:
+    for kind in indicator.employer_kinds:
+        if kind not in EMPLOYER_KINDS:
+            raise CatalogueError(f"indicator {indicator.id}: unknown employer kind {kind!r}")
+    if indicator.channel is not None and indicator.channel not in CHANNELS:
+        raise CatalogueError(f"indicator {indicator.id}: unknown channel {indicator.channel!r}")
+    if (indicator.employer_kinds or indicator.channel) and indicator.source != "employers":
+        raise CatalogueError(
+            f"indicator {indicator.id}: employer_kinds and channel need source = 'employers'"
+        )
+    if indicator.with_patterns and not indicator.patterns:
+        raise CatalogueError(f"indicator {indicator.id}: with_patterns needs patterns")
+    for pattern in indicator.patterns + indicator.with_patterns:
         try:
             compiled = re.compile(pattern)
         except re.error as exc:

@@ -7,7 +7,7 @@ one kind is not reported again by a later one:
 1. WhatsApp links (``wa.me/628...``, ``api.whatsapp.com/send?phone=``, ``chat.whatsapp.com/...``,
    ``wa.link/...``): the number inside a ``wa.me`` link becomes one ``whatsapp`` contact in E.164;
 2. Telegram links (``t.me/name``, ``telegram.me/name``): ``@name``; invite links keep the URL;
-3. link shorteners (``bit.ly``, ``s.id``, ...): kind ``shortener``;
+3. link shorteners (``bit.ly``, ``s.id``, ``forms.gle`` ...): kind ``shortener``;
 4. e-mail addresses; 5. other URLs (with scheme, ``www.``, or a bare domain with a common TLD);
 6. ``@handles``: ``telegram`` when the nearest channel word before (or else just after) says
    Telegram / tele / tg, otherwise ``handle``;
@@ -56,7 +56,7 @@ class Contact:
 
 _SHORTENERS = (
     "bit.ly", "s.id", "tinyurl.com", "cutt.ly", "shorturl.at", "t.co", "rb.gy", "linktr.ee", "is.gd",
-    "ow.ly", "lnkd.in", "tiny.cc",
+    "ow.ly", "lnkd.in", "tiny.cc", "forms.gle",
 )  # fmt: skip
 _TLDS = (
     "com", "net", "org", "info", "biz", "xyz", "site", "online", "store", "shop", "top", "club", "live",

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -109,6 +110,13 @@ def reference_wages() -> dict[str, ReferenceWage]:
 
 def _reference(role: str) -> ReferenceWage:
     return reference_wages()[_catalogue()["reference"][role]]
+
+
+def _destination_reference(countries: Sequence[str]) -> ReferenceWage | None:
+    """The highest wage of the named destinations that have one (``[reference.destinations]``)."""
+    table = _catalogue()["reference"].get("destinations", {})
+    wages = [reference_wages()[table[code]] for code in countries if code in table]
+    return max(wages, key=lambda w: w.idr_month) if wages else None
 
 
 # -- amounts -----------------------------------------------------------------------------------
@@ -464,7 +472,11 @@ class SalarySignal:
 
 
 def salary_signal(
-    amounts: list[MoneyAmount], *, asks_little: bool, official_destination: bool = False
+    amounts: list[MoneyAmount],
+    *,
+    asks_little: bool,
+    official_destination: bool = False,
+    destinations: Sequence[str] = (),
 ) -> SalarySignal | None:
     """Judge whether the salary offered is "too good to be true" (DOMAIN.md section 4).
 
@@ -472,8 +484,10 @@ def salary_signal(
        with no cue word). Fees are never candidates. Amounts outside Rp 300 ribu - Rp 1 miliar a month
        are dropped as misreads. The candidate with the highest ``idr_month_high`` is judged.
     2. The reference is the Central Java UMP 2025 (Rp 2,169,349, the lowest provincial minimum). When
-       ``official_destination`` is true (Korea, Taiwan, Hong Kong ... through a legal route) it is the
-       minimum wage of those destinations instead, about Rp 10 juta, because legal pay there is high.
+       the ad names a legal destination with its own wage in ``wages.toml`` (``destinations``:
+       Malaysia, Taiwan, Hong Kong, Korea) it is that destination's minimum wage (the highest one
+       when several are named); when ``official_destination`` is true but no named destination has
+       its own wage (Japan, Singapore ...), the Hong Kong / Taiwan minimum, about Rp 10 juta.
     3. ``ratio = amount.idr_month_high / reference``.
     4. Against the UMP, ``unrealistic`` when ``ratio >= 2.5`` and the ad asks little (no qualifications,
        only typing), or ``ratio >= 4`` whatever it asks, or the amount is at least USD 600 a month and the
@@ -489,6 +503,8 @@ def salary_signal(
         The ad asks no qualifications, or only typing / basic English.
     official_destination : bool, default False
         The job is in a country with legal placement and high legal pay.
+    destinations : sequence of str, default ()
+        ISO codes of the legal destinations the ad names (from the places extractor).
 
     Returns
     -------
@@ -502,9 +518,12 @@ def salary_signal(
     if not salaries:
         return None
     best = max(salaries, key=lambda a: a.idr_month_high)
-    reference = _reference("official_destination" if official_destination else "default")
+    reference = _destination_reference(destinations)
+    abroad = reference is not None or official_destination
+    if reference is None:
+        reference = _reference("official_destination" if official_destination else "default")
     ratio = best.idr_month_high / reference.idr_month
-    if official_destination:
+    if abroad:
         unrealistic = (ratio >= 2 and asks_little) or ratio >= 4
     else:
         usd600 = best.idr_month_high >= 600 * fx_rates()["USD"]

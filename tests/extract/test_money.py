@@ -371,3 +371,37 @@ def test_salary_signal_to_dict() -> None:
     assert data["amount"]["text"] == "8jt"
     assert data["unrealistic"] is True
     assert set(data) == {"amount", "reference_idr", "reference_name", "ratio", "unrealistic", "strength"}
+
+
+@pytest.mark.parametrize(
+    ("destinations", "wage_id"),
+    [
+        pytest.param(("MY",), "malaysia_min_2025", id="malaysia"),
+        pytest.param(("TW",), "taiwan_caregiver_min", id="taiwan"),
+        pytest.param(("HK",), "hongkong_fdh_min", id="hong-kong"),
+        pytest.param(("KR",), "korea_min_2025", id="korea"),
+        pytest.param(("MY", "KR"), "korea_min_2025", id="several-the-highest"),
+    ],
+)
+def test_salary_is_compared_with_the_named_destination(destinations: tuple[str, ...], wage_id: str) -> None:
+    result = salary_signal(
+        money("Gaji 9 juta"), asks_little=True, official_destination=True, destinations=destinations
+    )
+    assert result is not None
+    assert result.reference_idr == pytest.approx(reference_wages()[wage_id].idr_month)
+    assert result.reference_name == reference_wages()[wage_id].name_id
+
+
+@pytest.mark.parametrize(
+    ("destinations", "official", "reference"),
+    [
+        pytest.param(("JP",), True, 10 * JT, id="no-wage-of-its-own-falls-back"),
+        pytest.param((), False, 2_169_349, id="domestic"),
+    ],
+)
+def test_salary_reference_fallbacks(destinations: tuple[str, ...], official: bool, reference: float) -> None:
+    result = salary_signal(
+        money("Gaji 9 juta"), asks_little=True, official_destination=official, destinations=destinations
+    )
+    assert result is not None
+    assert result.reference_idr == reference
