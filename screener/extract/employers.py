@@ -55,9 +55,9 @@ _STRONG_CUE = re.compile(
     r"(?<![a-z0-9])(?:lowongan|rekrutmen|recruitment|rekrut|perekrutan|penerimaan|pendaftaran|seleksi"
     r"|dibutuhkan|membutuhkan|dicari|mencari|hiring|vacancy|vacancies|career|careers|formasi|panggilan"
     r"|undangan|interview|wawancara|bergabung|join|lamaran|melamar|panitia|position|candidate|applicant"
-    r"|shortlisted|hormat kami|hrd|hr|human resources?|regards)(?![a-z0-9])"
+    r"|shortlisted|hormat kami|hrd|hr|human resources?|regards)(?:nya)?(?![a-z0-9])"
 )
-_BEFORE = 45
+_BEFORE = 80
 # Words that say "job" but also fill benefit lists ("peluang karyawan tetap"): they
 # count only right before the name, on its line ("karyawan PT Pertamina", "penempatan di RSUD").
 _WEAK_CUE = re.compile(
@@ -71,7 +71,7 @@ _CUE_AFTER = re.compile(
     r"|mencari|cari|nyari|merekrut|rekrut|membutuhkan|butuh)(?: \w+)? (?:lowongan|rekrutmen|recruitment"
     r"|pendaftaran|penerimaan|kesempatan|tenaga|pegawai|karyawan|calon|posisi|formasi|staf|staff|petugas"
     r"|pekerja|orang|kandidat|pelamar)|is hiring|hiring|rekrutmen|recruitment|lowongan|penerimaan|seleksi"
-    r"|career|careers|karir|karier)(?![a-z0-9])"
+    r"|career|careers|karir|karier)(?:nya)?(?![a-z0-9])"
 )
 _AFTER = 60
 # A name on a short line near the top heads the ad when a recruitment word follows it soon
