@@ -43,6 +43,7 @@ __all__ = [
     "FetchTimeout",
     "FetchedPage",
     "IntakeError",
+    "LinkFetcher",
     "UnsupportedContent",
     "UpstreamError",
     "UrlRefused",
@@ -283,6 +284,29 @@ class FetchedPage:
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _TEXT_TYPES = _HTML_TYPES | {"text/plain"}
+
+
+@dataclass(frozen=True)
+class LinkFetcher:
+    """:func:`fetch_page` with the service's limits and seams bound (one per app)."""
+
+    timeout: float = 5.0
+    max_bytes: int = 2_000_000
+    max_redirects: int = 5
+    allow_private: bool = False
+    transport: httpx.AsyncBaseTransport | None = None
+    resolver: Resolver | None = None
+
+    async def fetch(self, url: str) -> FetchedPage:
+        return await fetch_page(
+            url,
+            timeout=self.timeout,
+            max_bytes=self.max_bytes,
+            max_redirects=self.max_redirects,
+            allow_private=self.allow_private,
+            transport=self.transport,
+            resolver=self.resolver,
+        )
 
 
 async def fetch_page(

@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -23,10 +23,7 @@ from screener import Screener
 from service.settings import Settings
 from service.store import queue as queue_store
 
-__all__ = ["ModelWatcher", "ScoringWorker", "attach_worker", "load_default_screener", "score_rows", "sketch"]
-
-if TYPE_CHECKING:
-    from fastapi import FastAPI
+__all__ = ["ModelWatcher", "ScoringWorker", "load_default_screener", "score_rows", "sketch"]
 
 logger = logging.getLogger("screener.service")
 
@@ -199,39 +196,14 @@ class ModelWatcher:
         return True
 
 
+WARM_UP_TEXT = "Lowongan kerja staf gudang di Bekasi, gaji sesuai UMK, hubungi kantor."
+
+
 def load_default_screener(path: Path | None = None) -> Screener:
+    """Load ``path`` (default: the promoted model) and warm it up."""
     from screener.model import default_model_path
 
     screener = Screener(path or default_model_path())
-    screener.assess("Lowongan kerja staf gudang di Bekasi, gaji sesuai UMK, hubungi kantor.")
+    # The first assessment pays for lazy set-up (about 0.4 s); pay it here, not in a request.
+    screener.assess(WARM_UP_TEXT)
     return screener
-
-
-def attach_worker(app: FastAPI) -> ScoringWorker:
-    """Give ``app`` its scoring worker and model swapping (``app.state.worker``, ``swap_screener``, ...).
-
-    The lifespan starts the worker when ``worker_enabled``; ``POST /api/v1/model/reload`` and the
-    watcher use ``load_screener`` / ``swap_screener``.
-    """
-    settings: Settings = app.state.settings
-
-    def load() -> Screener:
-        return load_default_screener(settings.model_path)
-
-    def swap(new: Screener) -> None:
-        old = app.state.screener
-        app.state.screener = new  # one reference assignment: atomic for every reader
-        if old.version != new.version:
-            app.state.metrics.model_info.labels(old.version).set(0)
-        app.state.metrics.model_info.labels(new.version).set(1)
-        logger.info("model %s loaded (was %s)", new.version, old.version)
-
-    watcher = None
-    if settings.model_path is None and settings.model_reload_seconds > 0:
-        watcher = ModelWatcher(swap, settings.model_reload_seconds)
-    worker = ScoringWorker(app.state.sessions, settings, lambda: app.state.screener, watcher=watcher)
-    app.state.worker = worker
-    app.state.wake_worker = worker.wake
-    app.state.load_screener = load
-    app.state.swap_screener = swap
-    return worker

@@ -26,7 +26,9 @@ from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
 from service.auth import Caller
+from service.deps import ServicesDep, services_of
 from service.pages.i18n import LANGUAGES, translator
+from service.services import Services
 from service.store import keys as key_store
 
 __all__ = [
@@ -117,11 +119,11 @@ def read_session(secret: str, cookie: str | None, *, now: float | None = None) -
 
 
 def _secret(request: Request) -> str:
-    return str(request.app.state.settings.secret_key)
+    return services_of(request.app).settings.secret_key
 
 
 def _secure(request: Request) -> bool:
-    return request.url.scheme == "https" or request.app.state.settings.environment == "production"
+    return request.url.scheme == "https" or services_of(request.app).settings.environment == "production"
 
 
 def set_session(request: Request, response: Response, *, key_id: int) -> None:
@@ -182,19 +184,19 @@ def verify_csrf(request: Request, csrf: Annotated[str, Form(alias="csrf_token")]
 # -- the caller --------------------------------------------------------------------------------------
 
 
-def _load_caller(request: Request) -> Caller | None:
-    payload = read_session(_secret(request), request.cookies.get(SESSION_COOKIE))
+def _load_caller(services: Services, cookie: str | None) -> Caller | None:
+    payload = read_session(services.settings.secret_key, cookie)
     if payload is None:
         return None
-    with request.app.state.sessions() as session:
+    with services.sessions() as session:
         record = key_store.get_key(session, key_id=int(payload["k"]))
         if record is None or record.revoked_at is not None:
             return None
         return Caller(record.id, record.name, record.role)
 
 
-async def page_caller(request: Request) -> Caller:
-    caller = await run_in_threadpool(_load_caller, request)
+async def page_caller(request: Request, services: ServicesDep) -> Caller:
+    caller = await run_in_threadpool(_load_caller, services, request.cookies.get(SESSION_COOKIE))
     if caller is None:
         raise LoginRequired()
     request.state.key_id = caller.key_id

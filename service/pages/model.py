@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, Response
 
 from service.auth import Caller
+from service.deps import ServicesDep
 from service.pages.core import page_role, render
 
 __all__ = ["router"]
@@ -28,9 +29,9 @@ def _plots(folder: Path) -> list[str]:
 
 
 @router.get("/model")
-async def model_page(request: Request, caller: AnyRole) -> Response:
+async def model_page(request: Request, services: ServicesDep, caller: AnyRole) -> Response:
     """Card, thresholds, metrics and the evaluation plots."""
-    screener = request.app.state.screener
+    screener = services.screener
     card = dict(screener.model.card)
     metrics = card.get("metrics") or {}
     return render(
@@ -47,14 +48,14 @@ async def model_page(request: Request, caller: AnyRole) -> Response:
                 if metrics.get(f"at_{tier}")
             ],
             "method": metrics.get("method", ""),
-            "plots": _plots(request.app.state.evaluation_dir),
+            "plots": _plots(services.evaluation_dir),
         },
     )
 
 
 @router.get("/model/plot/{name}")
-async def plot(request: Request, caller: AnyRole, name: str) -> Response:
+async def plot(request: Request, services: ServicesDep, caller: AnyRole, name: str) -> Response:
     """One PNG of the evaluation report (only names the report folder lists)."""
-    if name not in _plots(request.app.state.evaluation_dir):
+    if name not in _plots(services.evaluation_dir):
         return render(request, "error.html", {"title_key": "error", "text_key": "not_found"}, status_code=404)
-    return FileResponse(request.app.state.evaluation_dir / name, media_type="image/png")
+    return FileResponse(services.evaluation_dir / name, media_type="image/png")

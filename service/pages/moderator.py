@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 
 from screener.catalogue import catalogue
 from service.auth import Caller
+from service.deps import ServicesDep
 from service.errors import ApiError, NotFound, Unprocessable
 from service.pages.core import check_csrf, language, page_role, redirect, render, verify_csrf
 from service.pages.highlight import segments, spans_from_indicators
@@ -29,6 +30,7 @@ from service.routes.queue import (
     ingest_upload,
     read_batch_form,
 )
+from service.services import Services
 from service.store import queue as queue_store
 
 __all__ = ["VERDICTS", "router"]
@@ -72,9 +74,9 @@ def _leased_ids(session: Any, key_id: int) -> list[int]:
     return [item.id for item, *_ in rows]
 
 
-def _next_target(request: Request, key_id: int, done: int, action: str, status: str = "") -> str:
+def _next_target(services: Services, key_id: int, done: int, action: str, status: str = "") -> str:
     """The caller's next leased item, or the queue; with a note of what just happened."""
-    with request.app.state.sessions() as session:
+    with services.sessions() as session:
         ids = [i for i in _leased_ids(session, key_id) if i != done]
     query = f"?{action}={done}" + (f"&status={status}" if status else "")
     return f"/antrian/item/{ids[0]}{query}" if ids else f"/antrian{query}"
@@ -100,6 +102,7 @@ def _flash(request: Request) -> dict[str, Any]:
 @router.get("/antrian")
 async def queue_page(
     request: Request,
+    services: ServicesDep,
     caller: Moderator,
     indicator: Filter = "",
     place: Filter = "",
@@ -112,7 +115,7 @@ async def queue_page(
 
     def load() -> dict[str, Any] | None:
         try:
-            with request.app.state.sessions() as session:
+            with services.sessions() as session:
                 rows, total = queue_store.list_items(
                     session, statuses=WAITING, indicator=indicator or None, place=place or None,
                     platform=platform or None, batch_id=batch_id, limit=PAGE_SIZE, offset=offset,
@@ -142,13 +145,13 @@ async def queue_page(
 
 @router.post("/antrian/ambil", dependencies=[Depends(verify_csrf)])
 async def claim(
-    request: Request, caller: Moderator, limit: Annotated[int, Form(ge=1, le=100)] = 5
+    request: Request, services: ServicesDep, caller: Moderator, limit: Annotated[int, Form(ge=1, le=100)] = 5
 ) -> Response:
     """Lease up to ``limit`` items (as ``POST /api/v1/queue/claim``) and open the first."""
-    lease_seconds = request.app.state.settings.lease_minutes * 60
+    lease_seconds = services.settings.lease_minutes * 60
 
     def run() -> list[int]:
-        with queue_store.write_transaction(request.app.state.sessions) as session:
+        with queue_store.write_transaction(services.sessions) as session:
             return queue_store.claim_items(
                 session, key_id=caller.key_id, limit=limit, lease_seconds=lease_seconds
             )
@@ -162,10 +165,10 @@ async def claim(
 # -- one item ------------------------------------------------------------------------------------------
 
 
-def _item_context(request: Request, caller: Caller, item_id: int) -> dict[str, Any] | None:
+def _item_context(services: Services, caller: Caller, item_id: int) -> dict[str, Any] | None:
     if not 1 <= item_id <= MAX_ID:
         return None
-    with request.app.state.sessions() as session:
+    with services.sessions() as session:
         try:
             detail = queue_store.item_detail(session, item_id=item_id)
         except NotFound:
@@ -196,10 +199,10 @@ def _item_context(request: Request, caller: Caller, item_id: int) -> dict[str, A
 
 
 async def _item_page(
-    request: Request, caller: Caller, item_id: int, *, error: str | None = None, status_code: int = 200,
+    request: Request, services: Services, caller: Caller, item_id: int, *, error: str | None = None, status_code: int = 200,
     form: dict[str, Any] | None = None,
 ) -> Response:  # fmt: skip
-    context = await run_in_threadpool(_item_context, request, caller, item_id)
+    context = await run_in_threadpool(_item_context, services, caller, item_id)
     if context is None:
         return _not_found(request)
     context.update({"error": error, "flash": _flash(request), "form": form or {}})
@@ -207,9 +210,9 @@ async def _item_page(
 
 
 @router.get("/antrian/item/{item_id}")
-async def item_page(request: Request, caller: Moderator, item_id: int) -> Response:
+async def item_page(request: Request, services: ServicesDep, caller: Moderator, item_id: int) -> Response:
     """One queue item: the ad with its marks, reasons, campaign, contacts; the decision form."""
-    return await _item_page(request, caller, item_id)
+    return await _item_page(request, services, caller, item_id)
 
 
 def _verdict_form(verdict: str, indicators: list[str], note: str) -> tuple[str, list[str], str | None]:
@@ -227,6 +230,7 @@ NoteField = Annotated[str, Form(max_length=5000)]
 @router.post("/antrian/item/{item_id}/keputusan", dependencies=[Depends(verify_csrf)])
 async def decide(
     request: Request,
+    services: ServicesDep,
     caller: Moderator,
     item_id: int,
     verdict: VerdictField = "",
@@ -235,11 +239,11 @@ async def decide(
 ) -> Response:
     """Record the lease holder's decision (as ``POST /api/v1/items/{id}/decision``), then move on."""
     form = {"verdict": verdict, "indicators": indicators, "note": note}
-    two_person_rule = request.app.state.settings.two_person_rule
+    two_person_rule = services.settings.two_person_rule
 
     def run() -> str:
         chosen_verdict, chosen, text = _verdict_form(verdict, indicators, note)
-        with queue_store.write_transaction(request.app.state.sessions) as session:
+        with queue_store.write_transaction(services.sessions) as session:
             item = queue_store.decide(
                 session, item_id=item_id, key_id=caller.key_id, verdict=chosen_verdict, indicators=chosen,
                 note=text, two_person_rule=two_person_rule,
@@ -252,17 +256,25 @@ async def decide(
         if isinstance(exc, NotFound):
             return _not_found(request)
         return await _item_page(
-            request, caller, item_id, error=_message(request, exc), status_code=exc.status, form=form
+            request,
+            services,
+            caller,
+            item_id,
+            error=_message(request, exc),
+            status_code=exc.status,
+            form=form,
         )
-    return redirect(await run_in_threadpool(_next_target, request, caller.key_id, item_id, "selesai", status))
+    return redirect(
+        await run_in_threadpool(_next_target, services, caller.key_id, item_id, "selesai", status)
+    )
 
 
 @router.post("/antrian/item/{item_id}/lepas", dependencies=[Depends(verify_csrf)])
-async def release(request: Request, caller: Moderator, item_id: int) -> Response:
+async def release(request: Request, services: ServicesDep, caller: Moderator, item_id: int) -> Response:
     """Give the item back to the queue (as ``POST /api/v1/items/{id}/release``)."""
 
     def run() -> None:
-        with queue_store.write_transaction(request.app.state.sessions) as session:
+        with queue_store.write_transaction(services.sessions) as session:
             queue_store.release_item(session, item_id=item_id, key_id=caller.key_id)
 
     try:
@@ -271,16 +283,16 @@ async def release(request: Request, caller: Moderator, item_id: int) -> Response
         if isinstance(exc, NotFound):
             return _not_found(request)
         return await _item_page(
-            request, caller, item_id, error=_message(request, exc), status_code=exc.status
+            request, services, caller, item_id, error=_message(request, exc), status_code=exc.status
         )
-    return redirect(await run_in_threadpool(_next_target, request, caller.key_id, item_id, "dilepas"))
+    return redirect(await run_in_threadpool(_next_target, services, caller.key_id, item_id, "dilepas"))
 
 
 # -- adjudication (admins) ---------------------------------------------------------------------------
 
 
-def _adjudication_context(request: Request, offset: int) -> dict[str, Any]:
-    with request.app.state.sessions() as session:
+def _adjudication_context(services: Services, offset: int) -> dict[str, Any]:
+    with services.sessions() as session:
         rows, total = queue_store.list_items(
             session, statuses=("adjudication",), limit=ADJUDICATION_PAGE, offset=offset
         )
@@ -292,9 +304,11 @@ def _adjudication_context(request: Request, offset: int) -> dict[str, Any]:
 
 
 @router.get("/antrian/adjudikasi")
-async def adjudication_page(request: Request, caller: Admin, offset: Offset = 0) -> Response:
+async def adjudication_page(
+    request: Request, services: ServicesDep, caller: Admin, offset: Offset = 0
+) -> Response:
     """Items whose two reviewers disagreed, each with an adjudication form."""
-    context = await run_in_threadpool(_adjudication_context, request, offset)
+    context = await run_in_threadpool(_adjudication_context, services, offset)
     context.update({"verdicts": VERDICTS, "flash": _flash(request), "error": None})
     return render(request, "adjudication.html", context)
 
@@ -302,6 +316,7 @@ async def adjudication_page(request: Request, caller: Admin, offset: Offset = 0)
 @router.post("/antrian/item/{item_id}/adjudikasi", dependencies=[Depends(verify_csrf)])
 async def adjudicate(
     request: Request,
+    services: ServicesDep,
     caller: Admin,
     item_id: int,
     verdict: VerdictField = "",
@@ -312,7 +327,7 @@ async def adjudicate(
 
     def run() -> None:
         chosen_verdict, chosen, text = _verdict_form(verdict, indicators, note)
-        with queue_store.write_transaction(request.app.state.sessions) as session:
+        with queue_store.write_transaction(services.sessions) as session:
             queue_store.adjudicate(
                 session, item_id=item_id, key_id=caller.key_id, verdict=chosen_verdict, indicators=chosen,
                 note=text,
@@ -323,7 +338,7 @@ async def adjudicate(
     except ApiError as exc:
         if isinstance(exc, NotFound):
             return _not_found(request)
-        context = await run_in_threadpool(_adjudication_context, request, 0)
+        context = await run_in_threadpool(_adjudication_context, services, 0)
         context.update({"verdicts": VERDICTS, "flash": {}, "error": _message(request, exc)})
         return render(request, "adjudication.html", context, status_code=exc.status)
     return redirect(f"/antrian/adjudikasi?diadili={item_id}&status=decided")
@@ -339,7 +354,7 @@ async def upload_form(request: Request, caller: Moderator) -> Response:
 
 
 @router.post("/antrian/unggah")
-async def upload(request: Request, caller: Moderator) -> Response:
+async def upload(request: Request, services: ServicesDep, caller: Moderator) -> Response:
     """Store the uploaded file through the API's ingest path, then show its progress."""
     try:
         check_declared_size(request)
@@ -354,10 +369,10 @@ async def upload(request: Request, caller: Moderator) -> Response:
     return redirect(f"/antrian/batch/{result.batch_id}")
 
 
-def _batch(request: Request, batch_id: int) -> dict[str, Any] | None:
+def _batch(services: Services, batch_id: int) -> dict[str, Any] | None:
     if not 1 <= batch_id <= MAX_ID:
         return None
-    with request.app.state.sessions() as session:
+    with services.sessions() as session:
         try:
             return batch_public(session, batch_id).model_dump(mode="json")
         except NotFound:
@@ -365,18 +380,18 @@ def _batch(request: Request, batch_id: int) -> dict[str, Any] | None:
 
 
 @router.get("/antrian/batch/{batch_id:int}.json")
-async def batch_json(request: Request, caller: Moderator, batch_id: int) -> Response:
+async def batch_json(request: Request, services: ServicesDep, caller: Moderator, batch_id: int) -> Response:
     """``GET /api/v1/batches/{id}``'s answer for the progress page (the session authenticates)."""
-    found = await run_in_threadpool(_batch, request, batch_id)
+    found = await run_in_threadpool(_batch, services, batch_id)
     if found is None:
         raise NotFound(f"no batch {batch_id}", f"tidak ada batch {batch_id}")
     return JSONResponse(found)
 
 
 @router.get("/antrian/batch/{batch_id:int}")
-async def batch_page(request: Request, caller: Moderator, batch_id: int) -> Response:
+async def batch_page(request: Request, services: ServicesDep, caller: Moderator, batch_id: int) -> Response:
     """A batch's progress: status, counts and malformed rows (updated by polling while it runs)."""
-    found = await run_in_threadpool(_batch, request, batch_id)
+    found = await run_in_threadpool(_batch, services, batch_id)
     if found is None:
         return _not_found(request)
     return render(request, "batch.html", {"batch": found, "statuses": BATCH_STATUSES})
@@ -386,13 +401,15 @@ async def batch_page(request: Request, caller: Moderator, batch_id: int) -> Resp
 
 
 @router.get("/kontak/{value:path}")
-async def contact_page(request: Request, caller: ContactReader, value: str) -> Response:
+async def contact_page(
+    request: Request, services: ServicesDep, caller: ContactReader, value: str
+) -> Response:
     """Ads, campaigns and decisions sharing one contact (as ``GET /api/v1/contacts/{value}``)."""
     if not value.strip() or len(value) > 300:
         return _not_found(request)
 
     def load() -> dict[str, Any]:
-        with request.app.state.sessions() as session:
+        with services.sessions() as session:
             return queue_store.contact_report(session, value=value)
 
     report = await run_in_threadpool(load)

@@ -14,15 +14,16 @@ from datetime import datetime
 from pathlib import Path as FilePath
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request, status
+from fastapi import APIRouter, Path, Query, Request, status
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 from starlette.types import Message
 
-from service.auth import ADMIN, Caller, require_role
 from service.batches import IngestResult, format_of, ingest_file
+from service.deps import AdminCaller, ContactCaller, ReviewCaller, ServicesDep, SessionDep, services_of
 from service.errors import NotFound, PayloadTooLarge, Unprocessable, UnsupportedMediaType
 from service.schemas import ErrorPublic
 from service.store import queue as queue_store
@@ -34,12 +35,7 @@ __all__ = ["router"]
 
 MAX_ID = 2**31 - 1
 MULTIPART_SLACK = 64 * 1024  # headers and boundaries around the file in a multipart body
-REVIEW = ("moderator", "admin")
-CONTACTS = ("officer", "moderator", "admin")
 
-ReviewCaller = Annotated[Caller, Depends(require_role(*REVIEW))]
-AdminCaller = Annotated[Caller, Depends(require_role(*ADMIN))]
-ContactCaller = Annotated[Caller, Depends(require_role(*CONTACTS))]
 ItemId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
@@ -126,7 +122,7 @@ async def read_batch_form(request: Request, *, max_fields: int = 5) -> FormData:
 
     The caller closes it (``await form.close()``); the API and the upload page both use this.
     """
-    limit = request.app.state.settings.max_batch_bytes
+    limit = services_of(request.app).settings.max_batch_bytes
     received = 0
     receive = request.receive
 
@@ -143,7 +139,7 @@ async def read_batch_form(request: Request, *, max_fields: int = 5) -> FormData:
 
 def check_declared_size(request: Request) -> None:
     """413 at once when the declared body is over the batch limit."""
-    limit = request.app.state.settings.max_batch_bytes
+    limit = services_of(request.app).settings.max_batch_bytes
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit + MULTIPART_SLACK:
         raise _too_large(limit)
@@ -153,12 +149,12 @@ async def _ingest(
     request: Request, folder: str, fmt: str, chunks: AsyncIterator[bytes], *, key_id: int,
     filename: str | None, content_type: str | None,
 ) -> IngestResult:  # fmt: skip
-    settings = request.app.state.settings
+    settings = services_of(request.app).settings
     path = FilePath(folder) / f"batch.{fmt}"
     await _spool(chunks, path, settings.max_batch_bytes)
     result = await run_in_threadpool(
         ingest_file,
-        request.app.state.sessions,
+        services_of(request.app).sessions,
         path,
         fmt,
         key_id=key_id,
@@ -167,7 +163,7 @@ async def _ingest(
         max_ads=settings.max_batch_ads,
         max_text_bytes=settings.max_text_bytes,
     )
-    request.app.state.wake_worker()
+    services_of(request.app).worker.wake()
     return result
 
 
@@ -195,7 +191,7 @@ async def ingest_upload(request: Request, upload: Any, *, key_id: int) -> Ingest
     response_model=BatchCreated,
     responses=_errors(403, 413, 415, 422),
 )
-async def submit_batch(request: Request, caller: ReviewCaller) -> JSONResponse:
+async def submit_batch(request: Request, services: ServicesDep, caller: ReviewCaller) -> JSONResponse:
     """Submit ads (CSV, JSONL or a JSON array; multipart field `file` or the raw body); 202 when stored."""
     check_declared_size(request)
     content_type = request.headers.get("content-type", "")
@@ -252,10 +248,9 @@ def batch_public(session: Any, batch_id: int) -> BatchPublic:
 
 
 @json_router.get("/batches/{batch_id}", response_model=BatchPublic, responses=_errors(403, 404, 422))
-def get_batch(request: Request, caller: ReviewCaller, batch_id: ItemId) -> BatchPublic:
+def get_batch(session: SessionDep, caller: ReviewCaller, batch_id: ItemId) -> BatchPublic:
     """A batch's status, counts, progress and malformed rows."""
-    with request.app.state.sessions() as session:
-        return batch_public(session, batch_id)
+    return batch_public(session, batch_id)
 
 
 def _listing(rows: list[Any]) -> list[dict[str, Any]]:
@@ -282,7 +277,7 @@ def _listing(rows: list[Any]) -> list[dict[str, Any]]:
 
 @json_router.get("/queue", response_model=QueuePublic, responses=_errors(403, 422))
 def queue(
-    request: Request,
+    session: SessionDep,
     caller: ReviewCaller,
     indicator: Annotated[str | None, Query(max_length=100, description="A catalogue indicator id.")] = None,
     place: Annotated[
@@ -294,40 +289,37 @@ def queue(
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> QueuePublic:
     """Items waiting for review (open, second review, or leased), riskiest first."""
-    with request.app.state.sessions() as session:
-        rows, total = queue_store.list_items(
-            session, statuses=("open", "needs_second_review", "leased"), indicator=indicator, place=place,
-            platform=platform, batch_id=batch, limit=limit, offset=offset,
-        )  # fmt: skip
-        return QueuePublic(items=_listing(rows), total=total, limit=limit, offset=offset)
+    rows, total = queue_store.list_items(
+        session, statuses=("open", "needs_second_review", "leased"), indicator=indicator, place=place,
+        platform=platform, batch_id=batch, limit=limit, offset=offset,
+    )  # fmt: skip
+    return QueuePublic(items=_listing(rows), total=total, limit=limit, offset=offset)
 
 
 @json_router.post("/queue/claim", response_model=ItemsPublic, responses=_errors(400, 403, 415, 422))
-def claim(request: Request, body: ClaimCreate, caller: ReviewCaller) -> ItemsPublic:
+def claim(services: ServicesDep, body: ClaimCreate, caller: ReviewCaller) -> ItemsPublic:
     """Lease up to `limit` items to you (riskiest first); no one else gets them until release or expiry."""
-    settings = request.app.state.settings
-    sessions = request.app.state.sessions
-    with queue_store.write_transaction(sessions) as session:
+    lease_seconds = services.settings.lease_minutes * 60
+    with queue_store.write_transaction(services.sessions) as session:
         ids = queue_store.claim_items(
-            session, key_id=caller.key_id, limit=body.limit, lease_seconds=settings.lease_minutes * 60
+            session, key_id=caller.key_id, limit=body.limit, lease_seconds=lease_seconds
         )
-    with sessions() as session:
+    with services.sessions() as session:
         return ItemsPublic(items=[queue_store.item_detail(session, item_id=i) for i in ids])
 
 
 @json_router.get("/items/{item_id}", response_model=dict[str, Any], responses=_errors(403, 404, 422))
-def get_item(request: Request, caller: ReviewCaller, item_id: ItemId) -> dict[str, Any]:
+def get_item(session: SessionDep, caller: ReviewCaller, item_id: ItemId) -> dict[str, Any]:
     """One queue item with its ad, assessment, campaign, contacts and decisions."""
-    with request.app.state.sessions() as session:
-        return queue_store.item_detail(session, item_id=item_id)
+    return queue_store.item_detail(session, item_id=item_id)
 
 
 @json_router.post(
     "/items/{item_id}/release", response_model=dict[str, Any], responses=_errors(403, 404, 409, 422)
 )
-def release(request: Request, caller: ReviewCaller, item_id: ItemId) -> dict[str, Any]:
+def release(services: ServicesDep, caller: ReviewCaller, item_id: ItemId) -> dict[str, Any]:
     """Give a leased item back to the queue."""
-    with queue_store.write_transaction(request.app.state.sessions) as session:
+    with queue_store.write_transaction(services.sessions) as session:
         item = queue_store.release_item(session, item_id=item_id, key_id=caller.key_id)
         return {"id": item.id, "status": item.status}
 
@@ -349,28 +341,29 @@ def check_indicators(indicators: list[str]) -> list[str]:
     response_model=dict[str, Any],
     responses=_errors(400, 403, 404, 409, 415, 422),
 )
-def decision(request: Request, body: DecisionCreate, caller: ReviewCaller, item_id: ItemId) -> dict[str, Any]:
+def decision(
+    services: ServicesDep, body: DecisionCreate, caller: ReviewCaller, item_id: ItemId
+) -> dict[str, Any]:
     """Decide an item you hold: verdict, confirmed indicators, note (two-person rule for serious verdicts)."""
     indicators = check_indicators(body.indicators)
-    with queue_store.write_transaction(request.app.state.sessions) as session:
+    with queue_store.write_transaction(services.sessions) as session:
         item = queue_store.decide(
             session, item_id=item_id, key_id=caller.key_id, verdict=body.verdict, indicators=indicators,
-            note=body.note, two_person_rule=request.app.state.settings.two_person_rule,
+            note=body.note, two_person_rule=services.settings.two_person_rule,
         )  # fmt: skip
         return {"id": item.id, "status": item.status, "final_verdict": item.final_verdict}
 
 
 @json_router.get("/adjudication", response_model=QueuePublic, responses=_errors(403, 422))
 def adjudication(
-    request: Request,
+    session: SessionDep,
     caller: AdminCaller,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> QueuePublic:
     """Items whose two reviewers disagreed, waiting for an admin."""
-    with request.app.state.sessions() as session:
-        rows, total = queue_store.list_items(session, statuses=("adjudication",), limit=limit, offset=offset)
-        return QueuePublic(items=_listing(rows), total=total, limit=limit, offset=offset)
+    rows, total = queue_store.list_items(session, statuses=("adjudication",), limit=limit, offset=offset)
+    return QueuePublic(items=_listing(rows), total=total, limit=limit, offset=offset)
 
 
 @json_router.post(
@@ -379,11 +372,11 @@ def adjudication(
     responses=_errors(400, 403, 404, 409, 415, 422),
 )
 def adjudicate(
-    request: Request, body: DecisionCreate, caller: AdminCaller, item_id: ItemId
+    services: ServicesDep, body: DecisionCreate, caller: AdminCaller, item_id: ItemId
 ) -> dict[str, Any]:
     """Settle a disagreement: the admin's verdict is final."""
     indicators = check_indicators(body.indicators)
-    with queue_store.write_transaction(request.app.state.sessions) as session:
+    with queue_store.write_transaction(services.sessions) as session:
         item = queue_store.adjudicate(
             session, item_id=item_id, key_id=caller.key_id, verdict=body.verdict, indicators=indicators,
             note=body.note,
@@ -392,25 +385,23 @@ def adjudicate(
 
 
 @json_router.get("/stats", response_model=dict[str, Any], responses=_errors(403))
-def stats(request: Request, caller: ReviewCaller) -> dict[str, Any]:
+def stats(session: SessionDep, caller: ReviewCaller) -> dict[str, Any]:
     """Queue counts and reviewer agreement, per reviewer and per indicator."""
-    with request.app.state.sessions() as session:
-        return queue_store.stats(session)
+    return queue_store.stats(session)
 
 
 @json_router.get("/contacts/{value}", response_model=dict[str, Any], responses=_errors(403, 422))
 def contact(
-    request: Request, caller: ContactCaller, value: Annotated[str, Path(min_length=1, max_length=300)]
+    session: SessionDep, caller: ContactCaller, value: Annotated[str, Path(min_length=1, max_length=300)]
 ) -> dict[str, Any]:
     """Ads, campaigns and decisions sharing a phone number, handle, e-mail or link."""
-    with request.app.state.sessions() as session:
-        return queue_store.contact_report(session, value=value)
+    return queue_store.contact_report(session, value=value)
 
 
-def _export_lines(request: Request) -> Iterator[bytes]:
+def _export_lines(sessions: sessionmaker[Session]) -> Iterator[bytes]:
     from screener.datasets import PLATFORMS
 
-    with request.app.state.sessions() as session:
+    with sessions() as session:
         for row in queue_store.decided_rows(session, platforms=PLATFORMS, fallback_platform="facebook"):
             yield (json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8")
 
@@ -420,21 +411,21 @@ def _export_lines(request: Request) -> Iterator[bytes]:
     response_class=StreamingResponse,
     responses={200: {"content": {"application/x-ndjson": {}}}, **_errors(403)},
 )
-def export_decisions(request: Request, caller: AdminCaller) -> StreamingResponse:
+def export_decisions(services: ServicesDep, caller: AdminCaller) -> StreamingResponse:
     """Decided ads in the corpus schema (JSONL) for `screener train --extra`; admin only: texts unredacted."""
     return StreamingResponse(
-        iterate_in_threadpool(_export_lines(request)),
+        iterate_in_threadpool(_export_lines(services.sessions)),
         media_type="application/x-ndjson",
         headers={"Content-Disposition": 'attachment; filename="decisions.jsonl"'},
     )
 
 
 @json_router.post("/model/reload", response_model=dict[str, Any], responses=_errors(403))
-async def reload_model(request: Request, caller: AdminCaller) -> dict[str, Any]:
+async def reload_model(services: ServicesDep, caller: AdminCaller) -> dict[str, Any]:
     """Load the default (promoted) model and swap it in without downtime."""
-    before = request.app.state.screener.version
-    new = await run_in_threadpool(request.app.state.load_screener)
-    request.app.state.swap_screener(new)
+    before = services.screener.version
+    new = await run_in_threadpool(services.load_screener)
+    services.swap_screener(new)
     return {"previous": before, "version": new.version}
 
 

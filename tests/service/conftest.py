@@ -67,7 +67,7 @@ def make_service(screener: Any, settings_for: Callable[..., Settings]) -> Iterat
     yield build
     for service in built:
         service.client.close()
-        service.app.state.engine.dispose()
+        service.services.engine.dispose()
 
 
 @pytest.fixture

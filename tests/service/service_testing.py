@@ -9,6 +9,8 @@ import httpx
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from service.deps import services_of
+from service.services import Services
 from service.store import keys as key_store
 
 ROLES = ("officer", "moderator", "educator", "admin")
@@ -59,11 +61,15 @@ class Service:
     keys: dict[str, str] = field(default_factory=dict)
     key_ids: dict[str, int] = field(default_factory=dict)
 
+    @property
+    def services(self) -> Services:
+        return services_of(self.app)
+
     def auth(self, role: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.keys[role]}"}
 
     def add_key(self, role: str, name: str) -> tuple[int, str]:
-        with self.app.state.sessions.begin() as session:
+        with self.services.sessions.begin() as session:
             new = key_store.create_key(session, name=name, role=role)
             return new.record.id, new.secret
 

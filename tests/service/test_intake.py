@@ -611,6 +611,7 @@ def test_public_names() -> None:
         "FetchTimeout",
         "FetchedPage",
         "IntakeError",
+        "LinkFetcher",
         "UnsupportedContent",
         "UpstreamError",
         "UrlRefused",

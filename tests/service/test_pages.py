@@ -102,7 +102,7 @@ def test_login_never_redirects_off_site(service: Service, target: str) -> None:
 
 
 def test_tampered_or_expired_session_is_refused(service: Service) -> None:
-    secret = service.app.state.settings.secret_key
+    secret = service.services.settings.secret_key
     cookie = sign_session(secret, key_id=1)
     assert read_session(secret, cookie) is not None
     assert read_session("other-secret", cookie) is None
@@ -167,7 +167,7 @@ def test_english_switch_sets_a_cookie(service: Service) -> None:
 
 def test_model_page_embeds_plots_only_with_a_report(service: Service, tmp_path: Any) -> None:
     login(service, "educator")
-    service.app.state.evaluation_dir = tmp_path
+    service.services.evaluation_dir = tmp_path
     page = service.client.get("/model")
     assert page.status_code == 200 and 'id="no-report"' in page.text and "<img" not in page.text
     (tmp_path / "report.md").write_text("# report")

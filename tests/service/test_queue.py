@@ -52,7 +52,7 @@ def submit(
 
 
 def drain(service: Service) -> int:
-    return service.app.state.worker.drain()
+    return service.services.worker.drain()
 
 
 def batch(service: Service, batch_id: int) -> dict[str, Any]:
@@ -231,7 +231,7 @@ def test_two_person_rule_and_adjudication(svc: Service) -> None:
     by_indicator = {row["indicator"]: row for row in stats["indicators"]}
     assert by_indicator["dest_scam_hub"]["agreement"] == 1.0
     assert by_indicator["salary_unrealistic"]["agreement"] == 0.0
-    with svc.app.state.sessions() as session:
+    with svc.services.sessions() as session:
         applied = session.scalars(
             select(AuditEntry).where(AuditEntry.action == "cluster_decision_applied")
         ).all()
@@ -295,7 +295,7 @@ def test_exported_decisions_load_as_a_corpus(svc: Service, tmp_path: Any) -> Non
 
 
 def test_model_reload_swaps_the_screener(svc: Service) -> None:
-    old = svc.app.state.screener
+    old = svc.services.screener
     response = svc.client.post("/api/v1/model/reload", headers=svc.auth("admin"))
     assert response.status_code == 200 and response.json()["version"] == old.version
-    assert svc.app.state.screener is not old
+    assert svc.services.screener is not old
