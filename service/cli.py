@@ -279,7 +279,7 @@ def cmd_export_decisions(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from screener.datasets import PLATFORMS
-    from service.store.queue import decided_rows
+    from service.store.export import decided_rows
 
     out = Path(args.out)
     count = 0

@@ -35,6 +35,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from screener.errors import ScreenerError
+from service.store import errors as store_errors
 
 __all__ = [
     "ApiError",
@@ -50,6 +51,7 @@ __all__ = [
     "Unauthorized",
     "Unprocessable",
     "UnsupportedMediaType",
+    "as_api_error",
     "error_body",
     "error_response",
     "install_error_handlers",
@@ -158,6 +160,21 @@ class ServiceUnavailable(ApiError):
     default_en, default_id = "the service is not ready", "layanan belum siap"
 
 
+# The store's errors as HTTP errors: the one place a store failure gets its status.
+STORE_ERRORS: dict[type[store_errors.StoreError], type[ApiError]] = {
+    store_errors.NotFound: NotFound,
+    store_errors.Conflict: Conflict,
+}
+
+
+def as_api_error(exc: ApiError | store_errors.StoreError) -> ApiError:
+    """``exc`` as an :class:`ApiError` (a store error keeps its code and messages)."""
+    if isinstance(exc, ApiError):
+        return exc
+    kind = next((STORE_ERRORS[c] for c in type(exc).__mro__ if c in STORE_ERRORS), InternalError)
+    return kind(exc.message_en, exc.message_id, code=exc.code)
+
+
 def error_body(
     code: str, message_en: str, message_id: str, request_id: str | None = None, **extra: Any
 ) -> dict[str, Any]:
@@ -198,6 +215,11 @@ async def _screener_error(request: Request, exc: Exception) -> JSONResponse:
     return error_response(
         request, status, exc.code, exc.message, exc.message_id, headers=getattr(exc, "headers", None)
     )
+
+
+async def _store_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, store_errors.StoreError)
+    return await _screener_error(request, as_api_error(exc))
 
 
 async def _intake_error(request: Request, exc: Exception) -> JSONResponse:
@@ -262,6 +284,7 @@ def install_error_handlers(app: FastAPI) -> None:
     from service.intake import IntakeError
 
     app.add_exception_handler(ScreenerError, _screener_error)
+    app.add_exception_handler(store_errors.StoreError, _store_error)
     app.add_exception_handler(IntakeError, _intake_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)

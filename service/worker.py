@@ -3,7 +3,7 @@
 It runs as a thread started by the app's lifespan (``worker_enabled``) or as ``screener worker``.
 Each chunk is read, scored with ``Screener.assess_many`` and sketched with ``screener.dedupe`` outside
 the write transaction, then written in one transaction that marks the ads scored (see
-:mod:`service.store.queue`): a crash loses at most the chunk in flight, which the next run scores.
+:mod:`service.store.campaigns`): a crash loses at most the chunk in flight, which the next run scores.
 The same loop checks ``models/DEFAULT`` and swaps in a promoted model without downtime.
 """
 
@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from screener import Screener
 from service.settings import Settings
-from service.store import queue as queue_store
+from service.store import campaigns, leases, write_transaction
 
 __all__ = ["ModelWatcher", "ScoringWorker", "load_default_screener", "score_rows", "sketch"]
 
@@ -37,7 +37,7 @@ def sketch(text: str) -> tuple[str, Any, list[int]]:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest(), sig, band_keys(sig)
 
 
-def score_rows(screener: Screener, rows: Sequence[Any]) -> list[queue_store.ScoredAd]:
+def score_rows(screener: Screener, rows: Sequence[Any]) -> list[campaigns.ScoredAd]:
     """Assess and sketch a chunk; an ad that cannot be scored is reported, never retried forever."""
     try:
         results: list[Any] = [a.to_dict() for a in screener.assess_many([r.text for r in rows])]
@@ -52,13 +52,13 @@ def score_rows(screener: Screener, rows: Sequence[Any]) -> list[queue_store.Scor
     for row, result in zip(rows, results, strict=True):
         if isinstance(result, Exception):
             scored.append(
-                queue_store.ScoredAd(
+                campaigns.ScoredAd(
                     row.id, row.batch_id, row.platform, None, error=f"scoring failed: {result}"
                 )
             )
             continue
         digest, sig, keys = sketch(row.text)
-        scored.append(queue_store.ScoredAd(row.id, row.batch_id, row.platform, result, digest, sig, keys))
+        scored.append(campaigns.ScoredAd(row.id, row.batch_id, row.platform, result, digest, sig, keys))
     return scored
 
 
@@ -98,17 +98,17 @@ class ScoringWorker:
         if engine.dialect.name == "postgresql":
             # Rows stay locked (SKIP LOCKED for other workers) while they are scored, then written.
             with self.sessions.begin() as session:
-                rows = queue_store.pending_ads(session, limit=limit, lock=True)
+                rows = campaigns.pending_ads(session, limit=limit, lock=True)
                 if not rows:
                     return 0
-                return queue_store.record_scored(session, scored=score_rows(screener, rows), **options)
+                return campaigns.record_scored(session, scored=score_rows(screener, rows), **options)
         with self.sessions() as session:
-            rows = queue_store.pending_ads(session, limit=limit, lock=False)
+            rows = campaigns.pending_ads(session, limit=limit, lock=False)
         if not rows:
             return 0
         scored = score_rows(screener, rows)
-        with queue_store.write_transaction(self.sessions) as session:
-            return queue_store.record_scored(session, scored=scored, **options)
+        with write_transaction(self.sessions) as session:
+            return campaigns.record_scored(session, scored=scored, **options)
 
     def drain(self) -> int:
         """Score until nothing is pending; returns the number of ads scored."""
@@ -122,11 +122,11 @@ class ScoringWorker:
 
     def _pending(self) -> bool:
         with self.sessions() as session:
-            return bool(queue_store.pending_ads(session, limit=1, lock=False))
+            return bool(campaigns.pending_ads(session, limit=1, lock=False))
 
     def expire_leases(self) -> int:
-        with queue_store.write_transaction(self.sessions) as session:
-            return queue_store.expire_leases(session)
+        with write_transaction(self.sessions) as session:
+            return leases.expire_leases(session)
 
     def loop(self) -> None:
         next_housekeeping = 0.0

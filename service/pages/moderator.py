@@ -1,9 +1,9 @@
 """Antrian (moderators, admins): the review queue, claims, decisions, batch upload, contacts, adjudication.
 
-Everything goes through the same store functions as the ``/api/v1`` queue routes
-(``service.store.queue``) and the API's upload path (:func:`service.routes.queue.ingest_upload`); the
-store enforces leases (only the lease holder decides or releases) and the two-person rule, and its
-errors are shown on the page in the reader's language. The progress page polls
+Everything goes through the same store functions as the ``/api/v1`` queue routes (``service.store``),
+the same upload path (:mod:`service.uploads`) and the same batch view and indicator check
+(:mod:`service.review_queue`); the store enforces leases (only the lease holder decides or releases)
+and the two-person rule, and its errors are shown on the page in the reader's language. The progress page polls
 ``/antrian/batch/{id}.json``, the session-authenticated twin of ``GET /api/v1/batches/{id}``.
 """
 
@@ -20,18 +20,14 @@ from starlette.concurrency import run_in_threadpool
 from screener.catalogue import catalogue
 from service.auth import Caller
 from service.deps import ServicesDep
-from service.errors import ApiError, NotFound, Unprocessable
+from service.errors import ApiError, NotFound, Unprocessable, as_api_error
 from service.pages.core import check_csrf, language, page_role, redirect, render, verify_csrf
 from service.pages.highlight import segments, spans_from_indicators
-from service.routes.queue import (
-    batch_public,
-    check_declared_size,
-    check_indicators,
-    ingest_upload,
-    read_batch_form,
-)
+from service.review_queue import batch_public, check_indicators
 from service.services import Services
-from service.store import queue as queue_store
+from service.store import errors as store_errors
+from service.store import leases, reads, review, write_transaction
+from service.uploads import check_declared_size, ingest_upload, read_batch_form
 
 __all__ = ["VERDICTS", "router"]
 
@@ -70,7 +66,7 @@ def _rows(rows: list[Any], excerpt: int = 280) -> list[dict[str, Any]]:
 
 
 def _leased_ids(session: Any, key_id: int) -> list[int]:
-    rows, _ = queue_store.list_items(session, statuses=("leased",), leased_to=key_id, limit=100)
+    rows, _ = reads.list_items(session, statuses=("leased",), leased_to=key_id, limit=100)
     return [item.id for item, *_ in rows]
 
 
@@ -116,13 +112,11 @@ async def queue_page(
     def load() -> dict[str, Any] | None:
         try:
             with services.sessions() as session:
-                rows, total = queue_store.list_items(
+                rows, total = reads.list_items(
                     session, statuses=WAITING, indicator=indicator or None, place=place or None,
                     platform=platform or None, batch_id=batch_id, limit=PAGE_SIZE, offset=offset,
                 )  # fmt: skip
-                mine, _ = queue_store.list_items(
-                    session, statuses=("leased",), leased_to=caller.key_id, limit=100
-                )
+                mine, _ = reads.list_items(session, statuses=("leased",), leased_to=caller.key_id, limit=100)
                 return {"items": _rows(rows), "total": total, "mine": _rows(mine, excerpt=140)}
         except SQLAlchemyError as exc:
             logger.warning("queue page: the queue store is not usable: %s", exc)
@@ -151,10 +145,8 @@ async def claim(
     lease_seconds = services.settings.lease_minutes * 60
 
     def run() -> list[int]:
-        with queue_store.write_transaction(services.sessions) as session:
-            return queue_store.claim_items(
-                session, key_id=caller.key_id, limit=limit, lease_seconds=lease_seconds
-            )
+        with write_transaction(services.sessions) as session:
+            return leases.claim_items(session, key_id=caller.key_id, limit=limit, lease_seconds=lease_seconds)
 
     ids = await run_in_threadpool(run)
     if not ids:
@@ -170,8 +162,8 @@ def _item_context(services: Services, caller: Caller, item_id: int) -> dict[str,
         return None
     with services.sessions() as session:
         try:
-            detail = queue_store.item_detail(session, item_id=item_id)
-        except NotFound:
+            detail = reads.item_detail(session, item_id=item_id)
+        except store_errors.NotFound:
             return None
         leased = _leased_ids(session, caller.key_id)
     assessment = detail.get("assessment") or {}
@@ -243,8 +235,8 @@ async def decide(
 
     def run() -> str:
         chosen_verdict, chosen, text = _verdict_form(verdict, indicators, note)
-        with queue_store.write_transaction(services.sessions) as session:
-            item = queue_store.decide(
+        with write_transaction(services.sessions) as session:
+            item = review.decide(
                 session, item_id=item_id, key_id=caller.key_id, verdict=chosen_verdict, indicators=chosen,
                 note=text, two_person_rule=two_person_rule,
             )  # fmt: skip
@@ -252,7 +244,8 @@ async def decide(
 
     try:
         status = await run_in_threadpool(run)
-    except ApiError as exc:
+    except (ApiError, store_errors.StoreError) as caught:
+        exc = as_api_error(caught)
         if isinstance(exc, NotFound):
             return _not_found(request)
         return await _item_page(
@@ -274,12 +267,13 @@ async def release(request: Request, services: ServicesDep, caller: Moderator, it
     """Give the item back to the queue (as ``POST /api/v1/items/{id}/release``)."""
 
     def run() -> None:
-        with queue_store.write_transaction(services.sessions) as session:
-            queue_store.release_item(session, item_id=item_id, key_id=caller.key_id)
+        with write_transaction(services.sessions) as session:
+            leases.release_item(session, item_id=item_id, key_id=caller.key_id)
 
     try:
         await run_in_threadpool(run)
-    except ApiError as exc:
+    except (ApiError, store_errors.StoreError) as caught:
+        exc = as_api_error(caught)
         if isinstance(exc, NotFound):
             return _not_found(request)
         return await _item_page(
@@ -293,12 +287,12 @@ async def release(request: Request, services: ServicesDep, caller: Moderator, it
 
 def _adjudication_context(services: Services, offset: int) -> dict[str, Any]:
     with services.sessions() as session:
-        rows, total = queue_store.list_items(
+        rows, total = reads.list_items(
             session, statuses=("adjudication",), limit=ADJUDICATION_PAGE, offset=offset
         )
         items = []
         for row in _rows(rows):
-            detail = queue_store.item_detail(session, item_id=row["id"])
+            detail = reads.item_detail(session, item_id=row["id"])
             items.append({**row, "decisions": detail["decisions"]})
     return {"items": items, "total": total, "offset": offset, "page_size": ADJUDICATION_PAGE}
 
@@ -327,15 +321,16 @@ async def adjudicate(
 
     def run() -> None:
         chosen_verdict, chosen, text = _verdict_form(verdict, indicators, note)
-        with queue_store.write_transaction(services.sessions) as session:
-            queue_store.adjudicate(
+        with write_transaction(services.sessions) as session:
+            review.adjudicate(
                 session, item_id=item_id, key_id=caller.key_id, verdict=chosen_verdict, indicators=chosen,
                 note=text,
             )  # fmt: skip
 
     try:
         await run_in_threadpool(run)
-    except ApiError as exc:
+    except (ApiError, store_errors.StoreError) as caught:
+        exc = as_api_error(caught)
         if isinstance(exc, NotFound):
             return _not_found(request)
         context = await run_in_threadpool(_adjudication_context, services, 0)
@@ -357,11 +352,12 @@ async def upload_form(request: Request, caller: Moderator) -> Response:
 async def upload(request: Request, services: ServicesDep, caller: Moderator) -> Response:
     """Store the uploaded file through the API's ingest path, then show its progress."""
     try:
-        check_declared_size(request)
-        form = await read_batch_form(request)
+        limit = services.settings.max_batch_bytes
+        check_declared_size(request, limit=limit)
+        form = await read_batch_form(request, limit=limit)
         try:
             check_csrf(request, form.get("csrf_token"))
-            result = await ingest_upload(request, form.get("file"), key_id=caller.key_id)
+            result = await ingest_upload(services, form.get("file"), key_id=caller.key_id)
         finally:
             await form.close()
     except ApiError as exc:
@@ -374,8 +370,8 @@ def _batch(services: Services, batch_id: int) -> dict[str, Any] | None:
         return None
     with services.sessions() as session:
         try:
-            return batch_public(session, batch_id).model_dump(mode="json")
-        except NotFound:
+            return batch_public(session, batch_id=batch_id).model_dump(mode="json")
+        except store_errors.NotFound:
             return None
 
 
@@ -410,7 +406,7 @@ async def contact_page(
 
     def load() -> dict[str, Any]:
         with services.sessions() as session:
-            return queue_store.contact_report(session, value=value)
+            return reads.contact_report(session, value=value)
 
     report = await run_in_threadpool(load)
     for ad in report["ads"]:
