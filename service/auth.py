@@ -19,15 +19,16 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from service.errors import ServiceUnavailable
 from service.store import keys as key_store
-from service.store.models import ROLES
+from service.vocabulary import Role
 
 __all__ = ["ADMIN", "ANY_ROLE", "CONTACTS", "HISTORY", "REVIEW", "Caller", "KeyToucher", "resolve_key"]
 
-ANY_ROLE = ROLES
-HISTORY = ("officer", "admin")
-REVIEW = ("moderator", "admin")
-CONTACTS = ("officer", "moderator", "admin")
-ADMIN = ("admin",)
+# Who may use what (admins everything): the role lists the API's dependencies admit.
+ANY_ROLE = tuple(Role)
+HISTORY = (Role.OFFICER, Role.ADMIN)
+REVIEW = (Role.MODERATOR, Role.ADMIN)
+CONTACTS = (Role.OFFICER, Role.MODERATOR, Role.ADMIN)
+ADMIN = (Role.ADMIN,)
 TOUCH_EVERY_SECONDS = 60.0  # last_used_at is a hint: write it at most once a minute per key
 
 
@@ -41,7 +42,7 @@ class Caller:
 
     @property
     def is_admin(self) -> bool:
-        return self.role == "admin"
+        return self.role == Role.ADMIN
 
 
 class KeyToucher:

@@ -7,7 +7,7 @@ indicators as the ``/api/v1`` queue routes, through the functions here.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from screener.catalogue import catalogue
 from service.errors import Unprocessable
 from service.store import ingest
+from service.vocabulary import BatchStatus, Verdict
 
 __all__ = [
     "BatchCreated",
@@ -43,7 +44,7 @@ class BatchRowError(BaseModel):
 
 class BatchPublic(BaseModel):
     id: int
-    status: Literal["receiving", "queued", "scoring", "done", "failed"]
+    status: BatchStatus
     filename: str | None
     accepted: int
     rejected: int
@@ -67,7 +68,7 @@ class ItemsPublic(BaseModel):
 
 class DecisionCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    verdict: Literal["tppo", "tppm", "scam", "legit", "awareness", "unsure"]
+    verdict: Verdict
     indicators: list[Annotated[str, Field(max_length=100)]] = Field(default_factory=list, max_length=50)
     note: str | None = Field(default=None, max_length=5000)
 
@@ -85,7 +86,7 @@ def batch_public(session: Session, *, batch_id: int) -> BatchPublic:
     errors = ingest.batch_errors(session, batch_id=batch_id)
     return BatchPublic(
         id=batch.id,
-        status=batch.status,  # type: ignore[arg-type]
+        status=BatchStatus(batch.status),
         filename=batch.filename,
         accepted=batch.accepted,
         rejected=batch.rejected,

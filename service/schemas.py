@@ -7,6 +7,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from screener.vocabulary import Tier
+from service.vocabulary import Role
+
 __all__ = [
     "AssessmentPublic",
     "CatalogueIndicatorPublic",
@@ -27,9 +30,6 @@ __all__ = [
     "SourcePublic",
     "TopTermPublic",
 ]
-
-Role = Literal["officer", "moderator", "educator", "admin"]
-Tier = Literal["rendah", "sedang", "tinggi"]
 
 EXAMPLE_AD = (
     "Dicari admin & CS untuk perusahaan di Kamboja, gaji 25 juta/bulan, tanpa pengalaman, "

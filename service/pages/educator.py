@@ -19,7 +19,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine, bindparam, inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
@@ -27,16 +27,17 @@ from screener.catalogue import catalogue
 from screener.datasets import load_corpus
 from screener.indicators import Findings, detect
 from screener.redact import redact
+from screener.vocabulary import RISKY_CATEGORIES
 from service.auth import Caller
 from service.deps import ServicesDep
 from service.pages.core import language, page_role, render
 from service.pages.highlight import Flag, Segment, Span, redacted_spans, segments
+from service.vocabulary import RISKY_VERDICTS, ItemStatus, Role
 
 __all__ = ["Example", "build_example", "corpus_examples", "router"]
 
 router = APIRouter(include_in_schema=False)
-Educator = Annotated[Caller, page_role("educator")]
-RISKY = ("tppo", "tppm", "scam")
+Educator = Annotated[Caller, page_role(Role.EDUCATOR)]
 PAGE_SIZE = 20
 HANDOUT_SIZE = 6
 _TOKEN = re.compile(r"\S+|\s+")
@@ -110,7 +111,7 @@ def corpus_examples() -> list[Example]:
             assert data.categories is not None and data.platforms is not None
             built = []
             for i, category in enumerate(data.categories):
-                if category not in RISKY:
+                if category not in RISKY_CATEGORIES:
                     continue
                 built.append(
                     build_example(
@@ -128,9 +129,8 @@ def corpus_examples() -> list[Example]:
 
 _CASES_SQL = text(
     "SELECT q.id, a.text, a.platform, q.final_verdict FROM queue_items q JOIN ads a ON a.id = q.ad_id "
-    "WHERE q.status = 'decided' AND q.final_verdict IN ('tppo', 'tppm', 'scam') "
-    "ORDER BY q.id DESC LIMIT 500"
-)
+    "WHERE q.status = :decided AND q.final_verdict IN :risky ORDER BY q.id DESC LIMIT 500"
+).bindparams(bindparam("risky", expanding=True))
 
 
 def confirmed_examples(engine: Engine) -> list[Example]:
@@ -139,7 +139,8 @@ def confirmed_examples(engine: Engine) -> list[Example]:
         if not {"queue_items", "ads"} <= set(inspect(engine).get_table_names()):
             return []
         with engine.connect() as connection:
-            rows = connection.execute(_CASES_SQL).all()
+            params = {"decided": ItemStatus.DECIDED, "risky": sorted(RISKY_VERDICTS)}
+            rows = connection.execute(_CASES_SQL, params).all()
     except SQLAlchemyError:
         return []
     examples = [

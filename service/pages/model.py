@@ -10,14 +10,16 @@ from typing import Annotated
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, Response
 
+from screener.vocabulary import Tier
 from service.auth import Caller
 from service.deps import ServicesDep
 from service.pages.core import page_role, render
+from service.vocabulary import Role
 
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
-AnyRole = Annotated[Caller, page_role("officer", "moderator", "educator")]
+AnyRole = Annotated[Caller, page_role(*Role)]
 _PLOT = re.compile(r"[a-z0-9_]{1,60}\.png")
 METRICS = ("precision", "recall", "f1", "pr_auc", "roc_auc", "brier", "ece")
 
@@ -40,11 +42,11 @@ async def model_page(request: Request, services: ServicesDep, caller: AnyRole) -
         {
             "card": card,
             "version": screener.version,
-            "thresholds": {k: screener.thresholds[k] for k in ("sedang", "tinggi")},
+            "thresholds": {k: screener.thresholds[k] for k in (Tier.SEDANG, Tier.TINGGI)},
             "metrics": [(name, metrics[name]) for name in METRICS if name in metrics],
             "at": [
                 (tier, metrics.get(f"at_{tier}"))
-                for tier in ("sedang", "tinggi")
+                for tier in (Tier.SEDANG, Tier.TINGGI)
                 if metrics.get(f"at_{tier}")
             ],
             "method": metrics.get("method", ""),

@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
 from screener.catalogue import catalogue
-from service.auth import Caller
+from service.auth import REVIEW, Caller
 from service.deps import ServicesDep
 from service.errors import ApiError, NotFound, Unprocessable, as_api_error
 from service.pages.core import check_csrf, language, page_role, redirect, render, verify_csrf
@@ -28,21 +28,19 @@ from service.services import Services
 from service.store import errors as store_errors
 from service.store import leases, reads, review, write_transaction
 from service.uploads import check_declared_size, ingest_upload, read_batch_form
+from service.vocabulary import WAITING, BatchStatus, ItemStatus, Role, Verdict
 
-__all__ = ["VERDICTS", "router"]
+__all__ = ["router"]
 
 logger = logging.getLogger("screener.service")
 router = APIRouter(include_in_schema=False)
-Moderator = Annotated[Caller, page_role("moderator")]
+Moderator = Annotated[Caller, page_role(Role.MODERATOR)]
 Admin = Annotated[Caller, page_role()]
-ContactReader = Annotated[Caller, page_role("officer", "moderator")]
+ContactReader = Annotated[Caller, page_role(Role.OFFICER, Role.MODERATOR)]
 PAGE_SIZE = 50
 ADJUDICATION_PAGE = 20
 MAX_ID = 2**31 - 1
-VERDICTS = ("tppo", "tppm", "scam", "legit", "awareness", "unsure")
-WAITING = ("open", "needs_second_review", "leased")
-ITEM_STATUSES = ("open", "leased", "needs_second_review", "adjudication", "decided")
-BATCH_STATUSES = ("receiving", "queued", "scoring", "done", "failed")
+VERDICTS = tuple(Verdict)
 Filter = Annotated[str, Query(max_length=100)]
 Offset = Annotated[int, Query(ge=0, le=10_000_000)]
 
@@ -66,7 +64,7 @@ def _rows(rows: list[Any], excerpt: int = 280) -> list[dict[str, Any]]:
 
 
 def _leased_ids(session: Any, key_id: int) -> list[int]:
-    rows, _ = reads.list_items(session, statuses=("leased",), leased_to=key_id, limit=100)
+    rows, _ = reads.list_items(session, statuses=(ItemStatus.LEASED,), leased_to=key_id, limit=100)
     return [item.id for item, *_ in rows]
 
 
@@ -86,7 +84,7 @@ def _flash(request: Request) -> dict[str, Any]:
         if value.isdigit():
             status = params.get("status", "")
             return {"key": f"flash_{action}", "id": int(value),
-                    "status": status if status in ITEM_STATUSES else ""}  # fmt: skip
+                    "status": status if status in set(ItemStatus) else ""}  # fmt: skip
     if params.get("kosong") == "1":
         return {"key": "flash_kosong", "id": 0, "status": ""}
     return {}
@@ -116,7 +114,9 @@ async def queue_page(
                     session, statuses=WAITING, indicator=indicator or None, place=place or None,
                     platform=platform or None, batch_id=batch_id, limit=PAGE_SIZE, offset=offset,
                 )  # fmt: skip
-                mine, _ = reads.list_items(session, statuses=("leased",), leased_to=caller.key_id, limit=100)
+                mine, _ = reads.list_items(
+                    session, statuses=(ItemStatus.LEASED,), leased_to=caller.key_id, limit=100
+                )
                 return {"items": _rows(rows), "total": total, "mine": _rows(mine, excerpt=140)}
         except SQLAlchemyError as exc:
             logger.warning("queue page: the queue store is not usable: %s", exc)
@@ -182,7 +182,7 @@ def _item_context(services: Services, caller: Caller, item_id: int) -> dict[str,
         "found": [ind for ind in indicators if str(ind["id"]) in found],
         "others": others,
         "holder": item_id in leased,
-        "can_adjudicate": caller.is_admin and detail["status"] == "adjudication",
+        "can_adjudicate": caller.is_admin and detail["status"] == ItemStatus.ADJUDICATION,
         "next_id": next((i for i in leased if i != item_id), None),
         "leased_count": len(leased),
         "verdicts": VERDICTS,
@@ -288,7 +288,7 @@ async def release(request: Request, services: ServicesDep, caller: Moderator, it
 def _adjudication_context(services: Services, offset: int) -> dict[str, Any]:
     with services.sessions() as session:
         rows, total = reads.list_items(
-            session, statuses=("adjudication",), limit=ADJUDICATION_PAGE, offset=offset
+            session, statuses=(ItemStatus.ADJUDICATION,), limit=ADJUDICATION_PAGE, offset=offset
         )
         items = []
         for row in _rows(rows):
@@ -390,7 +390,7 @@ async def batch_page(request: Request, services: ServicesDep, caller: Moderator,
     found = await run_in_threadpool(_batch, services, batch_id)
     if found is None:
         return _not_found(request)
-    return render(request, "batch.html", {"batch": found, "statuses": BATCH_STATUSES})
+    return render(request, "batch.html", {"batch": found, "statuses": tuple(BatchStatus)})
 
 
 # -- contacts --------------------------------------------------------------------------------------
@@ -411,5 +411,5 @@ async def contact_page(
     report = await run_in_threadpool(load)
     for ad in report["ads"]:
         ad["score"] = None if ad["risk"] is None else round(float(ad["risk"]) * 100)
-    reviewer = caller.role in ("moderator", "admin")
+    reviewer = caller.role in REVIEW
     return render(request, "contact.html", {"report": report, "reviewer": reviewer})

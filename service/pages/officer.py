@@ -11,6 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
 from screener.errors import ScreenerError
+from screener.vocabulary import Tier
 from service.auth import Caller
 from service.deps import ServicesDep
 from service.intake import IntakeError
@@ -19,17 +20,18 @@ from service.pages.highlight import segments, spans_from_indicators
 from service.scoring import score_ad
 from service.services import Services
 from service.store import checks as check_store
+from service.vocabulary import Role
 
 __all__ = ["result_context", "router"]
 
 router = APIRouter(include_in_schema=False)
-Officer = Annotated[Caller, page_role("officer")]
+Officer = Annotated[Caller, page_role(Role.OFFICER)]
 PAGE_SIZE = 20
 
 # Counting other flagged ads needs the review queue's tables (issue 5); without them, no count.
 _SEEN_SQL = text(
     "SELECT COUNT(DISTINCT c.ad_id) FROM contacts c JOIN assessments a ON a.ad_id = c.ad_id "
-    "WHERE c.value = :value AND a.tier IN ('sedang', 'tinggi')"
+    "WHERE c.value = :value AND a.tier IN (:sedang, :tinggi)"
 )
 
 
@@ -41,7 +43,15 @@ def _seen_counts(engine: Engine, values: list[str]) -> dict[str, int]:
         if not {"contacts", "assessments"} <= tables:
             return {}
         with engine.connect() as connection:
-            return {v: int(connection.execute(_SEEN_SQL, {"value": v}).scalar() or 0) for v in values}
+            return {
+                v: int(
+                    connection.execute(
+                        _SEEN_SQL, {"value": v, "sedang": Tier.SEDANG, "tinggi": Tier.TINGGI}
+                    ).scalar()
+                    or 0
+                )
+                for v in values
+            }
     except SQLAlchemyError:
         return {}
 

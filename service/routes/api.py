@@ -28,6 +28,7 @@ from service.scoring import score_ad
 from service.services import Services
 from service.store import checks as check_store
 from service.store import keys as key_store
+from service.vocabulary import Role
 
 from .body import JSONBodyRoute
 
@@ -149,9 +150,9 @@ def revoke_key(
         if record is None:
             raise NotFound(f"no key {key_id}", f"tidak ada kunci {key_id}")
         if (
-            record.role == "admin"
+            record.role == Role.ADMIN
             and record.revoked_at is None
-            and key_store.count_keys(session, role="admin", active_only=True) <= 1
+            and key_store.count_keys(session, role=Role.ADMIN, active_only=True) <= 1
         ):
             raise Conflict(
                 "this is the last active admin key; create another admin key first",

@@ -33,6 +33,7 @@ from service.schemas import ErrorPublic
 from service.store import leases, reads, review, write_transaction
 from service.store.export import decided_rows
 from service.uploads import check_declared_size, ingest_stream, ingest_upload, read_batch_form, unsupported
+from service.vocabulary import WAITING, ItemStatus
 
 from .body import JSONBodyRoute
 
@@ -126,7 +127,7 @@ def queue(
 ) -> QueuePublic:
     """Items waiting for review (open, second review, or leased), riskiest first."""
     rows, total = reads.list_items(
-        session, statuses=("open", "needs_second_review", "leased"), indicator=indicator, place=place,
+        session, statuses=WAITING, indicator=indicator, place=place,
         platform=platform, batch_id=batch, limit=limit, offset=offset,
     )  # fmt: skip
     return QueuePublic(items=_listing(rows), total=total, limit=limit, offset=offset)
@@ -184,7 +185,7 @@ def adjudication(
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> QueuePublic:
     """Items whose two reviewers disagreed, waiting for an admin."""
-    rows, total = reads.list_items(session, statuses=("adjudication",), limit=limit, offset=offset)
+    rows, total = reads.list_items(session, statuses=(ItemStatus.ADJUDICATION,), limit=limit, offset=offset)
     return QueuePublic(items=_listing(rows), total=total, limit=limit, offset=offset)
 
 

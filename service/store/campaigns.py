@@ -33,6 +33,7 @@ from service.store.models import (
     QueueItem,
     utcnow,
 )
+from service.vocabulary import BatchStatus, ItemReason, ItemStatus
 
 __all__ = ["ScoredAd", "content_hash", "pending_ads", "record_scored", "slots_of"]
 
@@ -76,7 +77,7 @@ def pending_ads(session: Session, *, limit: int, lock: bool) -> list[Any]:
     query = (
         select(Ad.id, Ad.batch_id, Ad.text, Ad.platform)
         .join(Batch, Batch.id == Ad.batch_id)
-        .where(Ad.scored.is_(False), Batch.status.in_(("queued", "scoring")))
+        .where(Ad.scored.is_(False), Batch.status.in_((BatchStatus.QUEUED, BatchStatus.SCORING)))
         .order_by(Ad.id)
         .limit(limit)
     )
@@ -284,7 +285,7 @@ def _enqueue(
     new_rows = []
     for cid, s in best.items():
         assert s.assessment is not None
-        reason = "threshold" if s.risk >= threshold else "uncertain"
+        reason = ItemReason.THRESHOLD if s.risk >= threshold else ItemReason.UNCERTAIN
         item = items.get(cid)
         if item is None:
             slots = slots_of(s.assessment)
@@ -293,7 +294,7 @@ def _enqueue(
                     "cluster_id": cid,
                     "ad_id": s.ad_id,
                     "batch_id": s.batch_id,
-                    "status": "open",
+                    "status": ItemStatus.OPEN,
                     "reason": reason,
                     "priority": s.risk,
                     "risk": s.risk,
@@ -307,11 +308,11 @@ def _enqueue(
                 }
             )
             enqueued[s.batch_id] += 1
-        elif item.status != "decided" and s.risk > item.risk:
+        elif item.status != ItemStatus.DECIDED and s.risk > item.risk:
             # A riskier repost of a campaign already queued: the item moves up; its ad stays the first.
             item.priority = item.risk = s.risk
             item.tier = s.assessment["tier"]
-            if reason == "threshold":
+            if reason == ItemReason.THRESHOLD:
                 item.reason = reason
             item.updated_at = now
     if new_rows:
@@ -337,7 +338,7 @@ def _advance_batches(
         batch.enqueued += enqueued[batch_id]
         batch.updated_at = now
         if batch.scored >= batch.accepted:
-            batch.status, batch.finished_at = "done", now
+            batch.status, batch.finished_at = BatchStatus.DONE, now
         else:
-            batch.status = "scoring"
+            batch.status = BatchStatus.SCORING
     session.flush()

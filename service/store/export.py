@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from screener.language import guess_language
 from service.store.models import Ad, QueueItem
+from service.vocabulary import ItemStatus, Verdict
 
 __all__ = ["decided_rows"]
 
@@ -30,7 +31,7 @@ def decided_rows(
             Ad.id, Ad.text, Ad.platform, Ad.cluster_id, QueueItem.final_verdict, QueueItem.final_indicators
         )
         .join(QueueItem, QueueItem.cluster_id == Ad.cluster_id)
-        .where(QueueItem.status == "decided", QueueItem.final_verdict != "unsure")
+        .where(QueueItem.status == ItemStatus.DECIDED, QueueItem.final_verdict != Verdict.UNSURE)
         .order_by(Ad.id)
         .execution_options(yield_per=1000)
     )

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from service.store.errors import NotFound
 from service.store.models import Ad, Batch, BatchError, utcnow
+from service.vocabulary import BatchStatus
 
 __all__ = [
     "batch_errors",
@@ -28,7 +29,7 @@ def create_batch(
     now = utcnow()
     batch = Batch(
         key_id=key_id,
-        status="receiving",
+        status=BatchStatus.RECEIVING,
         filename=(filename or None) and filename[:300],
         content_type=(content_type or None) and content_type[:100],
         accepted=0,
@@ -81,7 +82,7 @@ def finish_upload(session: Session, *, batch_id: int) -> Batch:
     batch = session.get(Batch, batch_id)
     assert batch is not None
     now = utcnow()
-    batch.status = "queued" if batch.accepted else "done"
+    batch.status = BatchStatus.QUEUED if batch.accepted else BatchStatus.DONE
     batch.updated_at = now
     if not batch.accepted:
         batch.finished_at = now
@@ -96,7 +97,7 @@ def fail_batch(session: Session, *, batch_id: int, error: str) -> None:
     session.execute(
         update(Batch)
         .where(Batch.id == batch_id)
-        .values(status="failed", error=error, accepted=0, updated_at=now, finished_at=now)
+        .values(status=BatchStatus.FAILED, error=error, accepted=0, updated_at=now, finished_at=now)
     )
 
 

@@ -16,16 +16,15 @@ from service.store.audit import audit, item_snapshot
 from service.store.db import is_postgres
 from service.store.errors import LeaseExpired, NotFound
 from service.store.models import QueueItem, utcnow
+from service.vocabulary import CLAIMABLE, ItemStatus
 
-__all__ = ["CLAIMABLE", "claim_items", "expire_leases", "held_item", "release_item"]
-
-CLAIMABLE = ("open", "needs_second_review")
+__all__ = ["claim_items", "expire_leases", "held_item", "release_item"]
 
 
 def _claimable(now: datetime, key_id: int) -> Any:
     free = or_(
         QueueItem.status.in_(CLAIMABLE),
-        and_(QueueItem.status == "leased", QueueItem.lease_expires_at < now),
+        and_(QueueItem.status == ItemStatus.LEASED, QueueItem.lease_expires_at < now),
     )
     # A second review must come from someone other than the first reviewer.
     other = or_(QueueItem.first_key_id.is_(None), QueueItem.first_key_id != key_id)
@@ -52,7 +51,7 @@ def claim_items(
         update(table)
         .where(table.c.id.in_(pick.scalar_subquery()), condition)
         .values(
-            status="leased",
+            status=ItemStatus.LEASED,
             lease_key_id=key_id,
             lease_expires_at=now + timedelta(seconds=lease_seconds),
             updated_at=now,
@@ -66,7 +65,7 @@ def claim_items(
 
 
 def _unleased_status(item: QueueItem) -> str:
-    return "open" if item.review_round == 1 else "needs_second_review"
+    return ItemStatus.OPEN if item.review_round == 1 else ItemStatus.NEEDS_SECOND_REVIEW
 
 
 def expire_leases(session: Session, *, now: datetime | None = None) -> int:
@@ -75,7 +74,7 @@ def expire_leases(session: Session, *, now: datetime | None = None) -> int:
     expired = list(
         session.scalars(
             select(QueueItem)
-            .where(QueueItem.status == "leased", QueueItem.lease_expires_at < now)
+            .where(QueueItem.status == ItemStatus.LEASED, QueueItem.lease_expires_at < now)
             .limit(1000)
         )
     )
@@ -97,7 +96,7 @@ def held_item(session: Session, item_id: int, key_id: int, now: datetime) -> Que
     if item is None:
         raise NotFound(f"no queue item {item_id}", f"tidak ada item antrean {item_id}")
     expires = item.lease_expires_at
-    if item.status != "leased" or item.lease_key_id != key_id or expires is None or expires <= now:
+    if item.status != ItemStatus.LEASED or item.lease_key_id != key_id or expires is None or expires <= now:
         raise LeaseExpired(
             f"item {item_id} is not leased to you (or the lease expired); claim it first",
             f"item {item_id} tidak sedang Anda pegang (atau masa sewanya habis); klaim dahulu",

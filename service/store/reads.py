@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from screener.extract.contacts import normalize_contact
 from service.store.errors import NotFound
 from service.store.models import Ad, AdAssessment, AdContact, Cluster, Decision, QueueItem, utcnow
+from service.vocabulary import ItemStatus
 
 __all__ = ["contact_report", "item_detail", "list_items", "stats"]
 
@@ -35,7 +36,7 @@ def list_items(
     conditions: list[Any] = [QueueItem.status.in_(statuses)]
     if leased_to is not None:
         conditions += [
-            QueueItem.status == "leased",
+            QueueItem.status == ItemStatus.LEASED,
             QueueItem.lease_key_id == leased_to,
             QueueItem.lease_expires_at > utcnow(),
         ]
@@ -220,7 +221,7 @@ def stats(session: Session) -> dict[str, Any]:
         return round(row["agreed"] / row["paired"], 4) if row["paired"] else None
 
     return {
-        "items": {s: int(statuses.get(s, 0)) for s in ("open", "leased", "needs_second_review", "adjudication", "decided")},
+        "items": {s: int(statuses.get(s, 0)) for s in ItemStatus},
         "agreement": {"paired": paired, "agreed": agreed, "rate": rate({"paired": paired, "agreed": agreed})},
         "reviewers": [{"key_id": k, **v, "agreement": rate(v)} for k, v in sorted(reviewers.items())],
         "indicators": [{"indicator": k, **v, "agreement": rate(v)} for k, v in sorted(indicators.items())],

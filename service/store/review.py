@@ -7,26 +7,25 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from screener.vocabulary import Tier
 from service.store.audit import audit, item_snapshot
 from service.store.errors import NotFound, NotInAdjudication, SameReviewer
 from service.store.leases import held_item
 from service.store.models import Cluster, Decision, QueueItem, utcnow
+from service.vocabulary import SAFE_VERDICTS, SECOND_REVIEW_VERDICTS, ItemStatus
 
 __all__ = ["adjudicate", "decide", "needs_second_review"]
-
-SECOND_REVIEW_VERDICTS = frozenset({"tppo", "tppm"})
-SAFE_VERDICTS = frozenset({"legit", "awareness"})
 
 
 def needs_second_review(*, verdict: str, tier: str) -> bool:
     """tppo/tppm verdicts, and verdicts calling a ``tinggi`` ad safe, need a second reviewer."""
-    return verdict in SECOND_REVIEW_VERDICTS or (tier == "tinggi" and verdict in SAFE_VERDICTS)
+    return verdict in SECOND_REVIEW_VERDICTS or (tier == Tier.TINGGI and verdict in SAFE_VERDICTS)
 
 
 def _finalise(
     session: Session, item: QueueItem, key_id: int, verdict: str, indicators: list[str], now: datetime
 ) -> None:
-    item.status = "decided"
+    item.status = ItemStatus.DECIDED
     item.final_verdict = verdict
     item.final_indicators = indicators
     item.decided_at = now
@@ -69,7 +68,7 @@ def decide(
     )
     if item.review_round == 1:
         if two_person_rule and needs_second_review(verdict=verdict, tier=item.tier):
-            item.status, item.review_round, item.first_key_id = "needs_second_review", 2, key_id
+            item.status, item.review_round, item.first_key_id = ItemStatus.NEEDS_SECOND_REVIEW, 2, key_id
             item.lease_key_id = item.lease_expires_at = None
         else:
             _finalise(session, item, key_id, verdict, indicators, now)
@@ -88,7 +87,7 @@ def decide(
             merged = sorted(set(first.indicators) & set(indicators))
             _finalise(session, item, key_id, verdict, merged, now)
         else:
-            item.status = "adjudication"
+            item.status = ItemStatus.ADJUDICATION
             item.lease_key_id = item.lease_expires_at = None
     item.updated_at = now
     session.flush()
@@ -107,7 +106,7 @@ def adjudicate(
     item = session.get(QueueItem, item_id, with_for_update=True)
     if item is None:
         raise NotFound(f"no queue item {item_id}", f"tidak ada item antrean {item_id}")
-    if item.status != "adjudication":
+    if item.status != ItemStatus.ADJUDICATION:
         raise NotInAdjudication(
             f"item {item_id} is not awaiting adjudication (status {item.status})",
             f"item {item_id} tidak menunggu keputusan akhir (status {item.status})",

@@ -12,8 +12,9 @@ from fastapi.testclient import TestClient
 from service.deps import services_of
 from service.services import Services
 from service.store import keys as key_store
+from service.vocabulary import Role
 
-ROLES = ("officer", "moderator", "educator", "admin")
+ROLES = tuple(Role)
 PUBLIC_IP = "93.184.216.34"  # what the fake resolver answers for every name
 
 AD_RISKY = (

@@ -9,10 +9,12 @@ import pytest
 from service_testing import AD_RISKY, Service
 
 from screener.redact import redact
+from screener.vocabulary import Category
 from service.pages import CSP
-from service.pages.core import read_session, sign_session
+from service.pages.core import page_translator, read_session, sign_session
 from service.pages.highlight import Span, redacted_spans, segments
 from service.pages.i18n import STRINGS
+from service.vocabulary import BatchStatus, ItemStatus, Role, Verdict
 
 PAGES = ["/cek", "/cek/riwayat", "/antrian", "/contoh", "/contoh/cetak", "/contoh/kuis?n=0", "/model"]
 ALLOWED = {
@@ -193,3 +195,16 @@ def test_segments_cover_the_text_and_redaction_moves_spans() -> None:
     assert moved is not None
     assert [redaction.text[s.start : s.end] for s in moved] == ["WA [WHATSAPP]", "Kamboja"]
     assert "Budi" not in redaction.text
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_every_word_of_the_vocabularies_has_a_label(lang: str) -> None:
+    t = page_translator(lang)
+    words = [
+        *(f"verdict_{v}" for v in Verdict),
+        *(f"cat_{c}" for c in Category),
+        *(f"role_{r}" for r in Role),
+        *(f"qstatus_{s}" for s in ItemStatus),
+        *(f"bstatus_{s}" for s in BatchStatus),
+    ]
+    assert all(t(word) for word in words)

@@ -299,3 +299,20 @@ def test_model_reload_swaps_the_screener(svc: Service) -> None:
     response = svc.client.post("/api/v1/model/reload", headers=svc.auth("admin"))
     assert response.status_code == 200 and response.json()["version"] == old.version
     assert svc.services.screener is not old
+
+
+def test_a_non_offer_verdict_exports_with_label_0(svc: Service, tmp_path: Any) -> None:
+    from screener.datasets import load_corpus
+
+    submit(svc, jsonl([{"text": repost(1)}]))
+    drain(svc)
+    [item] = claim(svc)
+    assert item["tier"] == "tinggi"  # calling a `tinggi` ad safe needs a second reviewer
+    assert decide(svc, item["id"], "non_offer").json()["status"] == "needs_second_review"
+    [again] = claim(svc, role="moderator2")
+    assert decide(svc, again["id"], "non_offer", role="moderator2").json()["status"] == "decided"
+    out = tmp_path / "decisions.jsonl"
+    out.write_bytes(svc.client.get("/api/v1/export/decisions", headers=svc.auth("admin")).content)
+    [row] = [json.loads(line) for line in out.read_text().splitlines()]
+    assert (row["category"], row["label"]) == ("non_offer", 0)
+    assert len(load_corpus(out)) == 1
