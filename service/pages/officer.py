@@ -14,7 +14,6 @@ from screener.errors import ScreenerError
 from screener.vocabulary import Tier
 from service.auth import Caller
 from service.deps import ServicesDep
-from service.intake import IntakeError
 from service.pages.core import language, page_role, render, verify_csrf
 from service.pages.highlight import segments, spans_from_indicators
 from service.scoring import score_ad
@@ -111,9 +110,9 @@ async def check(
         )
     try:
         scored = await score_ad(services, text=None if url.strip() else text, url=url.strip() or None)
-    except (ScreenerError, IntakeError) as exc:
-        status = int(getattr(exc, "status", 422))
-        message = getattr(exc, "message_en" if lang == "en" else "message_id", None) or str(exc)
+    except ScreenerError as exc:  # the service's errors, link intake's included
+        status = int(exc.status)
+        message = exc.message if lang == "en" else exc.message_id
         return render(
             request, "check.html", {"form": form, "error": message, "error_key": None}, status_code=status
         )

@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from service import intake
+from service.errors import ApiError
 from service.intake import (
     FetchedPage,
     FetchTimeout,
@@ -626,7 +627,7 @@ def test_public_names() -> None:
 )
 def test_error_tree(cls: type[IntakeError], status: int) -> None:
     error = cls()
-    assert isinstance(error, IntakeError)
+    assert isinstance(error, IntakeError) and isinstance(error, ApiError)  # one tree
     assert error.status == status
     assert error.code and error.message_en and error.message_id
-    assert str(error) == error.message_en
+    assert str(error) == f"{error.message_id} / {error.message_en}"
