@@ -13,6 +13,7 @@ from __future__ import annotations
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
@@ -33,6 +34,7 @@ from service.services import Services
 from service.settings import Settings
 from service.store import create_db_engine, migrate, session_factory
 from service.store.keys import ensure_admin_key
+from service.store.models import utcnow
 from service.worker import load_default_screener
 
 __all__ = ["bootstrap", "create_app"]
@@ -77,6 +79,7 @@ def create_app(
     fetch_transport: httpx.AsyncBaseTransport | None = None,
     fetch_resolver: Callable[[str, int], Awaitable[list[str]]] | None = None,
     evaluation_dir: Path | None = None,
+    clock: Callable[[], datetime] | None = None,
 ) -> FastAPI:
     """Build the service.
 
@@ -92,6 +95,8 @@ def create_app(
         ``(host, port) -> [ip, ...]`` for link intake's address checks; default ``getaddrinfo``.
     evaluation_dir : Path, optional
         Where the model page finds ``screener evaluate``'s report; default ``reports/evaluation``.
+    clock : callable, optional
+        ``() -> datetime`` (UTC) for the review queue's leases; tests pass a clock they move.
     """
     settings = settings or Settings()
     engine = create_db_engine(settings.resolved_database_url)
@@ -119,6 +124,7 @@ def create_app(
             resolver=fetch_resolver,
         ),
         evaluation_dir=evaluation_dir or EVALUATION_DIR,
+        clock=clock or utcnow,
     )
 
     @asynccontextmanager

@@ -8,7 +8,9 @@ worker. Only :attr:`Services.screener` changes after start-up (:meth:`Services.s
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -20,6 +22,7 @@ from service.intake import LinkFetcher
 from service.metrics import Metrics
 from service.ratelimit import RateLimiter
 from service.settings import Settings
+from service.store.models import utcnow
 from service.worker import ModelWatcher, ScoringWorker, load_default_screener
 
 __all__ = ["Services"]
@@ -40,6 +43,8 @@ class Services:
     key_toucher: KeyToucher
     fetcher: LinkFetcher
     evaluation_dir: Path
+    # The time leases are claimed, checked and released at: a seam for tests (no sleeping).
+    clock: Callable[[], datetime] = utcnow
     worker: ScoringWorker = field(init=False)
 
     def __post_init__(self) -> None:

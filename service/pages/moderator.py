@@ -10,11 +10,13 @@ and the two-person rule, and its errors are shown on the page in the reader's la
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from screener.catalogue import catalogue
@@ -63,15 +65,20 @@ def _rows(rows: list[Any], excerpt: int = 280) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
-def _leased_ids(session: Any, key_id: int) -> list[int]:
-    rows, _ = reads.list_items(session, statuses=(ItemStatus.LEASED,), leased_to=key_id, limit=100)
-    return [item.id for item, *_ in rows]
+def _leased(session: Session, key_id: int, now: datetime) -> list[Any]:
+    """The items ``key_id`` holds at ``now``."""
+    rows, _ = reads.list_items(session, statuses=(ItemStatus.LEASED,), leased_to=key_id, limit=100, now=now)
+    return rows
+
+
+def _leased_ids(session: Session, key_id: int, now: datetime) -> list[int]:
+    return [item.id for item, *_ in _leased(session, key_id, now)]
 
 
 def _next_target(services: Services, key_id: int, done: int, action: str, status: str = "") -> str:
     """The caller's next leased item, or the queue; with a note of what just happened."""
     with services.sessions() as session:
-        ids = [i for i in _leased_ids(session, key_id) if i != done]
+        ids = [i for i in _leased_ids(session, key_id, services.clock()) if i != done]
     query = f"?{action}={done}" + (f"&status={status}" if status else "")
     return f"/antrian/item/{ids[0]}{query}" if ids else f"/antrian{query}"
 
@@ -114,9 +121,7 @@ async def queue_page(
                     session, statuses=WAITING, indicator=indicator or None, place=place or None,
                     platform=platform or None, batch_id=batch_id, limit=PAGE_SIZE, offset=offset,
                 )  # fmt: skip
-                mine, _ = reads.list_items(
-                    session, statuses=(ItemStatus.LEASED,), leased_to=caller.key_id, limit=100
-                )
+                mine = _leased(session, caller.key_id, services.clock())
                 return {"items": _rows(rows), "total": total, "mine": _rows(mine, excerpt=140)}
         except SQLAlchemyError as exc:
             logger.warning("queue page: the queue store is not usable: %s", exc)
@@ -146,7 +151,9 @@ async def claim(
 
     def run() -> list[int]:
         with write_transaction(services.sessions) as session:
-            return leases.claim_items(session, key_id=caller.key_id, limit=limit, lease_seconds=lease_seconds)
+            return leases.claim_items(
+                session, key_id=caller.key_id, limit=limit, lease_seconds=lease_seconds, now=services.clock()
+            )
 
     ids = await run_in_threadpool(run)
     if not ids:
@@ -165,7 +172,7 @@ def _item_context(services: Services, caller: Caller, item_id: int) -> dict[str,
             detail = reads.item_detail(session, item_id=item_id)
         except store_errors.NotFound:
             return None
-        leased = _leased_ids(session, caller.key_id)
+        leased = _leased_ids(session, caller.key_id, services.clock())
     assessment = detail.get("assessment") or {}
     indicators = list(assessment.get("indicators") or [])
     flags, spans = spans_from_indicators(indicators)
@@ -238,7 +245,7 @@ async def decide(
         with write_transaction(services.sessions) as session:
             item = review.decide(
                 session, item_id=item_id, key_id=caller.key_id, verdict=chosen_verdict, indicators=chosen,
-                note=text, two_person_rule=two_person_rule,
+                note=text, two_person_rule=two_person_rule, now=services.clock(),
             )  # fmt: skip
             return item.status
 
@@ -268,7 +275,7 @@ async def release(request: Request, services: ServicesDep, caller: Moderator, it
 
     def run() -> None:
         with write_transaction(services.sessions) as session:
-            leases.release_item(session, item_id=item_id, key_id=caller.key_id)
+            leases.release_item(session, item_id=item_id, key_id=caller.key_id, now=services.clock())
 
     try:
         await run_in_threadpool(run)
@@ -324,7 +331,7 @@ async def adjudicate(
         with write_transaction(services.sessions) as session:
             review.adjudicate(
                 session, item_id=item_id, key_id=caller.key_id, verdict=chosen_verdict, indicators=chosen,
-                note=text,
+                note=text, now=services.clock(),
             )  # fmt: skip
 
     try:

@@ -138,7 +138,9 @@ def claim(services: ServicesDep, body: ClaimCreate, caller: ReviewCaller) -> Ite
     """Lease up to `limit` items to you (riskiest first); no one else gets them until release or expiry."""
     lease_seconds = services.settings.lease_minutes * 60
     with write_transaction(services.sessions) as session:
-        ids = leases.claim_items(session, key_id=caller.key_id, limit=body.limit, lease_seconds=lease_seconds)
+        ids = leases.claim_items(
+            session, key_id=caller.key_id, limit=body.limit, lease_seconds=lease_seconds, now=services.clock()
+        )
     with services.sessions() as session:
         return ItemsPublic(items=[reads.item_detail(session, item_id=i) for i in ids])
 
@@ -155,7 +157,7 @@ def get_item(session: SessionDep, caller: ReviewCaller, item_id: ItemId) -> dict
 def release(services: ServicesDep, caller: ReviewCaller, item_id: ItemId) -> dict[str, Any]:
     """Give a leased item back to the queue."""
     with write_transaction(services.sessions) as session:
-        item = leases.release_item(session, item_id=item_id, key_id=caller.key_id)
+        item = leases.release_item(session, item_id=item_id, key_id=caller.key_id, now=services.clock())
         return {"id": item.id, "status": item.status}
 
 
@@ -172,7 +174,7 @@ def decision(
     with write_transaction(services.sessions) as session:
         item = review.decide(
             session, item_id=item_id, key_id=caller.key_id, verdict=body.verdict, indicators=indicators,
-            note=body.note, two_person_rule=services.settings.two_person_rule,
+            note=body.note, two_person_rule=services.settings.two_person_rule, now=services.clock(),
         )  # fmt: skip
         return {"id": item.id, "status": item.status, "final_verdict": item.final_verdict}
 
@@ -202,7 +204,7 @@ def adjudicate(
     with write_transaction(services.sessions) as session:
         item = review.adjudicate(
             session, item_id=item_id, key_id=caller.key_id, verdict=body.verdict, indicators=indicators,
-            note=body.note,
+            note=body.note, now=services.clock(),
         )  # fmt: skip
         return {"id": item.id, "status": item.status, "final_verdict": item.final_verdict}
 

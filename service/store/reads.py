@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -28,17 +29,18 @@ def list_items(
     leased_to: int | None = None,
     limit: int = 50,
     offset: int = 0,
+    now: datetime | None = None,
 ) -> tuple[list[Any], int]:
     """Queue items (riskiest first) with their ad's opening and campaign size; and the total.
 
-    ``leased_to``: only the items that key holds now (an unexpired lease).
+    ``leased_to``: only the items that key holds at ``now`` (an unexpired lease).
     """
     conditions: list[Any] = [QueueItem.status.in_(statuses)]
     if leased_to is not None:
         conditions += [
             QueueItem.status == ItemStatus.LEASED,
             QueueItem.lease_key_id == leased_to,
-            QueueItem.lease_expires_at > utcnow(),
+            QueueItem.lease_expires_at > (now or utcnow()),
         ]
     if indicator:
         conditions.append(QueueItem.indicators_text.contains(f",{indicator},", autoescape=True))

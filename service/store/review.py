@@ -100,9 +100,17 @@ def decide(
 
 
 def adjudicate(
-    session: Session, *, item_id: int, key_id: int, verdict: str, indicators: list[str], note: str | None
+    session: Session,
+    *,
+    item_id: int,
+    key_id: int,
+    verdict: str,
+    indicators: list[str],
+    note: str | None,
+    now: datetime | None = None,
 ) -> QueueItem:
-    now = utcnow()
+    """An admin's final verdict on an item whose two reviewers disagreed."""
+    now = now or utcnow()
     item = session.get(QueueItem, item_id, with_for_update=True)
     if item is None:
         raise NotFound(f"no queue item {item_id}", f"tidak ada item antrean {item_id}")

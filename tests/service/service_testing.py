@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -73,6 +74,19 @@ class Service:
         with self.services.sessions.begin() as session:
             new = key_store.create_key(session, name=name, role=role)
             return new.record.id, new.secret
+
+
+class Clock:
+    """A clock the test moves (``create_app(clock=...)``): leases expire without sleeping."""
+
+    def __init__(self) -> None:
+        self.now = datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
 
 
 def sqlite_url(path: Path) -> str:
