@@ -45,6 +45,15 @@ AD_PAGE = (
 )
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Every test here drives a browser against a live server: seconds each.
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.slow)
+
+
 def _fake_site(request: httpx.Request) -> httpx.Response:
     if request.url.path == "/lowongan/1":
         return httpx.Response(

@@ -97,3 +97,11 @@ def make_service(screener: Any, settings_for: Callable[..., Settings]) -> Iterat
 @pytest.fixture
 def service(make_service: Callable[..., Service]) -> Service:
     return make_service()
+
+
+@pytest.fixture(scope="module")
+def module_service(screener: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
+    """One service for a whole module: for tests that only read, or write nothing the others see."""
+    service = _build(screener, _settings(tmp_path_factory.mktemp("service"), "screener"))
+    yield service
+    _close(service)

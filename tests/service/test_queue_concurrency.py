@@ -19,11 +19,13 @@ from sqlalchemy import Engine, insert, select
 from service.store import create_db_engine, leases, migrate, session_factory, write_transaction
 from service.store.models import QueueItem, utcnow
 
+pytestmark = pytest.mark.slow  # thousands of items, many threads
+
 ITEMS = 2000
 CLAIMERS = 8
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     if request.param == "sqlite":
         engine = create_db_engine(f"sqlite:///{tmp_path}/claims.db")

@@ -23,7 +23,7 @@ from service.vocabulary import Verdict
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     if request.param == "sqlite":
         engine = create_db_engine(f"sqlite:///{tmp_path}/store.db")
