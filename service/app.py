@@ -1,9 +1,10 @@
 """``create_app(settings)``: the one place the service is wired together.
 
 It builds the engine and session factory, applies the migrations, loads the model once, creates an
-admin key on first start (printing it and a login link once), and mounts the routers, the error
-handlers and the request middleware. Tests build as many apps as they like, each with its own
-database, registry and rate limiter; ``screener serve --workers N`` imports ``service.app:create_app``
+admin key on first start (printing it and a login link once), gathers the parts in one
+:class:`~service.services.Services` (routes take them through :mod:`service.deps`), and mounts the
+routers, the error handlers and the request middleware. Tests build as many apps as they like, each
+with its own database, registry and rate limiter; ``screener serve --workers N`` imports ``service.app:create_app``
 as a factory, with settings from the environment.
 """
 
@@ -12,6 +13,8 @@ from __future__ import annotations
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from datetime import datetime
+from pathlib import Path
 from typing import TextIO
 
 import httpx
@@ -19,20 +22,22 @@ from fastapi import FastAPI
 
 from screener import Screener, __version__
 from service.auth import KeyToucher
+from service.deps import install_services
 from service.errors import install_error_handlers
+from service.intake import LinkFetcher
 from service.metrics import Metrics
 from service.middleware import RequestMiddleware
-from service.pages import install_pages
+from service.pages import EVALUATION_DIR, install_pages
 from service.ratelimit import RateLimiter
 from service.routes import api, ops, queue
+from service.services import Services
 from service.settings import Settings
 from service.store import create_db_engine, migrate, session_factory
 from service.store.keys import ensure_admin_key
-from service.worker import attach_worker
+from service.store.models import utcnow
+from service.worker import load_default_screener
 
 __all__ = ["bootstrap", "create_app"]
-
-WARM_UP_TEXT = "Lowongan kerja staf gudang di Bekasi, gaji sesuai UMK, hubungi kantor."
 
 DESCRIPTION = """Menilai iklan lowongan kerja untuk pola TPPO/TPPM.
 Screens Indonesian recruitment ads for trafficking (TPPO) and smuggling (TPPM) patterns.
@@ -73,6 +78,8 @@ def create_app(
     screener: Screener | None = None,
     fetch_transport: httpx.AsyncBaseTransport | None = None,
     fetch_resolver: Callable[[str, int], Awaitable[list[str]]] | None = None,
+    evaluation_dir: Path | None = None,
+    clock: Callable[[], datetime] | None = None,
 ) -> FastAPI:
     """Build the service.
 
@@ -86,26 +93,46 @@ def create_app(
         The transport for link intake (tests pass a mock; nothing then leaves the machine).
     fetch_resolver : async callable, optional
         ``(host, port) -> [ip, ...]`` for link intake's address checks; default ``getaddrinfo``.
+    evaluation_dir : Path, optional
+        Where the model page finds ``screener evaluate``'s report; default ``reports/evaluation``.
+    clock : callable, optional
+        ``() -> datetime`` (UTC) for the review queue's leases; tests pass a clock they move.
     """
     settings = settings or Settings()
     engine = create_db_engine(settings.resolved_database_url)
     try:
         _bootstrap(engine, settings, None)
-        if screener is None:
-            screener = Screener(settings.model_path)
-            # The first assessment pays for lazy set-up (about 0.4 s); pay it here, not in a request.
-            screener.assess(WARM_UP_TEXT)
-        loaded = screener
+        loaded = screener if screener is not None else load_default_screener(settings.model_path)
     except BaseException:
         engine.dispose()
         raise
 
+    services = Services(
+        settings=settings,
+        engine=engine,
+        sessions=session_factory(engine),
+        screener=loaded,
+        metrics=Metrics(),
+        rate_limiter=RateLimiter(settings.rate_limit_per_minute),
+        key_toucher=KeyToucher(),
+        fetcher=LinkFetcher(
+            timeout=settings.fetch_timeout,
+            max_bytes=settings.fetch_max_bytes,
+            max_redirects=settings.fetch_max_redirects,
+            allow_private=settings.allow_private_fetch,
+            transport=fetch_transport,
+            resolver=fetch_resolver,
+        ),
+        evaluation_dir=evaluation_dir or EVALUATION_DIR,
+        clock=clock or utcnow,
+    )
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.worker_enabled:
-            app.state.worker.start()
+            services.worker.start()
         yield
-        app.state.worker.stop()
+        services.worker.stop()
         engine.dispose()
 
     app = FastAPI(
@@ -115,22 +142,11 @@ def create_app(
         lifespan=lifespan,
         openapi_url="/openapi.json",
     )
-    metrics = Metrics()
-    metrics.model_info.labels(loaded.version).set(1)
-    app.state.settings = settings
-    app.state.engine = engine
-    app.state.sessions = session_factory(engine)
-    app.state.screener = loaded
-    app.state.metrics = metrics
-    app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute)
-    app.state.key_toucher = KeyToucher()
-    app.state.fetch_transport = fetch_transport
-    app.state.fetch_resolver = fetch_resolver
-    attach_worker(app)
+    install_services(app, services)
     install_error_handlers(app)
     app.include_router(api.router)
     app.include_router(queue.router)
     app.include_router(ops.router)
     install_pages(app)  # the HTML pages, /static and their security headers
-    app.add_middleware(RequestMiddleware, metrics=metrics)
+    app.add_middleware(RequestMiddleware, metrics=services.metrics)
     return app

@@ -1,36 +1,35 @@
-"""API keys and roles as FastAPI dependencies: ``Depends(require_role("officer", "admin"))``.
+"""API keys and roles: who is calling (:class:`Caller`), which roles may do what, key look-up.
 
+The FastAPI dependencies built on these live in :mod:`service.deps` (``AnyCaller``, ``AdminCaller``...).
 ``Authorization: Bearer <key>``; a missing, unknown or revoked key is 401 (with
 ``WWW-Authenticate: Bearer``), a role outside the endpoint's list is 403, and each key is rate
-limited (429 with ``Retry-After``). Roles: ``officer`` scores and keeps a history, ``moderator`` and
-``educator`` score and read the catalogue (their queue and examples endpoints come later), ``admin``
-may do everything, including managing keys.
+limited (429 with ``Retry-After``). Roles: ``officer`` scores and keeps a history, ``moderator``
+reviews the queue, ``educator`` reads the redacted examples, ``admin`` may do everything, including
+managing keys; every role may score and read the catalogue.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated
 
-from fastapi import Depends, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from service.errors import Forbidden, RateLimited, ServiceUnavailable, Unauthorized
+from service.errors import ServiceUnavailable
 from service.store import keys as key_store
-from service.store.models import ROLES
+from service.vocabulary import Role
 
-__all__ = ["ADMIN", "ANY_ROLE", "HISTORY", "Caller", "KeyToucher", "authenticate", "require_role"]
+__all__ = ["ADMIN", "ANY_ROLE", "CONTACTS", "HISTORY", "REVIEW", "Caller", "KeyToucher", "resolve_key"]
 
-ANY_ROLE = ROLES
-HISTORY = ("officer", "admin")
-ADMIN = ("admin",)
+# Who may use what (admins everything): the role lists the API's dependencies admit.
+ANY_ROLE = tuple(Role)
+HISTORY = (Role.OFFICER, Role.ADMIN)
+REVIEW = (Role.MODERATOR, Role.ADMIN)
+CONTACTS = (Role.OFFICER, Role.MODERATOR, Role.ADMIN)
+ADMIN = (Role.ADMIN,)
 TOUCH_EVERY_SECONDS = 60.0  # last_used_at is a hint: write it at most once a minute per key
-
-bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer tps_...`")
 
 
 @dataclass(frozen=True)
@@ -43,7 +42,7 @@ class Caller:
 
     @property
     def is_admin(self) -> bool:
-        return self.role == "admin"
+        return self.role == Role.ADMIN
 
 
 class KeyToucher:
@@ -62,51 +61,16 @@ class KeyToucher:
             return True
 
 
-def authenticate(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-) -> Caller:
-    """Resolve the bearer key to a :class:`Caller` (sync: FastAPI runs it in the threadpool)."""
-    if credentials is None or credentials.scheme.lower() != "bearer":
-        raise Unauthorized()
+def resolve_key(engine: Engine, toucher: KeyToucher, secret: str) -> Caller | None:
+    """The active key behind ``secret`` as a :class:`Caller`, or None; 503 when the database is down."""
     try:
-        with request.app.state.engine.connect() as connection:
-            found = key_store.lookup_key(connection, secret=credentials.credentials.strip())
-            if found is not None and request.app.state.key_toucher.due(found.id):
+        with engine.connect() as connection:
+            found = key_store.lookup_key(connection, secret=secret)
+            if found is not None and toucher.due(found.id):
                 key_store.touch_key(connection, key_id=found.id)
                 connection.commit()
     except SQLAlchemyError as exc:
         raise ServiceUnavailable(
             "the database is unreachable", "basis data tidak dapat dihubungi", code="database_unreachable"
         ) from exc
-    if found is None:
-        raise Unauthorized(
-            "the API key is unknown or revoked",
-            "kunci API tidak dikenal atau sudah dicabut",
-            code="invalid_key",
-        )
-    caller = Caller(found.id, found.name, found.role)
-    request.state.key_id = caller.key_id
-    wait = request.app.state.rate_limiter.acquire(caller.key_id)
-    if wait:
-        raise RateLimited(wait)
-    return caller
-
-
-def require_role(*roles: str) -> Callable[[Caller], Caller]:
-    """A dependency that admits only keys whose role is in ``roles``."""
-    unknown = set(roles) - set(ROLES)
-    if unknown:
-        raise ValueError(f"unknown roles: {sorted(unknown)}")
-    allowed = frozenset(roles)
-
-    def dependency(caller: Annotated[Caller, Depends(authenticate)]) -> Caller:
-        if caller.role not in allowed:
-            names = ", ".join(sorted(allowed))
-            raise Forbidden(
-                f"role {caller.role!r} may not use this endpoint (allowed: {names})",
-                f"peran {caller.role!r} tidak boleh memakai endpoint ini (boleh: {names})",
-            )
-        return caller
-
-    return dependency
+    return None if found is None else Caller(found.id, found.name, found.role)

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from screener.errors import DataError
 from service.errors import PayloadTooLarge, Unprocessable
-from service.store import queue as queue_store
+from service.store import ingest, write_transaction
 
 __all__ = ["CHUNK_ROWS", "FORMATS", "IngestResult", "format_of", "ingest_file", "parse_rows"]
 
@@ -182,8 +182,8 @@ def ingest_file(
     max_text_bytes: int,
 ) -> IngestResult:
     """Store a spooled upload as a batch; every accepted ad is committed when this returns."""
-    with queue_store.write_transaction(sessions) as session:
-        batch_id = queue_store.create_batch(
+    with write_transaction(sessions) as session:
+        batch_id = ingest.create_batch(
             session, key_id=key_id, filename=filename, content_type=content_type
         ).id
     rows: list[dict[str, Any]] = []
@@ -191,15 +191,15 @@ def ingest_file(
     accepted = rejected = 0
 
     def flush() -> None:
-        with queue_store.write_transaction(sessions) as session:
-            queue_store.insert_ads(session, batch_id=batch_id, rows=rows)
-            queue_store.insert_batch_errors(session, batch_id=batch_id, errors=errors)
+        with write_transaction(sessions) as session:
+            ingest.insert_ads(session, batch_id=batch_id, rows=rows)
+            ingest.insert_batch_errors(session, batch_id=batch_id, errors=errors)
         rows.clear()
         errors.clear()
 
     def fail(message: str) -> None:
-        with queue_store.write_transaction(sessions) as session:
-            queue_store.fail_batch(session, batch_id=batch_id, error=message)
+        with write_transaction(sessions) as session:
+            ingest.fail_batch(session, batch_id=batch_id, error=message)
 
     try:
         for row, ad in parse_rows(path, fmt, max_text_bytes=max_text_bytes):
@@ -222,6 +222,6 @@ def ingest_file(
             f"the file cannot be read: {exc}", f"berkas tidak dapat dibaca: {exc}", code="unreadable_batch"
         ) from exc
     flush()
-    with queue_store.write_transaction(sessions) as session:
-        status = queue_store.finish_upload(session, batch_id=batch_id).status
+    with write_transaction(sessions) as session:
+        status = ingest.finish_upload(session, batch_id=batch_id).status
     return IngestResult(batch_id, status, accepted, rejected)

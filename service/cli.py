@@ -15,10 +15,9 @@ from contextlib import contextmanager, suppress
 from typing import Any
 
 from screener.errors import ScreenerError
+from service.vocabulary import BatchStatus, Role, Verdict
 
 __all__ = ["register"]
-
-ROLES = ("officer", "moderator", "educator", "admin")
 
 
 class ServiceCliError(ScreenerError):
@@ -219,7 +218,7 @@ def cmd_batch_submit(args: argparse.Namespace) -> int:
         while True:
             batch = client.get(f"/api/v1/batches/{created['id']}", headers=auth).json()
             _bar(batch["scored"], batch["accepted"], "nilai / scoring ")
-            if batch["status"] in ("done", "failed"):
+            if batch["status"] in (BatchStatus.DONE, BatchStatus.FAILED):
                 print(file=sys.stderr)
                 break
             time.sleep(args.poll)
@@ -228,7 +227,7 @@ def cmd_batch_submit(args: argparse.Namespace) -> int:
     print(
         f"status {batch['status']}: {batch['scored']} dinilai / scored, {batch['enqueued']} masuk antrean / queued"
     )
-    return 0 if batch["status"] == "done" else 1
+    return 0 if batch["status"] == BatchStatus.DONE else 1
 
 
 def _api_call(args: argparse.Namespace, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
@@ -279,7 +278,7 @@ def cmd_export_decisions(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from screener.datasets import PLATFORMS
-    from service.store.queue import decided_rows
+    from service.store.export import decided_rows
 
     out = Path(args.out)
     count = 0
@@ -348,7 +347,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     keys = subparsers.add_parser("keys", help="kelola kunci API / manage API keys")
     keys_sub = keys.add_subparsers(dest="keys_command", required=True)
     p = keys_sub.add_parser("create", help="buat kunci (dicetak sekali) / create a key (printed once)")
-    p.add_argument("--role", required=True, choices=ROLES)
+    p.add_argument("--role", required=True, choices=[str(r) for r in Role])
     p.add_argument("--name", required=True)
     p.set_defaults(func=cmd_keys_create)
     p = keys_sub.add_parser("list", help="daftar kunci / list keys")
@@ -379,9 +378,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.set_defaults(func=cmd_queue_claim)
     p = queue_sub.add_parser("decide", help="putuskan item yang dipegang / decide a leased item")
     p.add_argument("id", type=int)
-    p.add_argument(
-        "--verdict", required=True, choices=("tppo", "tppm", "scam", "legit", "awareness", "unsure")
-    )
+    p.add_argument("--verdict", required=True, choices=[str(v) for v in Verdict])
     p.add_argument(
         "--indicator",
         action="append",

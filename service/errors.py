@@ -1,8 +1,9 @@
 """The service's errors, and the handlers that turn every failure into the same JSON shape.
 
 Expected failures are exceptions carrying their HTTP status and a message in Bahasa Indonesia and
-English. :class:`ApiError` extends the library's :class:`~screener.errors.ScreenerError`, so the CLI
-prints them as one line and one handler renders both trees::
+English. There is one tree: :class:`ApiError` extends the library's
+:class:`~screener.errors.ScreenerError` (so the CLI prints any of them as one line), link intake's
+errors extend :class:`ApiError`, and one handler renders them all::
 
     ScreenerError                     (screener.errors: InputError 422, DataError 422, ModelError 500, ...)
     └── ApiError                      status, code, message_en, message_id, headers
@@ -17,10 +18,17 @@ prints them as one line and one handler renders both trees::
         ├── Unprocessable (422)       invalid input (also FastAPI's own validation errors)
         ├── RateLimited (429)         per-key limit (Retry-After)
         ├── InternalError (500)       anything unexpected (logged; no traceback in the body)
-        └── ServiceUnavailable (503)  not ready: model not loaded or database unreachable
+        ├── ServiceUnavailable (503)  not ready: model not loaded or database unreachable
+        └── IntakeError (400)         service.intake: fetching a linked page
+            ├── UrlRefused (422)          not a public http(s) address
+            ├── UnsupportedContent (422)  not a readable page
+            ├── FetchTimeout (504)
+            └── UpstreamError (502)       the site failed or redirected too often
 
-The link fetcher's ``service.intake.IntakeError`` (422/502/504) is rendered the same way. Every error
-body is ``{"error": {"code", "message", "message_id", "message_en", "request_id"}}`` where
+The store (``service.store``) knows nothing of HTTP and raises its own small tree
+(``service.store.errors``); :data:`STORE_ERRORS` is the one table giving those a status
+(``NotFound`` -> 404, ``Conflict`` and its kinds -> 409) and :func:`as_api_error` converts them. Every
+error body is ``{"error": {"code", "message", "message_id", "message_en", "request_id"}}`` where
 ``message`` is ``"<Indonesian> / <English>"``.
 """
 
@@ -35,8 +43,10 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from screener.errors import ScreenerError
+from service.store import errors as store_errors
 
 __all__ = [
+    "STORE_ERRORS",
     "ApiError",
     "BadRequest",
     "Conflict",
@@ -50,6 +60,7 @@ __all__ = [
     "Unauthorized",
     "Unprocessable",
     "UnsupportedMediaType",
+    "as_api_error",
     "error_body",
     "error_response",
     "install_error_handlers",
@@ -158,6 +169,21 @@ class ServiceUnavailable(ApiError):
     default_en, default_id = "the service is not ready", "layanan belum siap"
 
 
+# The store's errors as HTTP errors: the one place a store failure gets its status.
+STORE_ERRORS: dict[type[store_errors.StoreError], type[ApiError]] = {
+    store_errors.NotFound: NotFound,
+    store_errors.Conflict: Conflict,
+}
+
+
+def as_api_error(exc: ApiError | store_errors.StoreError) -> ApiError:
+    """``exc`` as an :class:`ApiError` (a store error keeps its code and messages)."""
+    if isinstance(exc, ApiError):
+        return exc
+    kind = next((STORE_ERRORS[c] for c in type(exc).__mro__ if c in STORE_ERRORS), InternalError)
+    return kind(exc.message_en, exc.message_id, code=exc.code)
+
+
 def error_body(
     code: str, message_en: str, message_id: str, request_id: str | None = None, **extra: Any
 ) -> dict[str, Any]:
@@ -193,21 +219,16 @@ def error_response(
 async def _screener_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ScreenerError)
     status = int(getattr(exc, "status", 500))
-    if status >= 500:
+    if status >= 500 and status not in (502, 504):  # 502/504: a linked site failed, not the service
         logger.error("server error %s: %s", exc.code, exc, exc_info=exc)
     return error_response(
         request, status, exc.code, exc.message, exc.message_id, headers=getattr(exc, "headers", None)
     )
 
 
-async def _intake_error(request: Request, exc: Exception) -> JSONResponse:
-    return error_response(
-        request,
-        int(getattr(exc, "status", 502)),
-        str(getattr(exc, "code", "fetch_failed")),
-        str(getattr(exc, "message_en", str(exc))),
-        str(getattr(exc, "message_id", str(exc))),
-    )
+async def _store_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, store_errors.StoreError)
+    return await _screener_error(request, as_api_error(exc))
 
 
 _HTTP_ERRORS: dict[int, type[ApiError]] = {
@@ -259,9 +280,7 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
 
 def install_error_handlers(app: FastAPI) -> None:
     """Register the handlers; unexpected exceptions are caught by the request middleware (500)."""
-    from service.intake import IntakeError
-
     app.add_exception_handler(ScreenerError, _screener_error)
-    app.add_exception_handler(IntakeError, _intake_error)
+    app.add_exception_handler(store_errors.StoreError, _store_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)

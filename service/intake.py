@@ -15,14 +15,15 @@ The rules, in order of application:
 * one overall deadline covers resolution, redirects and the body, so a slow-drip server cannot hold a
   worker; the body is streamed and cut at ``max_bytes``.
 
-Exception tree (each error carries its HTTP status, a machine code and a message in English and
-Bahasa Indonesia)::
+Errors are :class:`~service.errors.ApiError` subclasses (the service's one tree: an HTTP status, a
+machine code and a message in English and Bahasa Indonesia)::
 
-    IntakeError
-    ├── UrlRefused          422  bad scheme, credentials, invalid URL, unresolvable or non-public host
-    ├── UnsupportedContent  422  not HTML / plain text, or no readable text
-    ├── FetchTimeout        504  the site did not answer within the deadline
-    └── UpstreamError       502  connection failure, HTTP status >= 400, bad or too many redirects
+    ApiError
+    └── IntakeError             400
+        ├── UrlRefused          422  bad scheme, credentials, invalid URL, unresolvable or non-public host
+        ├── UnsupportedContent  422  not HTML / plain text, or no readable text
+        ├── FetchTimeout        504  the site did not answer within the deadline
+        └── UpstreamError       502  connection failure, HTTP status >= 400, bad or too many redirects
 """
 
 from __future__ import annotations
@@ -38,11 +39,14 @@ from dataclasses import dataclass
 import httpx
 from bs4 import BeautifulSoup, NavigableString, PageElement, Tag
 
+from service.errors import ApiError
+
 __all__ = [
     "USER_AGENT",
     "FetchTimeout",
     "FetchedPage",
     "IntakeError",
+    "LinkFetcher",
     "UnsupportedContent",
     "UpstreamError",
     "UrlRefused",
@@ -61,24 +65,13 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 # Errors
 
 
-class IntakeError(Exception):
-    """Base of the intake errors; carries an HTTP status, a code and bilingual messages."""
+class IntakeError(ApiError):
+    """Base of the intake errors: an :class:`~service.errors.ApiError` (status, code, both languages)."""
 
-    status: int = 400
-    code: str = "intake_error"
-    message_en: str = "The link could not be checked."
-    message_id: str = "Tautan tidak dapat diperiksa."
-
-    def __init__(
-        self, message_en: str | None = None, message_id: str | None = None, *, code: str | None = None
-    ) -> None:
-        if message_en is not None:
-            self.message_en = message_en
-        if message_id is not None:
-            self.message_id = message_id
-        if code is not None:
-            self.code = code
-        super().__init__(self.message_en)
+    status = 400
+    code = "intake_error"
+    default_en = "The link could not be checked."
+    default_id = "Tautan tidak dapat diperiksa."
 
 
 class UrlRefused(IntakeError):
@@ -86,8 +79,8 @@ class UrlRefused(IntakeError):
 
     status = 422
     code = "url_refused"
-    message_en = "This link cannot be checked."
-    message_id = "Tautan ini tidak dapat diperiksa."
+    default_en = "This link cannot be checked."
+    default_id = "Tautan ini tidak dapat diperiksa."
 
 
 class UnsupportedContent(IntakeError):
@@ -95,8 +88,8 @@ class UnsupportedContent(IntakeError):
 
     status = 422
     code = "unsupported_content"
-    message_en = "The link does not point to a web page or plain text."
-    message_id = "Tautan tidak mengarah ke halaman web atau teks biasa."
+    default_en = "The link does not point to a web page or plain text."
+    default_id = "Tautan tidak mengarah ke halaman web atau teks biasa."
 
 
 class FetchTimeout(IntakeError):
@@ -104,8 +97,8 @@ class FetchTimeout(IntakeError):
 
     status = 504
     code = "timeout"
-    message_en = "The site took too long to respond."
-    message_id = "Situs terlalu lama merespons."
+    default_en = "The site took too long to respond."
+    default_id = "Situs terlalu lama merespons."
 
 
 class UpstreamError(IntakeError):
@@ -113,8 +106,8 @@ class UpstreamError(IntakeError):
 
     status = 502
     code = "upstream_error"
-    message_en = "The site could not be reached."
-    message_id = "Situs tidak dapat dihubungi."
+    default_en = "The site could not be reached."
+    default_id = "Situs tidak dapat dihubungi."
 
     def __init__(
         self,
@@ -283,6 +276,29 @@ class FetchedPage:
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _TEXT_TYPES = _HTML_TYPES | {"text/plain"}
+
+
+@dataclass(frozen=True)
+class LinkFetcher:
+    """:func:`fetch_page` with the service's limits and seams bound (one per app)."""
+
+    timeout: float = 5.0
+    max_bytes: int = 2_000_000
+    max_redirects: int = 5
+    allow_private: bool = False
+    transport: httpx.AsyncBaseTransport | None = None
+    resolver: Resolver | None = None
+
+    async def fetch(self, url: str) -> FetchedPage:
+        return await fetch_page(
+            url,
+            timeout=self.timeout,
+            max_bytes=self.max_bytes,
+            max_redirects=self.max_redirects,
+            allow_private=self.allow_private,
+            transport=self.transport,
+            resolver=self.resolver,
+        )
 
 
 async def fetch_page(

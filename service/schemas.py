@@ -1,11 +1,24 @@
-"""Request and response schemas (``XCreate`` in, ``XPublic`` out), with OpenAPI examples."""
+"""Request and response schemas (``XCreate`` in, ``XPublic`` out), with OpenAPI examples.
+
+The assessment's schemas are derived from the library's dataclasses (:func:`public_model`), never
+copied field by field.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, Literal
+from types import UnionType
+from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
+
+from screener.assessment import Assessment, IndicatorResult, TopTerm
+from screener.catalogue import Indicator, catalogue
+from screener.indicators import Evidence
+from screener.vocabulary import Category, Tier
+from service.vocabulary import Role
 
 __all__ = [
     "AssessmentPublic",
@@ -14,6 +27,7 @@ __all__ = [
     "ChecksPublic",
     "ErrorDetail",
     "ErrorPublic",
+    "EvidencePublic",
     "HealthPublic",
     "IndicatorResultPublic",
     "IndicatorsPublic",
@@ -22,14 +36,13 @@ __all__ = [
     "KeyPublic",
     "ModelPublic",
     "ReadyPublic",
+    "SavedAssessmentPublic",
     "ScoreCreate",
     "ScorePublic",
     "SourcePublic",
     "TopTermPublic",
+    "public_model",
 ]
-
-Role = Literal["officer", "moderator", "educator", "admin"]
-Tier = Literal["rendah", "sedang", "tinggi"]
 
 EXAMPLE_AD = (
     "Dicari admin & CS untuk perusahaan di Kamboja, gaji 25 juta/bulan, tanpa pengalaman, "
@@ -70,48 +83,114 @@ class ScoreCreate(BaseModel):
         return self
 
 
-class EvidencePublic(BaseModel):
-    start: int = Field(description="Start offset in the original text (characters).")
-    end: int = Field(description="End offset in the original text (characters).")
-    text: str = Field(description="The matched words as they appear in the ad.")
+# -- the assessment, derived from the library's dataclasses ---------------------------------------------
+#
+# The API shows exactly what ``Assessment.to_dict()`` holds, so its schemas are built from the
+# dataclasses' fields: a field added to ``Assessment`` (or ``IndicatorResult``, ``TopTerm``) appears in
+# the API and its OpenAPI document without a change here. Below are only what the dataclasses cannot
+# say: descriptions and bounds, and narrower types where the library keeps a plain ``str`` or ``dict``.
+
+_FIELDS: dict[type, dict[str, dict[str, Any]]] = {
+    Evidence: {
+        "start": dict(description="Start offset in the original text (characters)."),
+        "end": dict(description="End offset in the original text (characters)."),
+        "text": dict(description="The matched words as they appear in the ad."),
+    },
+    IndicatorResult: {"weight": dict(description="> 0 raises the risk; < 0 is a sign of legal placement.")},
+    Indicator: {
+        "weight": dict(description="> 0 raises the risk; < 0 is a sign of legal placement."),
+        "level": dict(description="H, M or L."),
+    },
+    TopTerm: {"weight": dict(description="Contribution to the model's log-odds; > 0 raised the risk.")},
+    Assessment: {
+        "risk": dict(ge=0, le=1, description="Calibrated probability that the ad is risky."),
+        "score": dict(ge=0, le=100, description="The risk as a whole number from 0 to 100."),
+        "summary": dict(description="One sentence in Bahasa Indonesia."),
+        "summary_en": dict(description="The summary in English."),
+        "truncated": dict(description="Whether the text was cut before it was assessed."),
+        "text_length": dict(description="Length of the text as given, in characters."),
+    },
+}
+_TYPES: dict[type, dict[str, Any]] = {
+    IndicatorResult: {"evidence": list[Evidence]},  # the library keeps Evidence.to_dict() dicts
+    Assessment: {"tier": Tier, "category": Category},
+}
+_DERIVED: dict[type, type[BaseModel]] = {}
 
 
-class IndicatorResultPublic(BaseModel):
-    id: str
-    name_id: str
-    name_en: str
-    weight: float
-    level: str
-    explanation_id: str
-    explanation_en: str
-    advice_id: str
-    advice_en: str
-    legal_basis: str
-    evidence: list[EvidencePublic]
+def _public_type(annotation: Any) -> Any:
+    """The JSON-side type: tuples become lists, dataclasses their derived models."""
+    if dataclasses.is_dataclass(annotation) and isinstance(annotation, type):
+        return public_model(annotation)
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        return list[_public_type(args[0])]  # type: ignore[misc]
+    if origin in (Union, UnionType):
+        return Union[tuple(_public_type(a) for a in args)]  # noqa: UP007 - built from a tuple
+    if origin is list:
+        return list[_public_type(args[0])]  # type: ignore[misc]
+    return annotation
 
 
-class TopTermPublic(BaseModel):
-    term: str
-    weight: float = Field(description="Contribution to the model's log-odds; > 0 raised the risk.")
+def _member_type(cls: type, name: str, hints: dict[str, Any]) -> Any:
+    if name in hints:
+        return hints[name]
+    member = getattr(cls, name, None)  # a property, e.g. Indicator.level
+    if isinstance(member, property) and member.fget is not None:
+        return get_type_hints(member.fget)["return"]
+    raise TypeError(f"{cls.__name__} has no field or property {name!r}")
 
 
-class AssessmentPublic(BaseModel):
-    """The screener's verdict on one ad: the same object the CLI prints."""
+def public_model(
+    cls: type, *, name: str | None = None, only: Iterable[str] | None = None, partial: bool = False
+) -> type[BaseModel]:
+    """A pydantic model with one field per field of the dataclass ``cls`` (``<Name>Public``).
 
-    risk: float = Field(ge=0, le=1, description="Calibrated probability that the ad is risky.")
-    score: int = Field(ge=0, le=100)
-    tier: Tier
-    category: str
-    indicators: list[IndicatorResultPublic]
-    salary: dict[str, Any] | None
-    places: list[dict[str, Any]]
-    contacts: list[dict[str, Any]]
-    top_terms: list[TopTermPublic]
-    model_version: str
-    summary: str = Field(description="One sentence in Bahasa Indonesia.")
-    summary_en: str
-    truncated: bool
-    text_length: int
+    ``only``: these fields and properties instead (what the library's ``to_dict`` shows).
+    ``partial``: every field may be missing (null), for records stored before a field existed.
+    """
+    if name is None and only is None and not partial and cls in _DERIVED:
+        return _DERIVED[cls]
+    hints = get_type_hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    names = list(fields) if only is None else list(only)
+    # Descriptions and narrower types of a dataclass hold for its subclasses too.
+    docs = {k: v for c in reversed(cls.__mro__) for k, v in _FIELDS.get(c, {}).items()}
+    types = {k: v for c in reversed(cls.__mro__) for k, v in _TYPES.get(c, {}).items()}
+    unknown = (set(docs) | set(types)) - set(fields) - set(names)
+    if unknown:  # a field renamed or removed in the library: say so at import, not in a response
+        raise TypeError(f"{cls.__name__} has no fields {sorted(unknown)}")
+    definitions: dict[str, Any] = {}
+    for field_name in names:
+        annotation = _public_type(types.get(field_name) or _member_type(cls, field_name, hints))
+        info = docs.get(field_name, {})
+        found = fields.get(field_name)
+        if partial:
+            definitions[field_name] = (annotation | None, Field(None, **info))
+        elif found is not None and found.default is not dataclasses.MISSING:
+            definitions[field_name] = (annotation, Field(found.default, **info))
+        elif found is not None and found.default_factory is not dataclasses.MISSING:
+            definitions[field_name] = (annotation, Field(default_factory=found.default_factory, **info))
+        else:
+            definitions[field_name] = (annotation, Field(..., **info))
+    # A dataclass without a docstring gets its signature as __doc__: not a description.
+    doc = cls.__doc__ if cls.__doc__ and not cls.__doc__.startswith(f"{cls.__name__}(") else None
+    model = create_model(name or f"{cls.__name__}Public", __doc__=doc, **definitions)
+    if name is None and only is None and not partial:
+        _DERIVED[cls] = model
+    return model
+
+
+EvidencePublic = public_model(Evidence)
+IndicatorResultPublic = public_model(IndicatorResult)
+TopTermPublic = public_model(TopTerm)
+AssessmentPublic = public_model(Assessment)
+# The catalogue as GET /api/v1/indicators shows it: the public fields (no patterns or examples).
+CatalogueIndicatorPublic = public_model(
+    Indicator, name="CatalogueIndicatorPublic", only=catalogue()[0].to_dict()
+)
+# Saved checks hold the assessment as it was then: a field added to the library since may be missing.
+SavedAssessmentPublic = public_model(Assessment, name="SavedAssessmentPublic", partial=True)
 
 
 class SourcePublic(BaseModel):
@@ -121,7 +200,7 @@ class SourcePublic(BaseModel):
     text: str = Field(description="The text extracted from the page (what was scored).")
 
 
-class ScorePublic(AssessmentPublic):
+class ScorePublic(AssessmentPublic):  # type: ignore[misc, valid-type]
     source: SourcePublic | None = Field(default=None, description="For a link: the page that was scored.")
     check_id: int | None = Field(default=None, description="The saved check's id, with `save: true`.")
 
@@ -137,7 +216,7 @@ class CheckPublic(BaseModel):
     model_version: str
     risk: float
     tier: str
-    assessment: AssessmentPublic
+    assessment: SavedAssessmentPublic  # type: ignore[valid-type]
 
 
 class ChecksPublic(BaseModel):
@@ -147,23 +226,9 @@ class ChecksPublic(BaseModel):
     offset: int
 
 
-class CatalogueIndicatorPublic(BaseModel):
-    id: str
-    name_id: str
-    name_en: str
-    weight: float = Field(description="> 0 raises the risk; < 0 is a sign of legal placement.")
-    level: str = Field(description="H, M or L.")
-    group: str
-    explanation_id: str
-    explanation_en: str
-    advice_id: str
-    advice_en: str
-    legal_basis: str
-
-
 class IndicatorsPublic(BaseModel):
     count: int
-    indicators: list[CatalogueIndicatorPublic]
+    indicators: list[CatalogueIndicatorPublic]  # type: ignore[valid-type]
 
 
 class ModelPublic(BaseModel):

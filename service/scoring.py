@@ -6,12 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
 from screener import Assessment
 from service.errors import PayloadTooLarge, Unprocessable
-from service.intake import fetch_page
+from service.services import Services
 
 __all__ = ["Scored", "score_ad"]
 
@@ -25,24 +24,16 @@ class Scored:
     source: dict[str, str] | None
 
 
-async def score_ad(app: FastAPI, *, text: str | None = None, url: str | None = None) -> Scored:
+async def score_ad(services: Services, *, text: str | None = None, url: str | None = None) -> Scored:
     """Fetch the link (when given) or check the text's size, then assess it.
 
     Raises the service's errors (413, 422) and the intake's (422, 502, 504) unchanged, so the API and
     the pages report the same failures.
     """
-    settings = app.state.settings
+    settings = services.settings
     source: dict[str, Any] | None = None
     if url is not None:
-        page = await fetch_page(
-            url.strip(),
-            timeout=settings.fetch_timeout,
-            max_bytes=settings.fetch_max_bytes,
-            max_redirects=settings.fetch_max_redirects,
-            allow_private=settings.allow_private_fetch,
-            transport=app.state.fetch_transport,
-            resolver=app.state.fetch_resolver,
-        )
+        page = await services.fetcher.fetch(url.strip())
         text = page.text
         if not text.strip():
             raise Unprocessable(
@@ -60,6 +51,6 @@ async def score_ad(app: FastAPI, *, text: str | None = None, url: str | None = N
                 f"teks berukuran {size} byte; batasnya {settings.max_text_bytes}",
             )
     # Scoring is CPU-bound: keep it off the event loop.
-    assessment = await run_in_threadpool(app.state.screener.assess, text)
-    app.state.metrics.scores.labels(assessment.tier).inc()
+    assessment = await run_in_threadpool(services.screener.assess, text)
+    services.metrics.scores.labels(assessment.tier).inc()
     return Scored(text, assessment, source)

@@ -3,7 +3,7 @@
 It runs as a thread started by the app's lifespan (``worker_enabled``) or as ``screener worker``.
 Each chunk is read, scored with ``Screener.assess_many`` and sketched with ``screener.dedupe`` outside
 the write transaction, then written in one transaction that marks the ads scored (see
-:mod:`service.store.queue`): a crash loses at most the chunk in flight, which the next run scores.
+:mod:`service.store.campaigns`): a crash loses at most the chunk in flight, which the next run scores.
 The same loop checks ``models/DEFAULT`` and swaps in a promoted model without downtime.
 """
 
@@ -15,18 +15,15 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from screener import Screener
 from service.settings import Settings
-from service.store import queue as queue_store
+from service.store import campaigns, leases, write_transaction
 
-__all__ = ["ModelWatcher", "ScoringWorker", "attach_worker", "load_default_screener", "score_rows", "sketch"]
-
-if TYPE_CHECKING:
-    from fastapi import FastAPI
+__all__ = ["ModelWatcher", "ScoringWorker", "load_default_screener", "score_rows", "sketch"]
 
 logger = logging.getLogger("screener.service")
 
@@ -40,7 +37,7 @@ def sketch(text: str) -> tuple[str, Any, list[int]]:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest(), sig, band_keys(sig)
 
 
-def score_rows(screener: Screener, rows: Sequence[Any]) -> list[queue_store.ScoredAd]:
+def score_rows(screener: Screener, rows: Sequence[Any]) -> list[campaigns.ScoredAd]:
     """Assess and sketch a chunk; an ad that cannot be scored is reported, never retried forever."""
     try:
         results: list[Any] = [a.to_dict() for a in screener.assess_many([r.text for r in rows])]
@@ -55,13 +52,13 @@ def score_rows(screener: Screener, rows: Sequence[Any]) -> list[queue_store.Scor
     for row, result in zip(rows, results, strict=True):
         if isinstance(result, Exception):
             scored.append(
-                queue_store.ScoredAd(
+                campaigns.ScoredAd(
                     row.id, row.batch_id, row.platform, None, error=f"scoring failed: {result}"
                 )
             )
             continue
         digest, sig, keys = sketch(row.text)
-        scored.append(queue_store.ScoredAd(row.id, row.batch_id, row.platform, result, digest, sig, keys))
+        scored.append(campaigns.ScoredAd(row.id, row.batch_id, row.platform, result, digest, sig, keys))
     return scored
 
 
@@ -101,17 +98,17 @@ class ScoringWorker:
         if engine.dialect.name == "postgresql":
             # Rows stay locked (SKIP LOCKED for other workers) while they are scored, then written.
             with self.sessions.begin() as session:
-                rows = queue_store.pending_ads(session, limit=limit, lock=True)
+                rows = campaigns.pending_ads(session, limit=limit, lock=True)
                 if not rows:
                     return 0
-                return queue_store.record_scored(session, scored=score_rows(screener, rows), **options)
+                return campaigns.record_scored(session, scored=score_rows(screener, rows), **options)
         with self.sessions() as session:
-            rows = queue_store.pending_ads(session, limit=limit, lock=False)
+            rows = campaigns.pending_ads(session, limit=limit, lock=False)
         if not rows:
             return 0
         scored = score_rows(screener, rows)
-        with queue_store.write_transaction(self.sessions) as session:
-            return queue_store.record_scored(session, scored=scored, **options)
+        with write_transaction(self.sessions) as session:
+            return campaigns.record_scored(session, scored=scored, **options)
 
     def drain(self) -> int:
         """Score until nothing is pending; returns the number of ads scored."""
@@ -125,11 +122,11 @@ class ScoringWorker:
 
     def _pending(self) -> bool:
         with self.sessions() as session:
-            return bool(queue_store.pending_ads(session, limit=1, lock=False))
+            return bool(campaigns.pending_ads(session, limit=1, lock=False))
 
     def expire_leases(self) -> int:
-        with queue_store.write_transaction(self.sessions) as session:
-            return queue_store.expire_leases(session)
+        with write_transaction(self.sessions) as session:
+            return leases.expire_leases(session)
 
     def loop(self) -> None:
         next_housekeeping = 0.0
@@ -199,39 +196,14 @@ class ModelWatcher:
         return True
 
 
+WARM_UP_TEXT = "Lowongan kerja staf gudang di Bekasi, gaji sesuai UMK, hubungi kantor."
+
+
 def load_default_screener(path: Path | None = None) -> Screener:
+    """Load ``path`` (default: the promoted model) and warm it up."""
     from screener.model import default_model_path
 
     screener = Screener(path or default_model_path())
-    screener.assess("Lowongan kerja staf gudang di Bekasi, gaji sesuai UMK, hubungi kantor.")
+    # The first assessment pays for lazy set-up (about 0.4 s); pay it here, not in a request.
+    screener.assess(WARM_UP_TEXT)
     return screener
-
-
-def attach_worker(app: FastAPI) -> ScoringWorker:
-    """Give ``app`` its scoring worker and model swapping (``app.state.worker``, ``swap_screener``, ...).
-
-    The lifespan starts the worker when ``worker_enabled``; ``POST /api/v1/model/reload`` and the
-    watcher use ``load_screener`` / ``swap_screener``.
-    """
-    settings: Settings = app.state.settings
-
-    def load() -> Screener:
-        return load_default_screener(settings.model_path)
-
-    def swap(new: Screener) -> None:
-        old = app.state.screener
-        app.state.screener = new  # one reference assignment: atomic for every reader
-        if old.version != new.version:
-            app.state.metrics.model_info.labels(old.version).set(0)
-        app.state.metrics.model_info.labels(new.version).set(1)
-        logger.info("model %s loaded (was %s)", new.version, old.version)
-
-    watcher = None
-    if settings.model_path is None and settings.model_reload_seconds > 0:
-        watcher = ModelWatcher(swap, settings.model_reload_seconds)
-    worker = ScoringWorker(app.state.sessions, settings, lambda: app.state.screener, watcher=watcher)
-    app.state.worker = worker
-    app.state.wake_worker = worker.wake
-    app.state.load_screener = load
-    app.state.swap_screener = swap
-    return worker

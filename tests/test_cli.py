@@ -91,6 +91,7 @@ def test_indicators_json(capsys) -> None:
     assert len(rows) >= 25 and all(r["examples_positive"] for r in rows)
 
 
+@pytest.mark.slow  # a fresh interpreter per command
 @pytest.mark.parametrize("command", ["score", "score-file", "indicators", "train", "evaluate"])
 def test_every_command_has_help(command) -> None:
     result = subprocess.run(

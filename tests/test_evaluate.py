@@ -25,6 +25,8 @@ from screener.evaluate import (
 from screener.model import TrainedModel, save_model
 from screener.train import TrainSettings, train
 
+pytestmark = pytest.mark.slow  # trains models in its fixtures
+
 GRID = ((4.0, 1.0),)
 REQUIRED = ("precision", "recall", "f1", "pr_auc", "roc_auc", "brier", "ece", "n_train", "n_test")
 UNIT_INTERVAL = ("precision", "recall", "f1", "pr_auc", "roc_auc", "brier", "ece")

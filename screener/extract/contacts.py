@@ -27,7 +27,7 @@ from typing import Any
 import phonenumbers
 from phonenumbers import Leniency, PhoneNumberFormat, PhoneNumberMatcher
 
-__all__ = ["FOREIGN_SCAM_HUB_REGIONS", "KINDS", "Contact", "find_contacts"]
+__all__ = ["FOREIGN_SCAM_HUB_REGIONS", "KINDS", "Contact", "find_contacts", "normalize_contact"]
 
 KINDS = frozenset({"phone", "whatsapp", "telegram", "email", "url", "shortener", "handle"})
 
@@ -252,3 +252,26 @@ def find_contacts(text: str) -> list[Contact]:
         found.append(contact)
     found.sort(key=lambda c: c.start)
     return found
+
+
+_BARE_NUMBER = re.compile(r"\+?[\d\s().-]{7,}")
+_BARE_HANDLE = re.compile(r"[a-z_][\w.]{1,30}", re.IGNORECASE)
+
+
+def normalize_contact(value: str) -> list[str]:
+    """The forms a contact someone typed may take in extracted contacts, most canonical first.
+
+    ``find_contacts`` needs context that a bare value lacks: a bare number is read as if labelled
+    ``WA`` and a bare name as a ``@handle``. The value as typed and lower-cased come last, so a
+    search also finds what the extractor stored verbatim.
+
+    >>> normalize_contact("0812-3456-7890")
+    ['+6281234567890', '0812-3456-7890']
+    """
+    raw = value.strip()
+    found = [c.value for c in find_contacts(raw)]
+    if not found and _BARE_NUMBER.fullmatch(raw):
+        found = [c.value for c in find_contacts(f"WA {raw}")]
+    if not found and _BARE_HANDLE.fullmatch(raw):
+        found = [f"@{raw}"]
+    return list(dict.fromkeys([*found, raw, raw.lower()]))

@@ -19,7 +19,7 @@ from service.pages import auth, educator, model, moderator, officer
 from service.pages.core import CsrfFailed, LoginRequired, PageForbidden, redirect, render
 from service.settings import REPO_DIR
 
-__all__ = ["CSP", "install_pages"]
+__all__ = ["CSP", "EVALUATION_DIR", "install_pages"]
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 EVALUATION_DIR = REPO_DIR / "reports" / "evaluation"
@@ -84,9 +84,8 @@ async def _csrf_failed(request: Request, exc: Exception) -> Response:
     )
 
 
-def install_pages(app: FastAPI, *, evaluation_dir: Path | None = None) -> None:
+def install_pages(app: FastAPI) -> None:
     """Include the page routers, mount ``/static`` and add the pages' handlers and headers."""
-    app.state.evaluation_dir = evaluation_dir or EVALUATION_DIR
     for module in (auth, officer, moderator, educator, model):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")

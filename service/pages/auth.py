@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from service.auth import Caller
+from service.deps import ServicesDep
 from service.pages.core import (
     HOME,
     clear_session,
@@ -20,6 +21,7 @@ from service.pages.core import (
     set_session,
     verify_csrf,
 )
+from service.services import Services
 from service.store import keys as key_store
 
 __all__ = ["router"]
@@ -27,8 +29,8 @@ __all__ = ["router"]
 router = APIRouter(include_in_schema=False)
 
 
-def _lookup(request: Request, secret: str) -> Caller | None:
-    with request.app.state.engine.connect() as connection:
+def _lookup(services: Services, secret: str) -> Caller | None:
+    with services.engine.connect() as connection:
         found = key_store.lookup_key(connection, secret=secret.strip())
     return None if found is None else Caller(found.id, found.name, found.role)
 
@@ -46,11 +48,13 @@ def _login_form(request: Request, *, error: bool = False, next_path: str | None 
 
 
 @router.get("/login")
-async def login_page(request: Request, key: str | None = None, next: str | None = None) -> Response:
+async def login_page(
+    request: Request, services: ServicesDep, key: str | None = None, next: str | None = None
+) -> Response:
     """The login form; ``?key=`` logs in with the link the service prints at first start."""
     target = safe_next(next)
     if key:
-        caller = await run_in_threadpool(_lookup, request, key)
+        caller = await run_in_threadpool(_lookup, services, key)
         if caller is None:
             return _login_form(request, error=True, next_path=target)
         return _logged_in(request, caller, target)
@@ -59,11 +63,14 @@ async def login_page(request: Request, key: str | None = None, next: str | None 
 
 @router.post("/login", dependencies=[Depends(verify_csrf)])
 async def login(
-    request: Request, key: Annotated[str, Form()] = "", next: Annotated[str, Form()] = ""
+    request: Request,
+    services: ServicesDep,
+    key: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "",
 ) -> Response:
     """Log in with an API key."""
     target = safe_next(next)
-    caller = await run_in_threadpool(_lookup, request, key) if key.strip() else None
+    caller = await run_in_threadpool(_lookup, services, key) if key.strip() else None
     if caller is None:
         return _login_form(request, error=True, next_path=target)
     return _logged_in(request, caller, target)
@@ -78,7 +85,7 @@ async def logout(request: Request) -> Response:
 
 
 @router.get("/")
-async def home(request: Request) -> Response:
+async def home(request: Request, services: ServicesDep) -> Response:
     """The caller's start page, or the login form."""
-    caller = await page_caller(request)
+    caller = await page_caller(request, services)
     return redirect(HOME[caller.role])

@@ -19,7 +19,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-from sqlalchemy import inspect, text
+from sqlalchemy import Engine, bindparam, inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
@@ -27,15 +27,17 @@ from screener.catalogue import catalogue
 from screener.datasets import load_corpus
 from screener.indicators import Findings, detect
 from screener.redact import redact
+from screener.vocabulary import RISKY_CATEGORIES
 from service.auth import Caller
+from service.deps import ServicesDep
 from service.pages.core import language, page_role, render
 from service.pages.highlight import Flag, Segment, Span, redacted_spans, segments
+from service.vocabulary import RISKY_VERDICTS, ItemStatus, Role
 
 __all__ = ["Example", "build_example", "corpus_examples", "router"]
 
 router = APIRouter(include_in_schema=False)
-Educator = Annotated[Caller, page_role("educator")]
-RISKY = ("tppo", "tppm", "scam")
+Educator = Annotated[Caller, page_role(Role.EDUCATOR)]
 PAGE_SIZE = 20
 HANDOUT_SIZE = 6
 _TOKEN = re.compile(r"\S+|\s+")
@@ -109,7 +111,7 @@ def corpus_examples() -> list[Example]:
             assert data.categories is not None and data.platforms is not None
             built = []
             for i, category in enumerate(data.categories):
-                if category not in RISKY:
+                if category not in RISKY_CATEGORIES:
                     continue
                 built.append(
                     build_example(
@@ -127,19 +129,18 @@ def corpus_examples() -> list[Example]:
 
 _CASES_SQL = text(
     "SELECT q.id, a.text, a.platform, q.final_verdict FROM queue_items q JOIN ads a ON a.id = q.ad_id "
-    "WHERE q.status = 'decided' AND q.final_verdict IN ('tppo', 'tppm', 'scam') "
-    "ORDER BY q.id DESC LIMIT 500"
-)
+    "WHERE q.status = :decided AND q.final_verdict IN :risky ORDER BY q.id DESC LIMIT 500"
+).bindparams(bindparam("risky", expanding=True))
 
 
-def confirmed_examples(request: Request) -> list[Example]:
+def confirmed_examples(engine: Engine) -> list[Example]:
     """Cases moderators confirmed as risky (needs the review queue's tables; else none)."""
-    engine = request.app.state.engine
     try:
         if not {"queue_items", "ads"} <= set(inspect(engine).get_table_names()):
             return []
         with engine.connect() as connection:
-            rows = connection.execute(_CASES_SQL).all()
+            params = {"decided": ItemStatus.DECIDED, "risky": sorted(RISKY_VERDICTS)}
+            rows = connection.execute(_CASES_SQL, params).all()
     except SQLAlchemyError:
         return []
     examples = [
@@ -152,8 +153,8 @@ def confirmed_examples(request: Request) -> list[Example]:
     return [e for e in examples if e.flags]
 
 
-def _library(request: Request) -> list[Example]:
-    return confirmed_examples(request) or corpus_examples()
+def _library(engine: Engine) -> list[Example]:
+    return confirmed_examples(engine) or corpus_examples()
 
 
 def _filters(examples: list[Example], lang: str) -> dict[str, Any]:
@@ -188,6 +189,7 @@ Filter = Annotated[str, Query(max_length=80)]
 @router.get("/contoh")
 async def examples(
     request: Request,
+    services: ServicesDep,
     caller: Educator,
     indicator: Filter = "",
     place: Filter = "",
@@ -195,7 +197,7 @@ async def examples(
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
     """The library, filtered."""
-    library = await run_in_threadpool(_library, request)
+    library = await run_in_threadpool(_library, services.engine)
     chosen = _select(library, indicator, place, platform)
     start = (page - 1) * PAGE_SIZE
     return render(
@@ -215,10 +217,15 @@ async def examples(
 
 @router.get("/contoh/cetak")
 async def handout(
-    request: Request, caller: Educator, indicator: Filter = "", place: Filter = "", platform: Filter = ""
+    request: Request,
+    services: ServicesDep,
+    caller: Educator,
+    indicator: Filter = "",
+    place: Filter = "",
+    platform: Filter = "",
 ) -> Response:
     """A printable handout of the first examples matching the filter."""
-    library = await run_in_threadpool(_library, request)
+    library = await run_in_threadpool(_library, services.engine)
     chosen = _select(library, indicator, place, platform)[:HANDOUT_SIZE]
     return render(
         request,
@@ -233,10 +240,13 @@ async def handout(
 
 @router.get("/contoh/kuis")
 async def quiz(
-    request: Request, caller: Educator, n: Annotated[int | None, Query(ge=0, le=1_000_000)] = None
+    request: Request,
+    services: ServicesDep,
+    caller: Educator,
+    n: Annotated[int | None, Query(ge=0, le=1_000_000)] = None,
 ) -> Response:
     """Spot the red flag: one example; the learner picks phrases, then reveals the answer."""
-    library = await run_in_threadpool(_library, request)
+    library = await run_in_threadpool(_library, services.engine)
     pool = [e for e in library if len({s.flag for s in e.spans}) >= 2]
     if not pool:
         return render(

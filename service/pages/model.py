@@ -10,13 +10,16 @@ from typing import Annotated
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, Response
 
+from screener.vocabulary import Tier
 from service.auth import Caller
+from service.deps import ServicesDep
 from service.pages.core import page_role, render
+from service.vocabulary import Role
 
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
-AnyRole = Annotated[Caller, page_role("officer", "moderator", "educator")]
+AnyRole = Annotated[Caller, page_role(*Role)]
 _PLOT = re.compile(r"[a-z0-9_]{1,60}\.png")
 METRICS = ("precision", "recall", "f1", "pr_auc", "roc_auc", "brier", "ece")
 
@@ -28,9 +31,9 @@ def _plots(folder: Path) -> list[str]:
 
 
 @router.get("/model")
-async def model_page(request: Request, caller: AnyRole) -> Response:
+async def model_page(request: Request, services: ServicesDep, caller: AnyRole) -> Response:
     """Card, thresholds, metrics and the evaluation plots."""
-    screener = request.app.state.screener
+    screener = services.screener
     card = dict(screener.model.card)
     metrics = card.get("metrics") or {}
     return render(
@@ -39,22 +42,22 @@ async def model_page(request: Request, caller: AnyRole) -> Response:
         {
             "card": card,
             "version": screener.version,
-            "thresholds": {k: screener.thresholds[k] for k in ("sedang", "tinggi")},
+            "thresholds": {k: screener.thresholds[k] for k in (Tier.SEDANG, Tier.TINGGI)},
             "metrics": [(name, metrics[name]) for name in METRICS if name in metrics],
             "at": [
                 (tier, metrics.get(f"at_{tier}"))
-                for tier in ("sedang", "tinggi")
+                for tier in (Tier.SEDANG, Tier.TINGGI)
                 if metrics.get(f"at_{tier}")
             ],
             "method": metrics.get("method", ""),
-            "plots": _plots(request.app.state.evaluation_dir),
+            "plots": _plots(services.evaluation_dir),
         },
     )
 
 
 @router.get("/model/plot/{name}")
-async def plot(request: Request, caller: AnyRole, name: str) -> Response:
+async def plot(request: Request, services: ServicesDep, caller: AnyRole, name: str) -> Response:
     """One PNG of the evaluation report (only names the report folder lists)."""
-    if name not in _plots(request.app.state.evaluation_dir):
+    if name not in _plots(services.evaluation_dir):
         return render(request, "error.html", {"title_key": "error", "text_key": "not_found"}, status_code=404)
-    return FileResponse(request.app.state.evaluation_dir / name, media_type="image/png")
+    return FileResponse(services.evaluation_dir / name, media_type="image/png")

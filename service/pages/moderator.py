@@ -1,50 +1,48 @@
 """Antrian (moderators, admins): the review queue, claims, decisions, batch upload, contacts, adjudication.
 
-Everything goes through the same store functions as the ``/api/v1`` queue routes
-(``service.store.queue``) and the API's upload path (:func:`service.routes.queue.ingest_upload`); the
-store enforces leases (only the lease holder decides or releases) and the two-person rule, and its
-errors are shown on the page in the reader's language. The progress page polls
+Everything goes through the same store functions as the ``/api/v1`` queue routes (``service.store``),
+the same upload path (:mod:`service.uploads`) and the same batch view and indicator check
+(:mod:`service.review_queue`); the store enforces leases (only the lease holder decides or releases)
+and the two-person rule, and its errors are shown on the page in the reader's language. The progress page polls
 ``/antrian/batch/{id}.json``, the session-authenticated twin of ``GET /api/v1/batches/{id}``.
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from screener.catalogue import catalogue
-from service.auth import Caller
-from service.errors import ApiError, NotFound, Unprocessable
+from service.auth import REVIEW, Caller
+from service.deps import ServicesDep
+from service.errors import ApiError, NotFound, Unprocessable, as_api_error
 from service.pages.core import check_csrf, language, page_role, redirect, render, verify_csrf
 from service.pages.highlight import segments, spans_from_indicators
-from service.routes.queue import (
-    batch_public,
-    check_declared_size,
-    check_indicators,
-    ingest_upload,
-    read_batch_form,
-)
-from service.store import queue as queue_store
+from service.review_queue import batch_public, check_indicators
+from service.services import Services
+from service.store import errors as store_errors
+from service.store import leases, reads, review, write_transaction
+from service.uploads import check_declared_size, ingest_upload, read_batch_form
+from service.vocabulary import WAITING, BatchStatus, ItemStatus, Role, Verdict
 
-__all__ = ["VERDICTS", "router"]
+__all__ = ["router"]
 
 logger = logging.getLogger("screener.service")
 router = APIRouter(include_in_schema=False)
-Moderator = Annotated[Caller, page_role("moderator")]
+Moderator = Annotated[Caller, page_role(Role.MODERATOR)]
 Admin = Annotated[Caller, page_role()]
-ContactReader = Annotated[Caller, page_role("officer", "moderator")]
+ContactReader = Annotated[Caller, page_role(Role.OFFICER, Role.MODERATOR)]
 PAGE_SIZE = 50
 ADJUDICATION_PAGE = 20
 MAX_ID = 2**31 - 1
-VERDICTS = ("tppo", "tppm", "scam", "legit", "awareness", "unsure")
-WAITING = ("open", "needs_second_review", "leased")
-ITEM_STATUSES = ("open", "leased", "needs_second_review", "adjudication", "decided")
-BATCH_STATUSES = ("receiving", "queued", "scoring", "done", "failed")
+VERDICTS = tuple(Verdict)
 Filter = Annotated[str, Query(max_length=100)]
 Offset = Annotated[int, Query(ge=0, le=10_000_000)]
 
@@ -67,15 +65,20 @@ def _rows(rows: list[Any], excerpt: int = 280) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
-def _leased_ids(session: Any, key_id: int) -> list[int]:
-    rows, _ = queue_store.list_items(session, statuses=("leased",), leased_to=key_id, limit=100)
-    return [item.id for item, *_ in rows]
+def _leased(session: Session, key_id: int, now: datetime) -> list[Any]:
+    """The items ``key_id`` holds at ``now``."""
+    rows, _ = reads.list_items(session, statuses=(ItemStatus.LEASED,), leased_to=key_id, limit=100, now=now)
+    return rows
 
 
-def _next_target(request: Request, key_id: int, done: int, action: str, status: str = "") -> str:
+def _leased_ids(session: Session, key_id: int, now: datetime) -> list[int]:
+    return [item.id for item, *_ in _leased(session, key_id, now)]
+
+
+def _next_target(services: Services, key_id: int, done: int, action: str, status: str = "") -> str:
     """The caller's next leased item, or the queue; with a note of what just happened."""
-    with request.app.state.sessions() as session:
-        ids = [i for i in _leased_ids(session, key_id) if i != done]
+    with services.sessions() as session:
+        ids = [i for i in _leased_ids(session, key_id, services.clock()) if i != done]
     query = f"?{action}={done}" + (f"&status={status}" if status else "")
     return f"/antrian/item/{ids[0]}{query}" if ids else f"/antrian{query}"
 
@@ -88,7 +91,7 @@ def _flash(request: Request) -> dict[str, Any]:
         if value.isdigit():
             status = params.get("status", "")
             return {"key": f"flash_{action}", "id": int(value),
-                    "status": status if status in ITEM_STATUSES else ""}  # fmt: skip
+                    "status": status if status in set(ItemStatus) else ""}  # fmt: skip
     if params.get("kosong") == "1":
         return {"key": "flash_kosong", "id": 0, "status": ""}
     return {}
@@ -100,6 +103,7 @@ def _flash(request: Request) -> dict[str, Any]:
 @router.get("/antrian")
 async def queue_page(
     request: Request,
+    services: ServicesDep,
     caller: Moderator,
     indicator: Filter = "",
     place: Filter = "",
@@ -112,14 +116,12 @@ async def queue_page(
 
     def load() -> dict[str, Any] | None:
         try:
-            with request.app.state.sessions() as session:
-                rows, total = queue_store.list_items(
+            with services.sessions() as session:
+                rows, total = reads.list_items(
                     session, statuses=WAITING, indicator=indicator or None, place=place or None,
                     platform=platform or None, batch_id=batch_id, limit=PAGE_SIZE, offset=offset,
                 )  # fmt: skip
-                mine, _ = queue_store.list_items(
-                    session, statuses=("leased",), leased_to=caller.key_id, limit=100
-                )
+                mine = _leased(session, caller.key_id, services.clock())
                 return {"items": _rows(rows), "total": total, "mine": _rows(mine, excerpt=140)}
         except SQLAlchemyError as exc:
             logger.warning("queue page: the queue store is not usable: %s", exc)
@@ -142,15 +144,15 @@ async def queue_page(
 
 @router.post("/antrian/ambil", dependencies=[Depends(verify_csrf)])
 async def claim(
-    request: Request, caller: Moderator, limit: Annotated[int, Form(ge=1, le=100)] = 5
+    request: Request, services: ServicesDep, caller: Moderator, limit: Annotated[int, Form(ge=1, le=100)] = 5
 ) -> Response:
     """Lease up to ``limit`` items (as ``POST /api/v1/queue/claim``) and open the first."""
-    lease_seconds = request.app.state.settings.lease_minutes * 60
+    lease_seconds = services.settings.lease_minutes * 60
 
     def run() -> list[int]:
-        with queue_store.write_transaction(request.app.state.sessions) as session:
-            return queue_store.claim_items(
-                session, key_id=caller.key_id, limit=limit, lease_seconds=lease_seconds
+        with write_transaction(services.sessions) as session:
+            return leases.claim_items(
+                session, key_id=caller.key_id, limit=limit, lease_seconds=lease_seconds, now=services.clock()
             )
 
     ids = await run_in_threadpool(run)
@@ -162,15 +164,15 @@ async def claim(
 # -- one item ------------------------------------------------------------------------------------------
 
 
-def _item_context(request: Request, caller: Caller, item_id: int) -> dict[str, Any] | None:
+def _item_context(services: Services, caller: Caller, item_id: int) -> dict[str, Any] | None:
     if not 1 <= item_id <= MAX_ID:
         return None
-    with request.app.state.sessions() as session:
+    with services.sessions() as session:
         try:
-            detail = queue_store.item_detail(session, item_id=item_id)
-        except NotFound:
+            detail = reads.item_detail(session, item_id=item_id)
+        except store_errors.NotFound:
             return None
-        leased = _leased_ids(session, caller.key_id)
+        leased = _leased_ids(session, caller.key_id, services.clock())
     assessment = detail.get("assessment") or {}
     indicators = list(assessment.get("indicators") or [])
     flags, spans = spans_from_indicators(indicators)
@@ -187,7 +189,7 @@ def _item_context(request: Request, caller: Caller, item_id: int) -> dict[str, A
         "found": [ind for ind in indicators if str(ind["id"]) in found],
         "others": others,
         "holder": item_id in leased,
-        "can_adjudicate": caller.is_admin and detail["status"] == "adjudication",
+        "can_adjudicate": caller.is_admin and detail["status"] == ItemStatus.ADJUDICATION,
         "next_id": next((i for i in leased if i != item_id), None),
         "leased_count": len(leased),
         "verdicts": VERDICTS,
@@ -196,10 +198,10 @@ def _item_context(request: Request, caller: Caller, item_id: int) -> dict[str, A
 
 
 async def _item_page(
-    request: Request, caller: Caller, item_id: int, *, error: str | None = None, status_code: int = 200,
+    request: Request, services: Services, caller: Caller, item_id: int, *, error: str | None = None, status_code: int = 200,
     form: dict[str, Any] | None = None,
 ) -> Response:  # fmt: skip
-    context = await run_in_threadpool(_item_context, request, caller, item_id)
+    context = await run_in_threadpool(_item_context, services, caller, item_id)
     if context is None:
         return _not_found(request)
     context.update({"error": error, "flash": _flash(request), "form": form or {}})
@@ -207,9 +209,9 @@ async def _item_page(
 
 
 @router.get("/antrian/item/{item_id}")
-async def item_page(request: Request, caller: Moderator, item_id: int) -> Response:
+async def item_page(request: Request, services: ServicesDep, caller: Moderator, item_id: int) -> Response:
     """One queue item: the ad with its marks, reasons, campaign, contacts; the decision form."""
-    return await _item_page(request, caller, item_id)
+    return await _item_page(request, services, caller, item_id)
 
 
 def _verdict_form(verdict: str, indicators: list[str], note: str) -> tuple[str, list[str], str | None]:
@@ -227,6 +229,7 @@ NoteField = Annotated[str, Form(max_length=5000)]
 @router.post("/antrian/item/{item_id}/keputusan", dependencies=[Depends(verify_csrf)])
 async def decide(
     request: Request,
+    services: ServicesDep,
     caller: Moderator,
     item_id: int,
     verdict: VerdictField = "",
@@ -235,66 +238,78 @@ async def decide(
 ) -> Response:
     """Record the lease holder's decision (as ``POST /api/v1/items/{id}/decision``), then move on."""
     form = {"verdict": verdict, "indicators": indicators, "note": note}
-    two_person_rule = request.app.state.settings.two_person_rule
+    two_person_rule = services.settings.two_person_rule
 
     def run() -> str:
         chosen_verdict, chosen, text = _verdict_form(verdict, indicators, note)
-        with queue_store.write_transaction(request.app.state.sessions) as session:
-            item = queue_store.decide(
+        with write_transaction(services.sessions) as session:
+            item = review.decide(
                 session, item_id=item_id, key_id=caller.key_id, verdict=chosen_verdict, indicators=chosen,
-                note=text, two_person_rule=two_person_rule,
+                note=text, two_person_rule=two_person_rule, now=services.clock(),
             )  # fmt: skip
             return item.status
 
     try:
         status = await run_in_threadpool(run)
-    except ApiError as exc:
+    except (ApiError, store_errors.StoreError) as caught:
+        exc = as_api_error(caught)
         if isinstance(exc, NotFound):
             return _not_found(request)
         return await _item_page(
-            request, caller, item_id, error=_message(request, exc), status_code=exc.status, form=form
+            request,
+            services,
+            caller,
+            item_id,
+            error=_message(request, exc),
+            status_code=exc.status,
+            form=form,
         )
-    return redirect(await run_in_threadpool(_next_target, request, caller.key_id, item_id, "selesai", status))
+    return redirect(
+        await run_in_threadpool(_next_target, services, caller.key_id, item_id, "selesai", status)
+    )
 
 
 @router.post("/antrian/item/{item_id}/lepas", dependencies=[Depends(verify_csrf)])
-async def release(request: Request, caller: Moderator, item_id: int) -> Response:
+async def release(request: Request, services: ServicesDep, caller: Moderator, item_id: int) -> Response:
     """Give the item back to the queue (as ``POST /api/v1/items/{id}/release``)."""
 
     def run() -> None:
-        with queue_store.write_transaction(request.app.state.sessions) as session:
-            queue_store.release_item(session, item_id=item_id, key_id=caller.key_id)
+        with write_transaction(services.sessions) as session:
+            leases.release_item(session, item_id=item_id, key_id=caller.key_id, now=services.clock())
 
     try:
         await run_in_threadpool(run)
-    except ApiError as exc:
+    except (ApiError, store_errors.StoreError) as caught:
+        exc = as_api_error(caught)
         if isinstance(exc, NotFound):
             return _not_found(request)
         return await _item_page(
-            request, caller, item_id, error=_message(request, exc), status_code=exc.status
+            request, services, caller, item_id, error=_message(request, exc), status_code=exc.status
         )
-    return redirect(await run_in_threadpool(_next_target, request, caller.key_id, item_id, "dilepas"))
+    return redirect(await run_in_threadpool(_next_target, services, caller.key_id, item_id, "dilepas"))
 
 
 # -- adjudication (admins) ---------------------------------------------------------------------------
 
 
-def _adjudication_context(request: Request, offset: int) -> dict[str, Any]:
-    with request.app.state.sessions() as session:
-        rows, total = queue_store.list_items(
-            session, statuses=("adjudication",), limit=ADJUDICATION_PAGE, offset=offset
+def _adjudication_context(services: Services, offset: int) -> dict[str, Any]:
+    with services.sessions() as session:
+        rows, total = reads.list_items(
+            session, statuses=(ItemStatus.ADJUDICATION,), limit=ADJUDICATION_PAGE, offset=offset
         )
         items = []
         for row in _rows(rows):
-            detail = queue_store.item_detail(session, item_id=row["id"])
+            detail = reads.item_detail(session, item_id=row["id"])
             items.append({**row, "decisions": detail["decisions"]})
     return {"items": items, "total": total, "offset": offset, "page_size": ADJUDICATION_PAGE}
 
 
 @router.get("/antrian/adjudikasi")
-async def adjudication_page(request: Request, caller: Admin, offset: Offset = 0) -> Response:
+async def adjudication_page(
+    request: Request, services: ServicesDep, caller: Admin, offset: Offset = 0
+) -> Response:
     """Items whose two reviewers disagreed, each with an adjudication form."""
-    context = await run_in_threadpool(_adjudication_context, request, offset)
+    context = await run_in_threadpool(_adjudication_context, services, offset)
     context.update({"verdicts": VERDICTS, "flash": _flash(request), "error": None})
     return render(request, "adjudication.html", context)
 
@@ -302,6 +317,7 @@ async def adjudication_page(request: Request, caller: Admin, offset: Offset = 0)
 @router.post("/antrian/item/{item_id}/adjudikasi", dependencies=[Depends(verify_csrf)])
 async def adjudicate(
     request: Request,
+    services: ServicesDep,
     caller: Admin,
     item_id: int,
     verdict: VerdictField = "",
@@ -312,18 +328,19 @@ async def adjudicate(
 
     def run() -> None:
         chosen_verdict, chosen, text = _verdict_form(verdict, indicators, note)
-        with queue_store.write_transaction(request.app.state.sessions) as session:
-            queue_store.adjudicate(
+        with write_transaction(services.sessions) as session:
+            review.adjudicate(
                 session, item_id=item_id, key_id=caller.key_id, verdict=chosen_verdict, indicators=chosen,
-                note=text,
+                note=text, now=services.clock(),
             )  # fmt: skip
 
     try:
         await run_in_threadpool(run)
-    except ApiError as exc:
+    except (ApiError, store_errors.StoreError) as caught:
+        exc = as_api_error(caught)
         if isinstance(exc, NotFound):
             return _not_found(request)
-        context = await run_in_threadpool(_adjudication_context, request, 0)
+        context = await run_in_threadpool(_adjudication_context, services, 0)
         context.update({"verdicts": VERDICTS, "flash": {}, "error": _message(request, exc)})
         return render(request, "adjudication.html", context, status_code=exc.status)
     return redirect(f"/antrian/adjudikasi?diadili={item_id}&status=decided")
@@ -339,14 +356,15 @@ async def upload_form(request: Request, caller: Moderator) -> Response:
 
 
 @router.post("/antrian/unggah")
-async def upload(request: Request, caller: Moderator) -> Response:
+async def upload(request: Request, services: ServicesDep, caller: Moderator) -> Response:
     """Store the uploaded file through the API's ingest path, then show its progress."""
     try:
-        check_declared_size(request)
-        form = await read_batch_form(request)
+        limit = services.settings.max_batch_bytes
+        check_declared_size(request, limit=limit)
+        form = await read_batch_form(request, limit=limit)
         try:
             check_csrf(request, form.get("csrf_token"))
-            result = await ingest_upload(request, form.get("file"), key_id=caller.key_id)
+            result = await ingest_upload(services, form.get("file"), key_id=caller.key_id)
         finally:
             await form.close()
     except ApiError as exc:
@@ -354,49 +372,51 @@ async def upload(request: Request, caller: Moderator) -> Response:
     return redirect(f"/antrian/batch/{result.batch_id}")
 
 
-def _batch(request: Request, batch_id: int) -> dict[str, Any] | None:
+def _batch(services: Services, batch_id: int) -> dict[str, Any] | None:
     if not 1 <= batch_id <= MAX_ID:
         return None
-    with request.app.state.sessions() as session:
+    with services.sessions() as session:
         try:
-            return batch_public(session, batch_id).model_dump(mode="json")
-        except NotFound:
+            return batch_public(session, batch_id=batch_id).model_dump(mode="json")
+        except store_errors.NotFound:
             return None
 
 
 @router.get("/antrian/batch/{batch_id:int}.json")
-async def batch_json(request: Request, caller: Moderator, batch_id: int) -> Response:
+async def batch_json(request: Request, services: ServicesDep, caller: Moderator, batch_id: int) -> Response:
     """``GET /api/v1/batches/{id}``'s answer for the progress page (the session authenticates)."""
-    found = await run_in_threadpool(_batch, request, batch_id)
+    found = await run_in_threadpool(_batch, services, batch_id)
     if found is None:
         raise NotFound(f"no batch {batch_id}", f"tidak ada batch {batch_id}")
     return JSONResponse(found)
 
 
 @router.get("/antrian/batch/{batch_id:int}")
-async def batch_page(request: Request, caller: Moderator, batch_id: int) -> Response:
+async def batch_page(request: Request, services: ServicesDep, caller: Moderator, batch_id: int) -> Response:
     """A batch's progress: status, counts and malformed rows (updated by polling while it runs)."""
-    found = await run_in_threadpool(_batch, request, batch_id)
+    found = await run_in_threadpool(_batch, services, batch_id)
     if found is None:
         return _not_found(request)
-    return render(request, "batch.html", {"batch": found, "statuses": BATCH_STATUSES})
+    return render(request, "batch.html", {"batch": found, "statuses": tuple(BatchStatus)})
 
 
 # -- contacts --------------------------------------------------------------------------------------
 
 
 @router.get("/kontak/{value:path}")
-async def contact_page(request: Request, caller: ContactReader, value: str) -> Response:
+async def contact_page(
+    request: Request, services: ServicesDep, caller: ContactReader, value: str
+) -> Response:
     """Ads, campaigns and decisions sharing one contact (as ``GET /api/v1/contacts/{value}``)."""
     if not value.strip() or len(value) > 300:
         return _not_found(request)
 
     def load() -> dict[str, Any]:
-        with request.app.state.sessions() as session:
-            return queue_store.contact_report(session, value=value)
+        with services.sessions() as session:
+            return reads.contact_report(session, value=value)
 
     report = await run_in_threadpool(load)
     for ad in report["ads"]:
         ad["score"] = None if ad["risk"] is None else round(float(ad["risk"]) * 100)
-    reviewer = caller.role in ("moderator", "admin")
+    reviewer = caller.role in REVIEW
     return render(request, "contact.html", {"report": report, "reviewer": reviewer})

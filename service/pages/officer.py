@@ -6,50 +6,60 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import Response
-from sqlalchemy import inspect, text
+from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
 from screener.errors import ScreenerError
+from screener.vocabulary import Tier
 from service.auth import Caller
-from service.intake import IntakeError
+from service.deps import ServicesDep
 from service.pages.core import language, page_role, render, verify_csrf
 from service.pages.highlight import segments, spans_from_indicators
 from service.scoring import score_ad
+from service.services import Services
 from service.store import checks as check_store
+from service.vocabulary import Role
 
 __all__ = ["result_context", "router"]
 
 router = APIRouter(include_in_schema=False)
-Officer = Annotated[Caller, page_role("officer")]
+Officer = Annotated[Caller, page_role(Role.OFFICER)]
 PAGE_SIZE = 20
 
 # Counting other flagged ads needs the review queue's tables (issue 5); without them, no count.
 _SEEN_SQL = text(
     "SELECT COUNT(DISTINCT c.ad_id) FROM contacts c JOIN assessments a ON a.ad_id = c.ad_id "
-    "WHERE c.value = :value AND a.tier IN ('sedang', 'tinggi')"
+    "WHERE c.value = :value AND a.tier IN (:sedang, :tinggi)"
 )
 
 
-def _seen_counts(request: Request, values: list[str]) -> dict[str, int]:
+def _seen_counts(engine: Engine, values: list[str]) -> dict[str, int]:
     if not values:
         return {}
-    engine = request.app.state.engine
     try:
         tables = set(inspect(engine).get_table_names())
         if not {"contacts", "assessments"} <= tables:
             return {}
         with engine.connect() as connection:
-            return {v: int(connection.execute(_SEEN_SQL, {"value": v}).scalar() or 0) for v in values}
+            return {
+                v: int(
+                    connection.execute(
+                        _SEEN_SQL, {"value": v, "sedang": Tier.SEDANG, "tinggi": Tier.TINGGI}
+                    ).scalar()
+                    or 0
+                )
+                for v in values
+            }
     except SQLAlchemyError:
         return {}
 
 
-def result_context(request: Request, ad_text: str, result: dict[str, Any]) -> dict[str, Any]:
-    """What the result card needs, from the text and ``Assessment.to_dict()``."""
+def result_context(engine: Engine, ad_text: str, result: dict[str, Any]) -> dict[str, Any]:
+    """What the result card needs, from the text and ``Assessment.to_dict()`` (reads the database)."""
     flags, spans = spans_from_indicators(result["indicators"])
     contacts = list(result.get("contacts") or [])
-    seen = _seen_counts(request, sorted({str(c["value"]) for c in contacts}))
+    seen = _seen_counts(engine, sorted({str(c["value"]) for c in contacts}))
     score = int(result["score"])
     return {
         "result": result,
@@ -62,8 +72,8 @@ def result_context(request: Request, ad_text: str, result: dict[str, Any]) -> di
     }
 
 
-def _save(request: Request, key_id: int, ad_text: str, url: str | None, result: dict[str, Any]) -> int:
-    with request.app.state.sessions.begin() as session:
+def _save(services: Services, key_id: int, ad_text: str, url: str | None, result: dict[str, Any]) -> int:
+    with services.sessions.begin() as session:
         return check_store.create_check(session, key_id=key_id, text=ad_text, url=url, assessment=result).id
 
 
@@ -80,6 +90,7 @@ async def check_form(request: Request, caller: Officer) -> Response:
 @router.post("/cek", dependencies=[Depends(verify_csrf)])
 async def check(
     request: Request,
+    services: ServicesDep,
     caller: Officer,
     text: Annotated[str, Form()] = "",
     url: Annotated[str, Form()] = "",
@@ -98,10 +109,10 @@ async def check(
             request, "check.html", {"form": form, "error": None, "error_key": error}, status_code=422
         )
     try:
-        scored = await score_ad(request.app, text=None if url.strip() else text, url=url.strip() or None)
-    except (ScreenerError, IntakeError) as exc:
-        status = int(getattr(exc, "status", 422))
-        message = getattr(exc, "message_en" if lang == "en" else "message_id", None) or str(exc)
+        scored = await score_ad(services, text=None if url.strip() else text, url=url.strip() or None)
+    except ScreenerError as exc:  # the service's errors, link intake's included
+        status = int(exc.status)
+        message = exc.message if lang == "en" else exc.message_id
         return render(
             request, "check.html", {"form": form, "error": message, "error_key": None}, status_code=status
         )
@@ -109,9 +120,9 @@ async def check(
     check_id = None
     if save:
         check_id = await run_in_threadpool(
-            _save, request, caller.key_id, scored.text, url.strip() or None, dict(result)
+            _save, services, caller.key_id, scored.text, url.strip() or None, dict(result)
         )
-    context = result_context(request, scored.text, result)
+    context = await run_in_threadpool(result_context, services.engine, scored.text, result)
     context.update(
         {"form": form, "error": None, "error_key": None, "source": scored.source, "check_id": check_id}
     )
@@ -120,12 +131,15 @@ async def check(
 
 @router.get("/cek/riwayat")
 async def history(
-    request: Request, caller: Officer, offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0
+    request: Request,
+    services: ServicesDep,
+    caller: Officer,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> Response:
     """The caller's saved checks, newest first."""
 
     def load() -> tuple[list[dict[str, Any]], int]:
-        with request.app.state.sessions() as session:
+        with services.sessions() as session:
             items = check_store.list_checks(session, key_id=caller.key_id, limit=PAGE_SIZE, offset=offset)
             total = check_store.count_checks(session, key_id=caller.key_id)
             rows = [
@@ -144,13 +158,13 @@ async def history(
 
 
 @router.get("/cek/riwayat/{check_id}")
-async def history_item(request: Request, caller: Officer, check_id: int) -> Response:
+async def history_item(request: Request, services: ServicesDep, caller: Officer, check_id: int) -> Response:
     """One saved check, shown as its result card (an admin may open any)."""
 
     def load() -> tuple[str, str | None, dict[str, Any]] | None:
         if not 1 <= check_id <= 2**31 - 1:
             return None
-        with request.app.state.sessions() as session:
+        with services.sessions() as session:
             record = check_store.get_check(
                 session, check_id=check_id, key_id=None if caller.is_admin else caller.key_id
             )
@@ -160,7 +174,7 @@ async def history_item(request: Request, caller: Officer, check_id: int) -> Resp
     if found is None:
         return render(request, "error.html", {"title_key": "error", "text_key": "not_found"}, status_code=404)
     ad_text, url, result = found
-    context = result_context(request, ad_text, result)
+    context = await run_in_threadpool(result_context, services.engine, ad_text, result)
     source = {"url": url, "final_url": url, "title": ""} if url else None
     context.update(
         {

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request, status
+from fastapi import APIRouter, Path, Query, status
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from service.auth import ADMIN, ANY_ROLE, HISTORY, Caller, require_role
+from service.auth import HISTORY
+from service.deps import AdminCaller, AnyCaller, HistoryCaller, ScreenerDep, ServicesDep, SessionDep
 from service.errors import Conflict, Forbidden, NotFound
 from service.schemas import (
     CatalogueIndicatorPublic,
@@ -24,8 +25,10 @@ from service.schemas import (
     ScorePublic,
 )
 from service.scoring import score_ad
+from service.services import Services
 from service.store import checks as check_store
 from service.store import keys as key_store
+from service.vocabulary import Role
 
 from .body import JSONBodyRoute
 
@@ -40,24 +43,20 @@ def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
 
 router = APIRouter(prefix="/api/v1", route_class=JSONBodyRoute, tags=["api"])
 
-AnyCaller = Annotated[Caller, Depends(require_role(*ANY_ROLE))]
-HistoryCaller = Annotated[Caller, Depends(require_role(*HISTORY))]
-AdminCaller = Annotated[Caller, Depends(require_role(*ADMIN))]
-
 
 @router.post(
     "/score",
     response_model=ScorePublic,
     responses=_errors(400, 403, 413, 415, 422, 502, 504),
 )
-async def score(request: Request, body: ScoreCreate, caller: AnyCaller) -> JSONResponse:
+async def score(services: ServicesDep, body: ScoreCreate, caller: AnyCaller) -> JSONResponse:
     """Score an ad given as text or as a link, with the reasons; `save: true` keeps it in your history."""
     if body.save and caller.role not in HISTORY:
         raise Forbidden(
             f"role {caller.role!r} has no history; score without 'save'",
             f"peran {caller.role!r} tidak punya riwayat; nilai tanpa 'save'",
         )
-    scored = await score_ad(request.app, text=body.text, url=body.url)
+    scored = await score_ad(services, text=body.text, url=body.url)
     text, assessment = scored.text, scored.assessment
     result = assessment.to_dict()
     stored = dict(result)  # the assessment alone, before the envelope fields below
@@ -65,50 +64,50 @@ async def score(request: Request, body: ScoreCreate, caller: AnyCaller) -> JSONR
         result["source"] = scored.source
     if body.save:
         result["check_id"] = await run_in_threadpool(
-            _save_check, request, caller.key_id, text, body.url, stored
+            _save_check, services, caller.key_id, text, body.url, stored
         )
     return JSONResponse(result)
 
 
-def _save_check(request: Request, key_id: int, text: str, url: str | None, assessment: dict[str, Any]) -> int:
-    with request.app.state.sessions.begin() as session:
+def _save_check(
+    services: Services, key_id: int, text: str, url: str | None, assessment: dict[str, Any]
+) -> int:
+    with services.sessions.begin() as session:
         return check_store.create_check(session, key_id=key_id, text=text, url=url, assessment=assessment).id
 
 
 @router.get("/checks", response_model=ChecksPublic, responses=_errors(403, 422))
 def list_checks(
-    request: Request,
+    session: SessionDep,
     caller: HistoryCaller,
     limit: Annotated[int, Query(ge=1, le=100, description="Page size.")] = 20,
     offset: Annotated[int, Query(ge=0, le=10_000_000, description="Checks to skip.")] = 0,
 ) -> ChecksPublic:
     """Your saved checks, newest first."""
-    with request.app.state.sessions() as session:
-        items = check_store.list_checks(session, key_id=caller.key_id, limit=limit, offset=offset)
-        total = check_store.count_checks(session, key_id=caller.key_id)
-        return ChecksPublic(
-            items=[CheckPublic.model_validate(c) for c in items], total=total, limit=limit, offset=offset
-        )
+    items = check_store.list_checks(session, key_id=caller.key_id, limit=limit, offset=offset)
+    total = check_store.count_checks(session, key_id=caller.key_id)
+    return ChecksPublic(
+        items=[CheckPublic.model_validate(c) for c in items], total=total, limit=limit, offset=offset
+    )
 
 
 @router.get("/checks/{check_id}", response_model=CheckPublic, responses=_errors(403, 404, 422))
 def get_check(
-    request: Request, caller: HistoryCaller, check_id: Annotated[int, Path(ge=1, le=MAX_ID)]
+    session: SessionDep, caller: HistoryCaller, check_id: Annotated[int, Path(ge=1, le=MAX_ID)]
 ) -> CheckPublic:
     """One of your saved checks (an admin may read any)."""
-    with request.app.state.sessions() as session:
-        record = check_store.get_check(
-            session, check_id=check_id, key_id=None if caller.is_admin else caller.key_id
+    record = check_store.get_check(
+        session, check_id=check_id, key_id=None if caller.is_admin else caller.key_id
+    )
+    if record is None:
+        raise NotFound(
+            f"no check {check_id} in your history", f"tidak ada pemeriksaan {check_id} di riwayat Anda"
         )
-        if record is None:
-            raise NotFound(
-                f"no check {check_id} in your history", f"tidak ada pemeriksaan {check_id} di riwayat Anda"
-            )
-        return CheckPublic.model_validate(record)
+    return CheckPublic.model_validate(record)
 
 
 @router.get("/indicators", response_model=IndicatorsPublic, responses=_errors(403))
-def indicators(request: Request, caller: AnyCaller) -> IndicatorsPublic:
+def indicators(caller: AnyCaller) -> IndicatorsPublic:
     """The catalogue of modus-operandi indicators the screener looks for."""
     from screener.catalogue import catalogue
 
@@ -117,9 +116,8 @@ def indicators(request: Request, caller: AnyCaller) -> IndicatorsPublic:
 
 
 @router.get("/model", response_model=ModelPublic, responses=_errors(403))
-def model(request: Request, caller: AnyCaller) -> ModelPublic:
+def model(screener: ScreenerDep, caller: AnyCaller) -> ModelPublic:
     """The loaded model: version, tier thresholds and its card."""
-    screener = request.app.state.screener
     return ModelPublic(version=screener.version, thresholds=screener.thresholds, card=screener.model.card)
 
 
@@ -129,33 +127,32 @@ def model(request: Request, caller: AnyCaller) -> ModelPublic:
     status_code=status.HTTP_201_CREATED,
     responses=_errors(400, 403, 415, 422),
 )
-def create_key(request: Request, body: KeyCreate, caller: AdminCaller) -> KeyCreated:
+def create_key(services: ServicesDep, body: KeyCreate, caller: AdminCaller) -> KeyCreated:
     """Create an API key; the key is in this response only."""
-    with request.app.state.sessions.begin() as session:
+    with services.sessions.begin() as session:
         new = key_store.create_key(session, name=body.name, role=body.role)
         return KeyCreated(**KeyPublic.model_validate(new.record).model_dump(), key=new.secret)
 
 
 @router.get("/keys", response_model=list[KeyPublic], responses=_errors(403))
-def list_keys(request: Request, caller: AdminCaller) -> list[KeyPublic]:
+def list_keys(session: SessionDep, caller: AdminCaller) -> list[KeyPublic]:
     """All keys, revoked ones included (never the keys themselves)."""
-    with request.app.state.sessions() as session:
-        return [KeyPublic.model_validate(k) for k in key_store.list_keys(session)]
+    return [KeyPublic.model_validate(k) for k in key_store.list_keys(session)]
 
 
 @router.delete("/keys/{key_id}", response_model=KeyPublic, responses=_errors(403, 404, 409, 422))
 def revoke_key(
-    request: Request, caller: AdminCaller, key_id: Annotated[int, Path(ge=1, le=MAX_ID)]
+    services: ServicesDep, caller: AdminCaller, key_id: Annotated[int, Path(ge=1, le=MAX_ID)]
 ) -> KeyPublic:
     """Revoke a key (it stops working at once); the last active admin key cannot be revoked."""
-    with request.app.state.sessions.begin() as session:
+    with services.sessions.begin() as session:
         record = key_store.get_key(session, key_id=key_id)
         if record is None:
             raise NotFound(f"no key {key_id}", f"tidak ada kunci {key_id}")
         if (
-            record.role == "admin"
+            record.role == Role.ADMIN
             and record.revoked_at is None
-            and key_store.count_keys(session, role="admin", active_only=True) <= 1
+            and key_store.count_keys(session, role=Role.ADMIN, active_only=True) <= 1
         ):
             raise Conflict(
                 "this is the last active admin key; create another admin key first",

@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from fastapi import Request, Response
 from fastapi.routing import APIRoute
 
+from service.deps import services_of
 from service.errors import PayloadTooLarge, Unprocessable, UnsupportedMediaType
 
 __all__ = ["JSONBodyRoute", "body_limit"]
@@ -63,7 +64,7 @@ class JSONBodyRoute(APIRoute):
             if request.method not in BODY_METHODS:
                 return await handler(request)
             capped = _CappedRequest(request.scope, request.receive)
-            capped.limit = body_limit(request.app.state.settings.max_text_bytes)
+            capped.limit = body_limit(services_of(request.app).settings.max_text_bytes)
             declared = request.headers.get("content-length")
             if declared and declared.isdigit() and int(declared) > capped.limit:
                 raise PayloadTooLarge(

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter
 from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from service.auth import ADMIN, ANY_ROLE, Caller, require_role
+from screener import Screener
+from service.deps import AdminCaller, AnyCaller, ServicesDep
 from service.errors import ServiceUnavailable
 from service.schemas import ErrorPublic, HealthPublic, ReadyPublic
 
@@ -30,13 +31,13 @@ async def healthz() -> HealthPublic:
 
 
 @router.get("/readyz", response_model=ReadyPublic, responses=_errors(403, 503))
-def readyz(request: Request, caller: Annotated[Caller, Depends(require_role(*ANY_ROLE))]) -> ReadyPublic:
+def readyz(services: ServicesDep, caller: AnyCaller) -> ReadyPublic:
     """Readiness: the model is loaded and the database answers."""
-    screener = getattr(request.app.state, "screener", None)
+    screener: Screener | None = services.screener
     if screener is None:
         raise ServiceUnavailable("the model is not loaded", "model belum dimuat", code="model_not_loaded")
     try:
-        with request.app.state.engine.connect() as connection:
+        with services.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
     except SQLAlchemyError as exc:
         raise ServiceUnavailable(
@@ -53,6 +54,6 @@ def readyz(request: Request, caller: Annotated[Caller, Depends(require_role(*ANY
         **_errors(403),
     },
 )
-def metrics(request: Request, caller: Annotated[Caller, Depends(require_role(*ADMIN))]) -> Response:
+def metrics(services: ServicesDep, caller: AdminCaller) -> Response:
     """Prometheus metrics: requests and latency by route and status, scores by tier (admin key)."""
-    return Response(generate_latest(request.app.state.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+    return Response(generate_latest(services.metrics.registry), media_type=CONTENT_TYPE_LATEST)

@@ -51,7 +51,7 @@
     if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
   }
 
-  // Antrian item: keyboard shortcuts (1-6 verdict, Enter/d decide, r release, n next item).
+  // Antrian item: keyboard shortcuts (1-9: the n-th verdict, Enter/d decide, r release, n next item).
   var decisionForm = document.getElementById("decision-form");
   if (decisionForm) {
     var releaseForm = document.getElementById("release-form");
@@ -64,7 +64,7 @@
       if (tag === "TEXTAREA" || tag === "SELECT" || target.isContentEditable) { return; }
       if (tag === "INPUT" && typing.test(target.type || "text")) { return; }
       var key = event.key;
-      if (key >= "1" && key <= "6" && key.length === 1) {
+      if (key >= "1" && key <= "9" && key.length === 1) {
         var radio = decisionForm.querySelectorAll("input[name=verdict]")[Number(key) - 1];
         if (radio) { radio.checked = true; radio.focus(); }
         event.preventDefault();

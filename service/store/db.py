@@ -1,18 +1,39 @@
-"""Engines, sessions and migrations: SQLite (WAL, busy timeout) by default, PostgreSQL by URL."""
+"""Engines, sessions, write transactions and migrations: SQLite (WAL, busy timeout) by default,
+PostgreSQL by URL.
+
+Every write transaction of the review queue runs under :func:`write_transaction`: ``BEGIN IMMEDIATE``
+on SQLite (the write lock is taken up front, so a read-then-write never fails half-way with a busy
+snapshot; WAL + busy_timeout make other writers wait), a plain transaction on PostgreSQL.
+"""
 
 from __future__ import annotations
 
+import random
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-__all__ = ["MIGRATIONS_DIR", "create_db_engine", "migrate", "session_factory"]
+__all__ = [
+    "MIGRATIONS_DIR",
+    "chunks",
+    "create_db_engine",
+    "is_postgres",
+    "migrate",
+    "session_factory",
+    "write_transaction",
+]
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 5000
+IN_CHUNK = 900  # keys per IN (...) list: SQLite's default limit on bound parameters is 999
+T = TypeVar("T")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -55,3 +76,44 @@ def migrate(engine: Engine, revision: str = "head") -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+
+
+@contextmanager
+def write_transaction(sessions: sessionmaker[Session]) -> Iterator[Session]:
+    """A session whose transaction holds the write lock from its first statement (SQLite)."""
+    with sessions() as session:
+        if session.get_bind().dialect.name == "sqlite":
+            _begin_immediate(session)
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def _begin_immediate(session: Session, patience: float = 60.0) -> None:
+    # SQLite's busy handler backs off and can starve one waiter behind a stream of short writers for
+    # longer than busy_timeout; nothing has happened yet in this transaction, so retrying is safe.
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        except OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            session.rollback()
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(random.uniform(0.001, 0.02))
+
+
+def is_postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def chunks(values: Sequence[T], size: int = IN_CHUNK) -> Iterator[Sequence[T]]:
+    """``values`` in slices small enough for one ``IN (...)`` list."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]

@@ -15,7 +15,8 @@ from datetime import datetime
 from sqlalchemy import Connection, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
-from service.store.models import ROLES, ApiKey, utcnow
+from service.store.models import ApiKey, utcnow
+from service.vocabulary import Role
 
 __all__ = [
     "KEY_PREFIX",
@@ -51,8 +52,8 @@ def hash_key(secret: str) -> str:
 
 def create_key(session: Session, *, name: str, role: str) -> NewKey:
     """Create a key with ``role``; the caller shows ``NewKey.secret`` once and forgets it."""
-    if role not in ROLES:
-        raise ValueError(f"unknown role {role!r}; one of {', '.join(ROLES)}")
+    if role not in set(Role):
+        raise ValueError(f"unknown role {role!r}; one of {', '.join(Role)}")
     secret = KEY_PREFIX + secrets.token_urlsafe(32)
     record = ApiKey(name=name, role=role, key_hash=hash_key(secret), prefix=secret[:DISPLAY_CHARS])
     session.add(record)
@@ -126,4 +127,4 @@ def ensure_admin_key(session: Session, *, name: str = "admin (first start)") -> 
     """Create an admin key when the key table is empty (first start); None otherwise."""
     if count_keys(session) > 0:
         return None
-    return create_key(session, name=name, role="admin")
+    return create_key(session, name=name, role=Role.ADMIN)

@@ -23,11 +23,9 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from service.vocabulary import BatchStatus, ItemReason, ItemStatus, Role
+
 __all__ = [
-    "BATCH_STATUSES",
-    "ITEM_STATUSES",
-    "ROLES",
-    "VERDICTS",
     "Ad",
     "AdAssessment",
     "AdContact",
@@ -45,8 +43,6 @@ __all__ = [
     "UTCDateTime",
     "utcnow",
 ]
-
-ROLES = ("officer", "moderator", "educator", "admin")
 
 
 def utcnow() -> datetime:
@@ -83,7 +79,7 @@ class ApiKey(Base):
     __tablename__ = "api_keys"
     __table_args__ = (
         UniqueConstraint("key_hash", name="uq_api_keys_key_hash"),
-        CheckConstraint("role IN ('officer', 'moderator', 'educator', 'admin')", name="ck_api_keys_role"),
+        CheckConstraint(f"role IN ({', '.join(repr(str(r)) for r in Role)})", name="ck_api_keys_role"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -119,10 +115,6 @@ class Check(Base):
 
 # -- the batch review queue (migration 0002) ---------------------------------------------------------
 
-BATCH_STATUSES = ("receiving", "queued", "scoring", "done", "failed")
-ITEM_STATUSES = ("open", "leased", "decided", "needs_second_review", "adjudication")
-VERDICTS = ("tppo", "tppm", "scam", "legit", "awareness", "unsure")
-
 
 class Batch(Base):
     """One uploaded file of ads; ``receiving`` until the upload is complete (never scored before)."""
@@ -131,7 +123,7 @@ class Batch(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id", name="fk_batches_key_id"))
-    status: Mapped[str] = mapped_column(String(20), default="receiving")
+    status: Mapped[str] = mapped_column(String(20), default=BatchStatus.RECEIVING)
     filename: Mapped[str | None] = mapped_column(String(300), default=None)
     content_type: Mapped[str | None] = mapped_column(String(100), default=None)
     accepted: Mapped[int] = mapped_column(Integer, default=0)
@@ -239,8 +231,8 @@ class QueueItem(Base):
     cluster_id: Mapped[int] = mapped_column(Integer)
     ad_id: Mapped[int] = mapped_column(Integer)  # the representative shown to reviewers
     batch_id: Mapped[int] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(24), default="open")
-    reason: Mapped[str] = mapped_column(String(16), default="threshold")  # threshold | uncertain
+    status: Mapped[str] = mapped_column(String(24), default=ItemStatus.OPEN)
+    reason: Mapped[str] = mapped_column(String(16), default=ItemReason.THRESHOLD)
     priority: Mapped[float] = mapped_column(Float)
     risk: Mapped[float] = mapped_column(Float)
     tier: Mapped[str] = mapped_column(String(16))

@@ -27,6 +27,7 @@ import uvicorn  # noqa: E402
 
 from service import Settings, create_app  # noqa: E402
 from service.app import bootstrap  # noqa: E402
+from service.deps import services_of  # noqa: E402
 from service.store import keys as key_store  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
@@ -42,6 +43,15 @@ AD_PAGE = (
     "<html><head><title>Lowongan Kamboja</title></head><body><main><p>Dicari admin untuk perusahaan di "
     "Kamboja, gaji 25 juta/bulan, tanpa pengalaman, tiket dan paspor diurus agen.</p></main></body></html>"
 )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Every test here drives a browser against a live server: seconds each.
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.slow)
 
 
 def _fake_site(request: httpx.Request) -> httpx.Response:
@@ -91,7 +101,7 @@ def live_server(screener: Any, tmp_path_factory: pytest.TempPathFactory) -> Iter
         fetch_resolver=_fake_resolver,
     )
     live = LiveServer(f"http://127.0.0.1:{port}", {"admin": admin}, app)
-    with app.state.sessions.begin() as session:
+    with services_of(app).sessions.begin() as session:
         for role in ("officer", "moderator", "educator"):
             live.keys[role] = key_store.create_key(session, name=f"Uji {role}", role=role).secret
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="none", lifespan="on")

@@ -7,6 +7,8 @@ import json
 import re
 from typing import TYPE_CHECKING
 
+from service.vocabulary import Verdict
+
 if TYPE_CHECKING:  # the fixture's type; importing conftest at run time depends on collection order
     from conftest import Session
 
@@ -74,7 +76,7 @@ def test_moderator_uploads_claims_and_decides_with_the_keyboard(desktop: Session
     page.click("#claim-button")
     page.wait_for_url(re.compile(r"/antrian/item/\d+$"))
     first = _item_id(desktop)
-    assert page.locator("#decision-form input[name=verdict]").count() == 6
+    assert page.locator("#decision-form input[name=verdict]").count() == len(Verdict)
     assert page.locator(".adtext mark.flag").count() > 0
     assert "1–6" in page.inner_text("#key-help")
     assert page.locator("#cluster").is_visible() and page.locator("#contacts a").count() >= 1

@@ -9,6 +9,7 @@ import pytest
 
 from screener.datasets import load_corpus
 from screener.redact import redact
+from service.deps import services_of
 from service.pages.educator import PAGE_SIZE, corpus_examples
 
 if TYPE_CHECKING:  # the fixtures' types; importing conftest at run time depends on collection order
@@ -239,7 +240,7 @@ def test_phone_viewport(phone: Session, role: str | None, path: str, name: str) 
 def test_model_and_queue_pages(desktop: Session, live_server: LiveServer) -> None:
     desktop.login("admin")
     desktop.goto("/model")
-    tinggi = live_server.app.state.screener.thresholds["tinggi"]
+    tinggi = services_of(live_server.app).screener.thresholds["tinggi"]
     assert f"{tinggi:.4f}" in desktop.page.inner_text("main")
     desktop.shot("model-desktop")
     desktop.goto("/antrian")

@@ -4,7 +4,13 @@ from itertools import pairwise
 import pytest
 
 from screener.extract import contacts as contacts_mod
-from screener.extract.contacts import FOREIGN_SCAM_HUB_REGIONS, KINDS, Contact, find_contacts
+from screener.extract.contacts import (
+    FOREIGN_SCAM_HUB_REGIONS,
+    KINDS,
+    Contact,
+    find_contacts,
+    normalize_contact,
+)
 
 
 def found(text: str) -> list[tuple[str, str, str | None, str]]:
@@ -263,3 +269,16 @@ def test_digit_run_precheck(text: str, runs: bool):
 
 def test_no_overlap_with_url_inside_email():
     assert not any(re.search("url|handle", kind) for kind, *_ in found("admin@kerja-asia.co.id"))
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        pytest.param("0812-3456-7890", ["+6281234567890", "0812-3456-7890"], id="bare-number"),
+        pytest.param("+855 12 345 678", ["+85512345678", "+855 12 345 678"], id="foreign-number"),
+        pytest.param("kerjacepat", ["@kerjacepat", "kerjacepat"], id="bare-handle"),
+        pytest.param(" HR@Example.com ", ["hr@example.com", "HR@Example.com"], id="email"),
+    ],
+)
+def test_normalize_contact(typed: str, expected: list[str]) -> None:
+    assert normalize_contact(typed) == expected

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from service.deps import services_of
+from service.services import Services
 from service.store import keys as key_store
+from service.vocabulary import Role
 
-ROLES = ("officer", "moderator", "educator", "admin")
+ROLES = tuple(Role)
 PUBLIC_IP = "93.184.216.34"  # what the fake resolver answers for every name
 
 AD_RISKY = (
@@ -59,13 +63,30 @@ class Service:
     keys: dict[str, str] = field(default_factory=dict)
     key_ids: dict[str, int] = field(default_factory=dict)
 
+    @property
+    def services(self) -> Services:
+        return services_of(self.app)
+
     def auth(self, role: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.keys[role]}"}
 
     def add_key(self, role: str, name: str) -> tuple[int, str]:
-        with self.app.state.sessions.begin() as session:
+        with self.services.sessions.begin() as session:
             new = key_store.create_key(session, name=name, role=role)
             return new.record.id, new.secret
+
+
+class Clock:
+    """A clock the test moves (``create_app(clock=...)``): leases expire without sleeping."""
+
+    def __init__(self) -> None:
+        self.now = datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
 
 
 def sqlite_url(path: Path) -> str:

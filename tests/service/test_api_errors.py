@@ -172,7 +172,7 @@ def test_screener_error_maps_through_its_status(service: Service, monkeypatch) -
     def broken(text: str):
         raise ModelError("model exploded", "model meledak")
 
-    monkeypatch.setattr(service.app.state.screener, "assess", broken)
+    monkeypatch.setattr(service.services.screener, "assess", broken)
     error = assert_error(
         service.client.post(SCORE, json={"text": AD_RISKY}, headers=service.auth("officer")),
         500,

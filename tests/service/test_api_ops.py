@@ -20,7 +20,7 @@ def test_readyz_reports_model_and_database(service: Service, screener) -> None:
 
 def test_readyz_is_503_without_a_model(service: Service) -> None:
     headers = service.auth("officer")
-    service.app.state.screener = None
+    service.services.screener = None
     response = service.client.get("/readyz", headers=headers)
     assert response.status_code == 503
     assert response.json()["error"]["code"] == "model_not_loaded"
@@ -28,12 +28,12 @@ def test_readyz_is_503_without_a_model(service: Service) -> None:
 
 def test_database_down_is_503(service: Service, tmp_path) -> None:
     # A database file in a folder that does not exist cannot be opened.
-    service.app.state.engine = create_engine(f"sqlite:///{tmp_path}/missing/dir/x.db")
-    service.app.state.sessions.configure(bind=service.app.state.engine)
+    service.services.engine = create_engine(f"sqlite:///{tmp_path}/missing/dir/x.db")
+    service.services.sessions.configure(bind=service.services.engine)
     response = service.client.get("/readyz", headers=service.auth("officer"))
     assert response.status_code == 503
     assert response.json()["error"]["code"] == "database_unreachable"
-    service.app.state.engine.dispose()
+    service.services.engine.dispose()
 
 
 def test_metrics_count_requests_and_tiers(service: Service) -> None:

@@ -54,6 +54,17 @@ CELLS = [
 ]
 
 
+@pytest.fixture(scope="module")
+def service(module_service: Service) -> Service:
+    """One service for the whole matrix (a new one per cell costs seconds); nothing a cell does
+    changes another's answer: ids 999 do not exist, each cell revokes its own spare key."""
+    saved = module_service.client.post(
+        "/api/v1/score", json={"text": AD_LEGIT, "save": True}, headers=module_service.auth("officer")
+    )
+    assert saved.json()["check_id"] == 1  # check 1 belongs to the officer
+    return module_service
+
+
 def test_matrix_covers_every_route(service: Service) -> None:
     paths = service.client.get("/openapi.json").json()["paths"]
     routes = {(method.upper(), path) for path, item in paths.items() for method in item}
@@ -63,11 +74,7 @@ def test_matrix_covers_every_route(service: Service) -> None:
 @pytest.mark.parametrize(("endpoint", "role", "expected"), CELLS)
 def test_role_matrix(service: Service, endpoint: str, role: str, expected: int) -> None:
     method, path, body, _ = MATRIX[endpoint]
-    # Something to find: check 1 belongs to the officer; a spare key to revoke.
-    service.client.post(
-        "/api/v1/score", json={"text": AD_LEGIT, "save": True}, headers=service.auth("officer")
-    )
-    victim, _ = service.add_key("officer", "victim")
+    victim, _ = service.add_key("officer", "victim")  # a spare key to revoke
     headers = {} if role == "none" else service.auth(role)
     url = path.format(check_id=1, key_id=victim, batch_id=999, item_id=999, value="+6281234567890")
     response = service.client.request(method, url, json=body, headers=headers)

@@ -9,10 +9,12 @@ import pytest
 from service_testing import AD_RISKY, Service
 
 from screener.redact import redact
+from screener.vocabulary import Category
 from service.pages import CSP
-from service.pages.core import read_session, sign_session
+from service.pages.core import page_translator, read_session, sign_session
 from service.pages.highlight import Span, redacted_spans, segments
 from service.pages.i18n import STRINGS
+from service.vocabulary import BatchStatus, ItemStatus, Role, Verdict
 
 PAGES = ["/cek", "/cek/riwayat", "/antrian", "/contoh", "/contoh/cetak", "/contoh/kuis?n=0", "/model"]
 ALLOWED = {
@@ -102,7 +104,7 @@ def test_login_never_redirects_off_site(service: Service, target: str) -> None:
 
 
 def test_tampered_or_expired_session_is_refused(service: Service) -> None:
-    secret = service.app.state.settings.secret_key
+    secret = service.services.settings.secret_key
     cookie = sign_session(secret, key_id=1)
     assert read_session(secret, cookie) is not None
     assert read_session("other-secret", cookie) is None
@@ -167,7 +169,7 @@ def test_english_switch_sets_a_cookie(service: Service) -> None:
 
 def test_model_page_embeds_plots_only_with_a_report(service: Service, tmp_path: Any) -> None:
     login(service, "educator")
-    service.app.state.evaluation_dir = tmp_path
+    service.services.evaluation_dir = tmp_path
     page = service.client.get("/model")
     assert page.status_code == 200 and 'id="no-report"' in page.text and "<img" not in page.text
     (tmp_path / "report.md").write_text("# report")
@@ -193,3 +195,16 @@ def test_segments_cover_the_text_and_redaction_moves_spans() -> None:
     assert moved is not None
     assert [redaction.text[s.start : s.end] for s in moved] == ["WA [WHATSAPP]", "Kamboja"]
     assert "Budi" not in redaction.text
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_every_word_of_the_vocabularies_has_a_label(lang: str) -> None:
+    t = page_translator(lang)
+    words = [
+        *(f"verdict_{v}" for v in Verdict),
+        *(f"cat_{c}" for c in Category),
+        *(f"role_{r}" for r in Role),
+        *(f"qstatus_{s}" for s in ItemStatus),
+        *(f"bstatus_{s}" for s in BatchStatus),
+    ]
+    assert all(t(word) for word in words)

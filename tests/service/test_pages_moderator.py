@@ -56,7 +56,7 @@ def loaded(service: Service, token: str) -> int:
     response = upload(service, token)
     assert response.status_code == 303, response.text
     batch_id = int(response.headers["location"].rsplit("/", 1)[-1])
-    service.app.state.worker.drain()
+    service.services.worker.drain()
     return batch_id
 
 
@@ -141,7 +141,7 @@ def test_upload_creates_a_batch_and_shows_progress(svc: Service) -> None:
     assert "row 6: teks kosong" in page.text  # the empty text, reported in the page
     before = svc.client.get(f"/antrian/batch/{batch_id}.json").json()
     assert before["status"] == "queued" and before["scored"] == 0
-    svc.app.state.worker.drain()
+    svc.services.worker.drain()
     after = svc.client.get(f"/antrian/batch/{batch_id}.json").json()
     assert after["status"] == "done" and after["scored"] == 5 and after["progress"] == 1.0
     assert after == svc.client.get(f"/api/v1/batches/{batch_id}", headers=svc.auth("moderator")).json()
@@ -265,7 +265,7 @@ def test_ad_text_is_escaped_everywhere(svc: Service) -> None:
     token = login(svc, "moderator")
     evil = repost(1) + ' <script>alert(1)</script><img src=x onerror="alert(2)"> @jahat'
     upload(svc, token, jsonl([{"text": evil}]), "jahat.jsonl")
-    svc.app.state.worker.drain()
+    svc.services.worker.drain()
     location = claim(svc, token).headers["location"]
     for path in (location, "/antrian", "/kontak/@jahat"):
         html = svc.client.get(path).text

@@ -16,15 +16,16 @@ import pytest
 from queue_testing import pg_schema_url
 from sqlalchemy import Engine, insert, select
 
-from service.store import create_db_engine, migrate, session_factory
-from service.store import queue as queue_store
+from service.store import create_db_engine, leases, migrate, session_factory, write_transaction
 from service.store.models import QueueItem, utcnow
+
+pytestmark = pytest.mark.slow  # thousands of items, many threads
 
 ITEMS = 2000
 CLAIMERS = 8
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     if request.param == "sqlite":
         engine = create_db_engine(f"sqlite:///{tmp_path}/claims.db")
@@ -79,8 +80,8 @@ def test_concurrent_claimers_never_share_an_item(engine: Engine) -> None:
         try:
             start.wait()
             while True:
-                with queue_store.write_transaction(sessions) as session:
-                    ids = queue_store.claim_items(
+                with write_transaction(sessions) as session:
+                    ids = leases.claim_items(
                         session, key_id=key_id, limit=rng.randint(1, 12), lease_seconds=600
                     )
                 if not ids:
@@ -110,10 +111,10 @@ def test_concurrent_claimers_never_share_an_item(engine: Engine) -> None:
 def test_expired_leases_return_to_the_queue(engine: Engine) -> None:
     fill(engine)
     sessions = session_factory(engine)
-    with queue_store.write_transaction(sessions) as session:
-        first = queue_store.claim_items(session, key_id=1, limit=5, lease_seconds=-1)  # already expired
-    with queue_store.write_transaction(sessions) as session:
-        assert queue_store.expire_leases(session) == 5
-    with queue_store.write_transaction(sessions) as session:
-        again = queue_store.claim_items(session, key_id=2, limit=5, lease_seconds=600)
+    with write_transaction(sessions) as session:
+        first = leases.claim_items(session, key_id=1, limit=5, lease_seconds=-1)  # already expired
+    with write_transaction(sessions) as session:
+        assert leases.expire_leases(session) == 5
+    with write_transaction(sessions) as session:
+        again = leases.claim_items(session, key_id=2, limit=5, lease_seconds=600)
     assert again == first  # the riskiest items, back in the queue

@@ -4,29 +4,26 @@ finishes and every ad is scored exactly once (SQLite file, and PostgreSQL when r
 from __future__ import annotations
 
 import json
-import os
-import re
 import signal
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from live_server import LiveServers
 from queue_testing import LEGIT, jsonl, pg_schema_url, repost
 from sqlalchemy import func, select
 
 from service.store import create_db_engine
 from service.store.models import Ad, AdAssessment, Batch
 
+pytestmark = pytest.mark.slow  # 3,000 ads, a kill and a restart
+
 ADS = 3000
-STARTUP_SECONDS = 90
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path}/crash.db"
@@ -37,62 +34,19 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         yield url
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+WORKER_ENV = {
+    "SCREENER_WORKER_CHUNK_SIZE": "100",
+    "SCREENER_WORKER_POLL_SECONDS": "0.2",
+    "SCREENER_RATE_LIMIT_PER_MINUTE": "0",
+}
 
 
-def start(database_url: str, port: int, *, first: bool) -> tuple[subprocess.Popen[str], str | None]:
-    env = {
-        **os.environ,
-        "SCREENER_DATABASE_URL": database_url,
-        "SCREENER_WORKER_CHUNK_SIZE": "100",
-        "SCREENER_WORKER_POLL_SECONDS": "0.2",
-        "SCREENER_RATE_LIMIT_PER_MINUTE": "0",
-        "PYTHONUNBUFFERED": "1",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "screener.cli", "serve", "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        env=env,
-    )
-    key = None
-    if first:  # the first start prints the admin key (before the server listens); a restart prints nothing
-        assert process.stdout is not None
-        match = re.search(r"(tps_\S+)", process.stdout.readline())
-        key = match.group(1) if match else None
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
-        if process.poll() is not None:
-            raise AssertionError("the server exited during start-up")
-    else:
-        process.kill()
-        raise AssertionError("the server did not start")
-    return process, key
-
-
-def finish(process: subprocess.Popen[str], sig: int) -> None:
-    if process.poll() is None:
-        process.send_signal(sig)
-    process.wait(30)
-    if process.stdout is not None:
-        process.stdout.close()
-
-
-def test_sigkill_mid_batch_then_restart_scores_every_ad_once(database_url: str) -> None:
-    port = free_port()
-    process, key = start(database_url, port, first=True)
-    assert key is not None
-    headers = {"Authorization": f"Bearer {key}"}
-    base = f"http://127.0.0.1:{port}"
+def test_sigkill_mid_batch_then_restart_scores_every_ad_once(
+    live_servers: LiveServers, database_url: str
+) -> None:
+    server = live_servers.start(database_url, env=WORKER_ENV)
+    headers = {"Authorization": f"Bearer {server.admin_key}"}
+    base = server.base_url
     try:
         rows = [{"text": repost(i) if i % 3 else f"{LEGIT} Kode {i}.", "id": str(i)} for i in range(ADS)]
         response = httpx.post(
@@ -110,28 +64,25 @@ def test_sigkill_mid_batch_then_restart_scores_every_ad_once(database_url: str) 
             if scored >= 200:
                 break
             time.sleep(0.05)
-        finish(process, signal.SIGKILL)
     finally:
-        finish(process, signal.SIGKILL)
+        live_servers.stop(server, signal.SIGKILL)
     engine = create_db_engine(database_url)
     try:
         with engine.connect() as connection:
             before = connection.execute(select(Batch.scored, Batch.status).where(Batch.id == batch_id)).one()
         assert 0 < before.scored < ADS, f"the kill was not mid-batch: {before}"
-        port = free_port()
-        process, _ = start(database_url, port, first=False)  # no new admin key: the key table is not empty
+        # No new admin key on the restart: the key table is not empty.
+        restarted = live_servers.start(database_url, env=WORKER_ENV, first=False)
         try:
             deadline = time.monotonic() + 120
             while time.monotonic() < deadline:
-                batch = httpx.get(
-                    f"http://127.0.0.1:{port}/api/v1/batches/{batch_id}", headers=headers
-                ).json()
+                batch = httpx.get(f"{restarted.base_url}/api/v1/batches/{batch_id}", headers=headers).json()
                 if batch["status"] == "done":
                     break
                 time.sleep(0.2)
             assert batch["status"] == "done" and batch["scored"] == ADS, json.dumps(batch)
         finally:
-            finish(process, signal.SIGTERM)
+            live_servers.stop(restarted)
         with engine.connect() as connection:
             ads = connection.scalar(select(func.count()).select_from(Ad).where(Ad.batch_id == batch_id))
             scored = connection.scalar(select(func.count()).select_from(Ad).where(Ad.scored.is_(True)))

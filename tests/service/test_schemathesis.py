@@ -16,6 +16,8 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 from service_testing import AD_RISKY, Service
 
+pytestmark = pytest.mark.slow  # hundreds of generated requests
+
 MAX_EXAMPLES = 12
 OPERATIONS = [
     ("GET", "/healthz"),

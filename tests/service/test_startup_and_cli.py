@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from screener.cli import main
 from service import Settings, create_app
+from service.deps import services_of
 
 
 def test_first_start_prints_an_admin_key_once(tmp_path: Path, screener, capsys) -> None:
@@ -23,8 +24,8 @@ def test_first_start_prints_an_admin_key_once(tmp_path: Path, screener, capsys) 
         assert client.get("/api/v1/keys", headers={"Authorization": f"Bearer {key}"}).status_code == 200
     again = create_app(settings, screener=screener)
     assert capsys.readouterr().out == ""
-    app.state.engine.dispose()
-    again.state.engine.dispose()
+    services_of(app).engine.dispose()
+    services_of(again).engine.dispose()
 
 
 def run(argv: list[str], capsys) -> tuple[int, str, str]:
@@ -59,7 +60,7 @@ def test_keys_create_list_revoke(db_env: str, capsys, screener) -> None:
         code, out, _ = run(["keys", "revoke", "1"], capsys)
         assert code == 0 and "revoked" in out
         assert client.get("/api/v1/model", headers=headers).status_code == 401
-    app.state.engine.dispose()
+    services_of(app).engine.dispose()
     assert "revoked" in run(["keys", "list"], capsys)[1]
 
 

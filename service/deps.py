@@ -1,0 +1,125 @@
+"""FastAPI dependencies: the app's :class:`~service.services.Services` and what routes take from it.
+
+The one place that touches ``app.state``: :func:`install_services` stores the services when the app is
+built, :func:`services_of` reads them back. Routes declare what they need with the ``Annotated``
+types below (``SettingsDep``, ``SessionDep``, ``ReviewCaller``...), never ``request.app.state``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Annotated, cast
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+from starlette.applications import Starlette
+
+from screener import Screener
+from service.auth import ADMIN, ANY_ROLE, CONTACTS, HISTORY, REVIEW, Caller, resolve_key
+from service.errors import Forbidden, RateLimited, Unauthorized
+from service.services import Services
+from service.settings import Settings
+
+__all__ = [
+    "AdminCaller",
+    "AnyCaller",
+    "ContactCaller",
+    "HistoryCaller",
+    "ReviewCaller",
+    "ScreenerDep",
+    "ServicesDep",
+    "SessionDep",
+    "SettingsDep",
+    "authenticate",
+    "install_services",
+    "require_role",
+    "services_of",
+]
+
+bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer tps_...`")
+
+
+def install_services(app: Starlette, services: Services) -> None:
+    """Store the app's services (``create_app`` calls this once)."""
+    app.state.services = services
+
+
+def services_of(app: Starlette) -> Services:
+    """The services ``create_app`` stored on ``app`` (for code outside a dependency: route classes,
+    page rendering, tests)."""
+    return cast(Services, app.state.services)
+
+
+def get_services(request: Request) -> Services:
+    return services_of(request.app)
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+def get_settings(services: ServicesDep) -> Settings:
+    return services.settings
+
+
+def get_screener(services: ServicesDep) -> Screener:
+    return services.screener
+
+
+def get_session(services: ServicesDep) -> Iterator[Session]:
+    """A read session for the request (writes use ``write_transaction(services.sessions)``)."""
+    with services.sessions() as session:
+        yield session
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+ScreenerDep = Annotated[Screener, Depends(get_screener)]
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def authenticate(
+    request: Request,
+    services: ServicesDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Caller:
+    """Resolve the bearer key to a :class:`Caller` (sync: FastAPI runs it in the threadpool)."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthorized()
+    caller = resolve_key(services.engine, services.key_toucher, credentials.credentials.strip())
+    if caller is None:
+        raise Unauthorized(
+            "the API key is unknown or revoked",
+            "kunci API tidak dikenal atau sudah dicabut",
+            code="invalid_key",
+        )
+    request.state.key_id = caller.key_id  # for the request log line
+    wait = services.rate_limiter.acquire(caller.key_id)
+    if wait:
+        raise RateLimited(wait)
+    return caller
+
+
+def require_role(*roles: str) -> Callable[[Caller], Caller]:
+    """A dependency that admits only keys whose role is in ``roles``."""
+    unknown = set(roles) - set(ANY_ROLE)
+    if unknown:
+        raise ValueError(f"unknown roles: {sorted(unknown)}")
+    allowed = frozenset(roles)
+
+    def dependency(caller: Annotated[Caller, Depends(authenticate)]) -> Caller:
+        if caller.role not in allowed:
+            names = ", ".join(sorted(allowed))
+            raise Forbidden(
+                f"role {caller.role!r} may not use this endpoint (allowed: {names})",
+                f"peran {caller.role!r} tidak boleh memakai endpoint ini (boleh: {names})",
+            )
+        return caller
+
+    return dependency
+
+
+AnyCaller = Annotated[Caller, Depends(require_role(*ANY_ROLE))]
+HistoryCaller = Annotated[Caller, Depends(require_role(*HISTORY))]
+ReviewCaller = Annotated[Caller, Depends(require_role(*REVIEW))]
+ContactCaller = Annotated[Caller, Depends(require_role(*CONTACTS))]
+AdminCaller = Annotated[Caller, Depends(require_role(*ADMIN))]

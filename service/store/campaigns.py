@@ -1,0 +1,344 @@
+"""Scored chunks: assessments, near-duplicate campaigns (clusters), contacts and queue items.
+
+- an ad is scored exactly once: :func:`record_scored` marks ``scored`` with a conditional UPDATE in
+  the transaction that inserts the assessment (and ``assessments.ad_id`` is unique), so a worker
+  killed half-way loses nothing and a second worker scoring the same chunk writes nothing;
+- clustering is serialised (SQLite's write lock; ``pg_advisory_xact_lock`` on PostgreSQL), so two
+  workers never create the same campaign twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+from sqlalchemy import bindparam, insert, select, text, update
+from sqlalchemy.orm import Session
+
+from service.store.db import chunks, is_postgres
+from service.store.models import (
+    Ad,
+    AdAssessment,
+    AdContact,
+    Batch,
+    BatchError,
+    Cluster,
+    ClusterBand,
+    ClusterBatch,
+    QueueItem,
+    utcnow,
+)
+from service.vocabulary import BatchStatus, ItemReason, ItemStatus
+
+__all__ = ["ScoredAd", "content_hash", "pending_ads", "record_scored", "slots_of"]
+
+CLUSTER_LOCK = 5_150_001  # pg_advisory_xact_lock id for clustering
+
+
+@dataclass
+class ScoredAd:
+    """One ad's assessment and near-duplicate sketch, computed outside the write transaction."""
+
+    ad_id: int
+    batch_id: int
+    platform: str | None
+    assessment: dict[str, Any] | None  # None: the ad could not be scored (reported as a batch error)
+    content_hash: str = ""
+    signature: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
+    band_keys: list[int] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def risk(self) -> float:
+        return float(self.assessment["risk"]) if self.assessment else 0.0
+
+
+def content_hash(canonical: str) -> str:
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def slots_of(assessment: dict[str, Any]) -> dict[str, list[str]]:
+    """What reposts of one template vary: phone numbers, salaries, places."""
+    phones = [c["value"] for c in assessment.get("contacts", ()) if c["kind"] in ("phone", "whatsapp")]
+    salary = assessment.get("salary") or {}
+    amount = salary.get("amount") or {}
+    salaries = [str(amount["text"])] if amount.get("text") else []
+    places = [p["place"]["name_id"] for p in assessment.get("places", ())]
+    return {"phones": phones, "salaries": salaries, "places": places}
+
+
+def pending_ads(session: Session, *, limit: int, lock: bool) -> list[Any]:
+    """Unscored ads of batches whose upload is complete, oldest first (locked, skipping others', on PG)."""
+    query = (
+        select(Ad.id, Ad.batch_id, Ad.text, Ad.platform)
+        .join(Batch, Batch.id == Ad.batch_id)
+        .where(Ad.scored.is_(False), Batch.status.in_((BatchStatus.QUEUED, BatchStatus.SCORING)))
+        .order_by(Ad.id)
+        .limit(limit)
+    )
+    if lock:
+        query = query.with_for_update(skip_locked=True, of=Ad)
+    return list(session.execute(query).all())
+
+
+def record_scored(
+    session: Session,
+    *,
+    scored: Sequence[ScoredAd],
+    review_threshold: float,
+    uncertain_margin: float,
+    similarity_threshold: float,
+) -> int:
+    """Write a chunk's assessments, clusters, contacts and queue items; returns how many ads it scored.
+
+    Ads another worker scored meanwhile are skipped (the conditional UPDATE returns only ours).
+    """
+    from screener.dedupe import similarity
+
+    if not scored:
+        return 0
+    if is_postgres(session):
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CLUSTER_LOCK})
+    ads = Ad.__table__
+    ours: set[int] = set()
+    for ids in chunks([s.ad_id for s in scored]):
+        marked = session.execute(
+            update(ads)
+            .where(ads.c.id.in_(ids), ads.c.scored.is_(False))
+            .values(scored=True)
+            .returning(ads.c.id)
+        )
+        ours.update(marked.scalars())
+    mine = [s for s in scored if s.ad_id in ours]
+    if not mine:
+        return 0
+    now = utcnow()
+    good = [s for s in mine if s.assessment is not None]
+    failed = [s for s in mine if s.assessment is None]
+    if failed:
+        session.execute(
+            insert(BatchError),
+            [{"batch_id": s.batch_id, "row": 0, "message": f"ad {s.ad_id}: {s.error}"} for s in failed],
+        )
+    if good:
+        session.execute(
+            insert(AdAssessment),
+            [
+                {
+                    "ad_id": s.ad_id,
+                    "model_version": str(s.assessment["model_version"]),
+                    "risk": float(s.assessment["risk"]),
+                    "tier": str(s.assessment["tier"]),
+                    "category": str(s.assessment["category"]),
+                    "indicators": [i["id"] for i in s.assessment["indicators"]],
+                    "slots": slots_of(s.assessment),
+                    "assessment": s.assessment,
+                    "created_at": now,
+                }
+                for s in good
+                if s.assessment is not None
+            ],
+        )
+        contacts = [
+            {"ad_id": s.ad_id, "kind": c["kind"], "value": str(c["value"])[:300]}
+            for s in good
+            if s.assessment is not None
+            for c in s.assessment["contacts"]
+        ]
+        if contacts:
+            session.execute(insert(AdContact), contacts)
+    clusters = _assign_clusters(session, good, similarity_threshold, similarity, now)
+    enqueued = _enqueue(session, good, clusters, review_threshold, uncertain_margin, now)
+    _advance_batches(session, mine, enqueued, now)
+    return len(mine)
+
+
+def _assign_clusters(
+    session: Session, good: Sequence[ScoredAd], threshold: float, similarity: Any, now: datetime
+) -> dict[int, int]:
+    """ad id -> cluster id: exact duplicate by canonical hash, else the most similar LSH candidate."""
+    if not good:
+        return {}
+    hashes = sorted({s.content_hash for s in good})
+    exact: dict[str, int] = {}
+    for part in chunks(hashes):
+        for h, cid in session.execute(
+            select(Ad.content_hash, Ad.cluster_id).where(
+                Ad.content_hash.in_(part), Ad.cluster_id.is_not(None)
+            )
+        ):
+            exact.setdefault(h, cid)
+    keys = sorted({k for s in good if s.content_hash not in exact for k in s.band_keys})
+    by_key: dict[int, list[int]] = defaultdict(list)
+    for part in chunks(keys):
+        for key, cid in session.execute(
+            select(ClusterBand.band_key, ClusterBand.cluster_id).where(ClusterBand.band_key.in_(part))
+        ):
+            by_key[key].append(cid)
+    candidate_ids = sorted({cid for ids in by_key.values() for cid in ids})
+    signatures: dict[int, np.ndarray] = {}
+    for part in chunks(candidate_ids):
+        for cid, blob in session.execute(select(Cluster.id, Cluster.signature).where(Cluster.id.in_(part))):
+            signatures[cid] = np.frombuffer(blob, dtype=np.uint64)
+    assigned: dict[int, int] = {}
+    members: Counter[int] = Counter()
+    pairs: set[tuple[int, int]] = set()
+    new_clusters: set[int] = set()
+    for s in good:
+        cid = exact.get(s.content_hash)
+        if cid is None:
+            best, best_sim = None, threshold
+            for candidate in {c for k in s.band_keys for c in by_key.get(k, ())}:
+                sim = similarity(s.signature, signatures[candidate])
+                if sim >= best_sim:
+                    best, best_sim = candidate, sim
+            cid = best
+        if cid is None:
+            cid = session.execute(
+                insert(Cluster)
+                .values(
+                    representative_ad_id=s.ad_id,
+                    content_hash=s.content_hash,
+                    signature=s.signature.astype(np.uint64).tobytes(),
+                    member_count=0,
+                    batch_count=0,
+                    created_at=now,
+                    updated_at=now,
+                )
+                .returning(Cluster.id)
+            ).scalar_one()
+            session.execute(
+                insert(ClusterBand), [{"band_key": k, "cluster_id": cid} for k in set(s.band_keys)]
+            )
+            for k in s.band_keys:
+                by_key[k].append(cid)
+            signatures[cid] = s.signature
+            new_clusters.add(cid)
+        exact.setdefault(s.content_hash, cid)
+        assigned[s.ad_id] = cid
+        members[cid] += 1
+        pairs.add((cid, s.batch_id))
+    ads = Ad.__table__
+    session.execute(
+        update(ads)
+        .where(ads.c.id == bindparam("b_id"))
+        .values(content_hash=bindparam("b_hash"), cluster_id=bindparam("b_cluster")),
+        [{"b_id": s.ad_id, "b_hash": s.content_hash, "b_cluster": assigned[s.ad_id]} for s in good],
+    )
+    touched = sorted(members)
+    existing: set[tuple[int, int]] = set()
+    old = sorted(set(touched) - new_clusters)
+    for part in chunks(old):
+        existing.update(
+            (c, b)
+            for c, b in session.execute(
+                select(ClusterBatch.cluster_id, ClusterBatch.batch_id).where(
+                    ClusterBatch.cluster_id.in_(part)
+                )
+            )
+        )
+    fresh = sorted(pairs - existing)
+    if fresh:
+        session.execute(insert(ClusterBatch), [{"cluster_id": c, "batch_id": b} for c, b in fresh])
+    new_batches = Counter(c for c, _ in fresh)
+    clusters = Cluster.__table__
+    session.execute(
+        update(clusters)
+        .where(clusters.c.id == bindparam("b_id"))
+        .values(
+            member_count=clusters.c.member_count + bindparam("b_members"),
+            batch_count=clusters.c.batch_count + bindparam("b_batches"),
+            updated_at=now,
+        ),
+        [{"b_id": c, "b_members": members[c], "b_batches": new_batches[c]} for c in touched],
+    )
+    return assigned
+
+
+def _enqueue(
+    session: Session,
+    good: Sequence[ScoredAd],
+    clusters: dict[int, int],
+    threshold: float,
+    margin: float,
+    now: datetime,
+) -> Counter[int]:
+    """One queue item per campaign with an ad at or above ``threshold - margin``; returns per batch."""
+    best: dict[int, ScoredAd] = {}
+    for s in good:
+        if s.risk >= threshold - margin:
+            cid = clusters[s.ad_id]
+            if cid not in best or s.risk > best[cid].risk:
+                best[cid] = s
+    enqueued: Counter[int] = Counter()
+    if not best:
+        return enqueued
+    items: dict[int, QueueItem] = {}
+    for part in chunks(sorted(best)):
+        for item in session.scalars(select(QueueItem).where(QueueItem.cluster_id.in_(part))):
+            items[item.cluster_id] = item
+    new_rows = []
+    for cid, s in best.items():
+        assert s.assessment is not None
+        reason = ItemReason.THRESHOLD if s.risk >= threshold else ItemReason.UNCERTAIN
+        item = items.get(cid)
+        if item is None:
+            slots = slots_of(s.assessment)
+            new_rows.append(
+                {
+                    "cluster_id": cid,
+                    "ad_id": s.ad_id,
+                    "batch_id": s.batch_id,
+                    "status": ItemStatus.OPEN,
+                    "reason": reason,
+                    "priority": s.risk,
+                    "risk": s.risk,
+                    "tier": s.assessment["tier"],
+                    "platform": s.platform,
+                    "indicators_text": _tags(i["id"] for i in s.assessment["indicators"]),
+                    "places_text": _tags(p.lower() for p in slots["places"]),
+                    "review_round": 1,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+            enqueued[s.batch_id] += 1
+        elif item.status != ItemStatus.DECIDED and s.risk > item.risk:
+            # A riskier repost of a campaign already queued: the item moves up; its ad stays the first.
+            item.priority = item.risk = s.risk
+            item.tier = s.assessment["tier"]
+            if reason == ItemReason.THRESHOLD:
+                item.reason = reason
+            item.updated_at = now
+    if new_rows:
+        session.execute(insert(QueueItem), new_rows)
+    session.flush()
+    return enqueued
+
+
+def _tags(values: Iterable[str]) -> str:
+    unique = sorted(set(values))
+    return "," + ",".join(unique) + "," if unique else ""
+
+
+def _advance_batches(
+    session: Session, mine: Sequence[ScoredAd], enqueued: Counter[int], now: datetime
+) -> None:
+    counts = Counter(s.batch_id for s in mine)
+    for batch_id, n in sorted(counts.items()):
+        batch = session.get(Batch, batch_id, with_for_update=True)
+        if batch is None:
+            continue
+        batch.scored += n
+        batch.enqueued += enqueued[batch_id]
+        batch.updated_at = now
+        if batch.scored >= batch.accepted:
+            batch.status, batch.finished_at = BatchStatus.DONE, now
+        else:
+            batch.status = BatchStatus.SCORING
+    session.flush()

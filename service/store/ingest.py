@@ -1,0 +1,113 @@
+"""Batches coming in: create, add ads and malformed rows, finish or fail the upload, read it back."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from service.store.errors import NotFound
+from service.store.models import Ad, Batch, BatchError, utcnow
+from service.vocabulary import BatchStatus
+
+__all__ = [
+    "batch_errors",
+    "create_batch",
+    "fail_batch",
+    "finish_upload",
+    "get_batch",
+    "insert_ads",
+    "insert_batch_errors",
+]
+
+
+def create_batch(
+    session: Session, *, key_id: int | None, filename: str | None, content_type: str | None
+) -> Batch:
+    now = utcnow()
+    batch = Batch(
+        key_id=key_id,
+        status=BatchStatus.RECEIVING,
+        filename=(filename or None) and filename[:300],
+        content_type=(content_type or None) and content_type[:100],
+        accepted=0,
+        rejected=0,
+        scored=0,
+        enqueued=0,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(batch)
+    session.flush()
+    return batch
+
+
+def insert_ads(session: Session, *, batch_id: int, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert parsed rows (``text`` plus optional ``source``, ``platform``, ``url``, ``external_id``)."""
+    if not rows:
+        return
+    now = utcnow()
+    session.execute(
+        insert(Ad),
+        [
+            {
+                "batch_id": batch_id,
+                "text": r["text"],
+                "source": r.get("source"),
+                "platform": r.get("platform"),
+                "url": r.get("url"),
+                "external_id": r.get("external_id"),
+                "received_at": now,
+                "scored": False,
+            }
+            for r in rows
+        ],
+    )
+    session.execute(
+        update(Batch).where(Batch.id == batch_id).values(accepted=Batch.accepted + len(rows), updated_at=now)
+    )
+
+
+def insert_batch_errors(session: Session, *, batch_id: int, errors: Sequence[tuple[int, str]]) -> None:
+    if not errors:
+        return
+    session.execute(insert(BatchError), [{"batch_id": batch_id, "row": r, "message": m} for r, m in errors])
+    session.execute(update(Batch).where(Batch.id == batch_id).values(rejected=Batch.rejected + len(errors)))
+
+
+def finish_upload(session: Session, *, batch_id: int) -> Batch:
+    """The upload is complete: the worker may score the batch (``done`` at once when it has no ad)."""
+    batch = session.get(Batch, batch_id)
+    assert batch is not None
+    now = utcnow()
+    batch.status = BatchStatus.QUEUED if batch.accepted else BatchStatus.DONE
+    batch.updated_at = now
+    if not batch.accepted:
+        batch.finished_at = now
+    session.flush()
+    return batch
+
+
+def fail_batch(session: Session, *, batch_id: int, error: str) -> None:
+    """An upload refused half-way (too large): its ads are removed, the batch says why."""
+    session.execute(delete(Ad).where(Ad.batch_id == batch_id, Ad.scored.is_(False)))
+    now = utcnow()
+    session.execute(
+        update(Batch)
+        .where(Batch.id == batch_id)
+        .values(status=BatchStatus.FAILED, error=error, accepted=0, updated_at=now, finished_at=now)
+    )
+
+
+def batch_errors(session: Session, *, batch_id: int, limit: int = 1000) -> list[BatchError]:
+    query = select(BatchError).where(BatchError.batch_id == batch_id).order_by(BatchError.id).limit(limit)
+    return list(session.scalars(query))
+
+
+def get_batch(session: Session, *, batch_id: int) -> Batch:
+    batch = session.get(Batch, batch_id)
+    if batch is None:
+        raise NotFound(f"no batch {batch_id}", f"tidak ada batch {batch_id}")
+    return batch

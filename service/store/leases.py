@@ -1,0 +1,119 @@
+"""Claims and leases: who holds which queue item, until when.
+
+Claims are one ``UPDATE ... WHERE id IN (SELECT ... LIMIT n [FOR UPDATE SKIP LOCKED]) RETURNING``:
+PostgreSQL skips rows another claimer holds, SQLite serialises writers; never two holders of one item.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import Session
+
+from service.store.audit import audit, item_snapshot
+from service.store.db import is_postgres
+from service.store.errors import LeaseExpired, NotFound
+from service.store.models import QueueItem, utcnow
+from service.vocabulary import CLAIMABLE, ItemStatus
+
+__all__ = ["claim_items", "expire_leases", "held_item", "release_item"]
+
+
+def _claimable(now: datetime, key_id: int) -> Any:
+    free = or_(
+        QueueItem.status.in_(CLAIMABLE),
+        and_(QueueItem.status == ItemStatus.LEASED, QueueItem.lease_expires_at < now),
+    )
+    # A second review must come from someone other than the first reviewer.
+    other = or_(QueueItem.first_key_id.is_(None), QueueItem.first_key_id != key_id)
+    return and_(free, other)
+
+
+def claim_items(
+    session: Session, *, key_id: int, limit: int, lease_seconds: float, now: datetime | None = None
+) -> list[int]:
+    """Lease up to ``limit`` items, riskiest first, to ``key_id``; returns their ids in queue order.
+
+    Run inside :func:`write_transaction`. PostgreSQL: the subquery's ``FOR UPDATE SKIP LOCKED`` makes
+    concurrent claimers take disjoint rows; SQLite: ``BEGIN IMMEDIATE`` makes the statement exclusive.
+    """
+    now = now or utcnow()
+    condition = _claimable(now, key_id)
+    pick = (
+        select(QueueItem.id).where(condition).order_by(QueueItem.priority.desc(), QueueItem.id).limit(limit)
+    )
+    if is_postgres(session):
+        pick = pick.with_for_update(skip_locked=True)
+    table = QueueItem.__table__
+    rows = session.execute(
+        update(table)
+        .where(table.c.id.in_(pick.scalar_subquery()), condition)
+        .values(
+            status=ItemStatus.LEASED,
+            lease_key_id=key_id,
+            lease_expires_at=now + timedelta(seconds=lease_seconds),
+            updated_at=now,
+        )
+        .returning(table.c.id, table.c.priority)
+    ).all()
+    ids = [r.id for r in sorted(rows, key=lambda r: (-r.priority, r.id))]
+    for item_id in ids:
+        audit(session, key_id=key_id, action="claim", object_type="queue_item", object_id=item_id, when=now)
+    return ids
+
+
+def _unleased_status(item: QueueItem) -> str:
+    return ItemStatus.OPEN if item.review_round == 1 else ItemStatus.NEEDS_SECOND_REVIEW
+
+
+def expire_leases(session: Session, *, now: datetime | None = None) -> int:
+    """Return items whose lease ran out to the queue (claims also treat them as free)."""
+    now = now or utcnow()
+    expired = list(
+        session.scalars(
+            select(QueueItem)
+            .where(QueueItem.status == ItemStatus.LEASED, QueueItem.lease_expires_at < now)
+            .limit(1000)
+        )
+    )
+    for item in expired:
+        before = item_snapshot(item)
+        item.status = _unleased_status(item)
+        item.lease_key_id = item.lease_expires_at = None
+        item.updated_at = now
+        audit(
+            session, key_id=None, action="lease_expired", object_type="queue_item", object_id=item.id,
+            before=before, after=item_snapshot(item), when=now,
+        )  # fmt: skip
+    session.flush()
+    return len(expired)
+
+
+def held_item(session: Session, item_id: int, key_id: int, now: datetime) -> QueueItem:
+    item = session.get(QueueItem, item_id, with_for_update=True)
+    if item is None:
+        raise NotFound(f"no queue item {item_id}", f"tidak ada item antrean {item_id}")
+    expires = item.lease_expires_at
+    if item.status != ItemStatus.LEASED or item.lease_key_id != key_id or expires is None or expires <= now:
+        raise LeaseExpired(
+            f"item {item_id} is not leased to you (or the lease expired); claim it first",
+            f"item {item_id} tidak sedang Anda pegang (atau masa sewanya habis); klaim dahulu",
+        )
+    return item
+
+
+def release_item(session: Session, *, item_id: int, key_id: int, now: datetime | None = None) -> QueueItem:
+    now = now or utcnow()
+    item = held_item(session, item_id, key_id, now)
+    before = item_snapshot(item)
+    item.status = _unleased_status(item)
+    item.lease_key_id = item.lease_expires_at = None
+    item.updated_at = now
+    session.flush()
+    audit(
+        session, key_id=key_id, action="release", object_type="queue_item", object_id=item_id,
+        before=before, after=item_snapshot(item), when=now,
+    )  # fmt: skip
+    return item

@@ -1,0 +1,230 @@
+"""Reading the queue: listings, one item with its campaign, contact reports, reviewer agreement."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from screener.extract.contacts import normalize_contact
+from service.store.errors import NotFound
+from service.store.models import Ad, AdAssessment, AdContact, Cluster, Decision, QueueItem, utcnow
+from service.vocabulary import ItemStatus
+
+__all__ = ["contact_report", "item_detail", "list_items", "stats"]
+
+
+def list_items(
+    session: Session,
+    *,
+    statuses: Sequence[str],
+    indicator: str | None = None,
+    place: str | None = None,
+    platform: str | None = None,
+    batch_id: int | None = None,
+    leased_to: int | None = None,
+    limit: int = 50,
+    offset: int = 0,
+    now: datetime | None = None,
+) -> tuple[list[Any], int]:
+    """Queue items (riskiest first) with their ad's opening and campaign size; and the total.
+
+    ``leased_to``: only the items that key holds at ``now`` (an unexpired lease).
+    """
+    conditions: list[Any] = [QueueItem.status.in_(statuses)]
+    if leased_to is not None:
+        conditions += [
+            QueueItem.status == ItemStatus.LEASED,
+            QueueItem.lease_key_id == leased_to,
+            QueueItem.lease_expires_at > (now or utcnow()),
+        ]
+    if indicator:
+        conditions.append(QueueItem.indicators_text.contains(f",{indicator},", autoescape=True))
+    if place:
+        conditions.append(QueueItem.places_text.contains(place.lower(), autoescape=True))
+    if platform:
+        conditions.append(QueueItem.platform == platform)
+    if batch_id is not None:
+        conditions.append(QueueItem.batch_id == batch_id)
+    query = (
+        select(QueueItem, Ad.text, Cluster.member_count, Cluster.batch_count)
+        .join(Ad, Ad.id == QueueItem.ad_id)
+        .join(Cluster, Cluster.id == QueueItem.cluster_id)
+        .where(*conditions)
+        .order_by(QueueItem.priority.desc(), QueueItem.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    total = int(session.scalar(select(func.count()).select_from(QueueItem).where(*conditions)) or 0)
+    return list(session.execute(query).all()), total
+
+
+def item_detail(session: Session, *, item_id: int, slot_sample: int = 500) -> dict[str, Any]:
+    """Everything a reviewer needs for one item: ad, assessment, campaign (varying slots), contacts."""
+    item = session.get(QueueItem, item_id)
+    if item is None:
+        raise NotFound(f"no queue item {item_id}", f"tidak ada item antrean {item_id}")
+    ad = session.get(Ad, item.ad_id)
+    cluster = session.get(Cluster, item.cluster_id)
+    assert ad is not None and cluster is not None
+    assessment = session.scalar(select(AdAssessment.assessment).where(AdAssessment.ad_id == ad.id))
+    varying: dict[str, Counter[str]] = {"phones": Counter(), "salaries": Counter(), "places": Counter()}
+    for (slots,) in session.execute(
+        select(AdAssessment.slots)
+        .join(Ad, Ad.id == AdAssessment.ad_id)
+        .where(Ad.cluster_id == cluster.id)
+        .limit(slot_sample)
+    ):
+        for name, counter in varying.items():
+            counter.update(slots.get(name, ()))
+    contacts = []
+    for kind, value in session.execute(
+        select(AdContact.kind, AdContact.value).where(AdContact.ad_id == ad.id).distinct()
+    ):
+        ads = session.scalar(
+            select(func.count(func.distinct(AdContact.ad_id))).where(AdContact.value == value)
+        )
+        contacts.append({"kind": kind, "value": value, "ads": int(ads or 0)})
+    decisions = [
+        {"round": d.review_round, "key_id": d.key_id, "verdict": d.verdict, "indicators": d.indicators,
+         "note": d.note, "created_at": d.created_at.isoformat()}
+        for d in session.scalars(select(Decision).where(Decision.item_id == item.id).order_by(Decision.id))
+    ]  # fmt: skip
+    return {
+        "id": item.id,
+        "status": item.status,
+        "reason": item.reason,
+        "review_round": item.review_round,
+        "risk": item.risk,
+        "tier": item.tier,
+        "batch_id": item.batch_id,
+        "lease_key_id": item.lease_key_id,
+        "lease_expires_at": item.lease_expires_at.isoformat() if item.lease_expires_at else None,
+        "final_verdict": item.final_verdict,
+        "final_indicators": item.final_indicators,
+        "ad": {
+            "id": ad.id,
+            "text": ad.text,
+            "platform": ad.platform,
+            "source": ad.source,
+            "url": ad.url,
+            "external_id": ad.external_id,
+            "batch_id": ad.batch_id,
+            "received_at": ad.received_at.isoformat(),
+        },
+        "assessment": assessment,
+        "cluster": {
+            "id": cluster.id,
+            "size": cluster.member_count,
+            "batches_seen": cluster.batch_count,
+            "varying": {
+                name: [{"value": v, "count": n} for v, n in counter.most_common(20)]
+                for name, counter in varying.items()
+            },
+        },
+        "contacts": contacts,
+        "decisions": decisions,
+    }
+
+
+def contact_report(session: Session, *, value: str, limit: int = 200) -> dict[str, Any]:
+    values = normalize_contact(value)
+    rows = session.execute(
+        select(
+            Ad.id,
+            Ad.batch_id,
+            Ad.cluster_id,
+            Ad.platform,
+            Ad.text,
+            AdContact.kind,
+            AdContact.value,
+            AdAssessment.risk,
+            AdAssessment.tier,
+        )
+        .join(AdContact, AdContact.ad_id == Ad.id)
+        .outerjoin(AdAssessment, AdAssessment.ad_id == Ad.id)
+        .where(AdContact.value.in_(values))
+        .order_by(Ad.id.desc())
+        .limit(limit)
+    ).all()
+    total = int(
+        session.scalar(select(func.count(func.distinct(AdContact.ad_id))).where(AdContact.value.in_(values)))
+        or 0
+    )
+    cluster_ids = sorted({r.cluster_id for r in rows if r.cluster_id is not None})
+    clusters = {
+        c.id: {"id": c.id, "size": c.member_count, "batches_seen": c.batch_count, "item": None}
+        for c in session.scalars(select(Cluster).where(Cluster.id.in_(cluster_ids)))
+    }
+    decisions = []
+    for item in session.scalars(select(QueueItem).where(QueueItem.cluster_id.in_(cluster_ids))):
+        clusters[item.cluster_id]["item"] = {
+            "id": item.id,
+            "status": item.status,
+            "verdict": item.final_verdict,
+        }
+        for d in session.scalars(select(Decision).where(Decision.item_id == item.id).order_by(Decision.id)):
+            decisions.append(
+                {"item_id": item.id, "cluster_id": item.cluster_id, "round": d.review_round, "verdict": d.verdict,
+                 "indicators": d.indicators, "created_at": d.created_at.isoformat()}
+            )  # fmt: skip
+    return {
+        "query": value,
+        "values": values,
+        "ads_total": total,
+        "ads": [
+            {
+                "id": r.id,
+                "batch_id": r.batch_id,
+                "cluster_id": r.cluster_id,
+                "platform": r.platform,
+                "kind": r.kind,
+                "value": r.value,
+                "risk": r.risk,
+                "tier": r.tier,
+                "text": r.text[:300],
+            }
+            for r in rows
+        ],
+        "clusters": list(clusters.values()),
+        "decisions": decisions,
+    }
+
+
+def stats(session: Session) -> dict[str, Any]:
+    """Agreement between first and second reviewers, per reviewer and per indicator."""
+    by_item: dict[int, dict[int, Decision]] = defaultdict(dict)
+    for d in session.scalars(select(Decision).where(Decision.review_round.in_((1, 2)))):
+        by_item[d.item_id][d.review_round] = d
+    reviewers: dict[int, dict[str, int]] = defaultdict(lambda: {"decisions": 0, "paired": 0, "agreed": 0})
+    indicators: dict[str, dict[str, int]] = defaultdict(lambda: {"paired": 0, "agreed": 0})
+    paired = agreed = 0
+    for rounds in by_item.values():
+        for d in rounds.values():
+            reviewers[d.key_id]["decisions"] += 1
+        if 1 in rounds and 2 in rounds:
+            a, b = rounds[1], rounds[2]
+            same = a.verdict == b.verdict
+            paired += 1
+            agreed += same
+            for d in (a, b):
+                reviewers[d.key_id]["paired"] += 1
+                reviewers[d.key_id]["agreed"] += same
+            for ind in set(a.indicators) | set(b.indicators):
+                indicators[ind]["paired"] += 1
+                indicators[ind]["agreed"] += ind in a.indicators and ind in b.indicators
+    statuses = dict(session.execute(select(QueueItem.status, func.count()).group_by(QueueItem.status)).all())
+
+    def rate(row: dict[str, int]) -> float | None:
+        return round(row["agreed"] / row["paired"], 4) if row["paired"] else None
+
+    return {
+        "items": {s: int(statuses.get(s, 0)) for s in ItemStatus},
+        "agreement": {"paired": paired, "agreed": agreed, "rate": rate({"paired": paired, "agreed": agreed})},
+        "reviewers": [{"key_id": k, **v, "agreement": rate(v)} for k, v in sorted(reviewers.items())],
+        "indicators": [{"indicator": k, **v, "agreement": rate(v)} for k, v in sorted(indicators.items())],
+    }  # fmt: skip
