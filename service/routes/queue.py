@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
+from screener.vocabulary import Scope
 from service.batches import format_of
 from service.deps import AdminCaller, ContactCaller, ReviewCaller, ServicesDep, SessionDep
 from service.review_queue import (
@@ -98,6 +99,7 @@ def _listing(rows: list[Any]) -> list[dict[str, Any]]:
             "reason": item.reason,
             "risk": item.risk,
             "tier": item.tier,
+            "scope": item.scope,
             "platform": item.platform,
             "batch_id": item.batch_id,
             "cluster_id": item.cluster_id,
@@ -121,6 +123,9 @@ def queue(
         str | None, Query(max_length=100, description="A place name (Bahasa Indonesia).")
     ] = None,
     platform: Annotated[str | None, Query(max_length=50)] = None,
+    scope: Annotated[
+        Scope | None, Query(description="offer or not_offer: is the ad a job offer at all?")
+    ] = None,
     batch: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
@@ -128,7 +133,7 @@ def queue(
     """Items waiting for review (open, second review, or leased), riskiest first."""
     rows, total = reads.list_items(
         session, statuses=WAITING, indicator=indicator, place=place,
-        platform=platform, batch_id=batch, limit=limit, offset=offset,
+        platform=platform, scope=scope, batch_id=batch, limit=limit, offset=offset,
     )  # fmt: skip
     return QueuePublic(items=_listing(rows), total=total, limit=limit, offset=offset)
 

@@ -20,6 +20,7 @@ import numpy as np
 from sqlalchemy import bindparam, insert, select, text, update
 from sqlalchemy.orm import Session
 
+from screener.vocabulary import Scope
 from service.store.db import chunks, is_postgres
 from service.store.models import (
     Ad,
@@ -56,6 +57,18 @@ class ScoredAd:
     @property
     def risk(self) -> float:
         return float(self.assessment["risk"]) if self.assessment else 0.0
+
+    @property
+    def scope(self) -> str:
+        return str(self.assessment.get("scope", Scope.OFFER)) if self.assessment else Scope.OFFER
+
+    @property
+    def priority(self) -> float:
+        """The risk, weighed by the probability of being an offer for texts judged not to be one:
+        a complaint naming a scammer's number stays findable (filter ``scope``) but sinks."""
+        if self.scope == Scope.NOT_OFFER and self.assessment:
+            return self.risk * float(self.assessment.get("scope_probability") or 0.0)
+        return self.risk
 
 
 def content_hash(canonical: str) -> str:
@@ -273,7 +286,7 @@ def _enqueue(
     for s in good:
         if s.risk >= threshold - margin:
             cid = clusters[s.ad_id]
-            if cid not in best or s.risk > best[cid].risk:
+            if cid not in best or s.priority > best[cid].priority:
                 best[cid] = s
     enqueued: Counter[int] = Counter()
     if not best:
@@ -296,9 +309,10 @@ def _enqueue(
                     "batch_id": s.batch_id,
                     "status": ItemStatus.OPEN,
                     "reason": reason,
-                    "priority": s.risk,
+                    "priority": s.priority,
                     "risk": s.risk,
                     "tier": s.assessment["tier"],
+                    "scope": s.scope,
                     "platform": s.platform,
                     "indicators_text": _tags(i["id"] for i in s.assessment["indicators"]),
                     "places_text": _tags(p.lower() for p in slots["places"]),
@@ -308,10 +322,10 @@ def _enqueue(
                 }
             )
             enqueued[s.batch_id] += 1
-        elif item.status != ItemStatus.DECIDED and s.risk > item.risk:
+        elif item.status != ItemStatus.DECIDED and s.priority > item.priority:
             # A riskier repost of a campaign already queued: the item moves up; its ad stays the first.
-            item.priority = item.risk = s.risk
-            item.tier = s.assessment["tier"]
+            item.priority, item.risk = s.priority, s.risk
+            item.tier, item.scope = s.assessment["tier"], s.scope
             if reason == ItemReason.THRESHOLD:
                 item.reason = reason
             item.updated_at = now

@@ -23,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from screener.vocabulary import Scope
 from service.vocabulary import BatchStatus, ItemReason, ItemStatus, Role
 
 __all__ = [
@@ -236,6 +237,7 @@ class QueueItem(Base):
     priority: Mapped[float] = mapped_column(Float)
     risk: Mapped[float] = mapped_column(Float)
     tier: Mapped[str] = mapped_column(String(16))
+    scope: Mapped[str] = mapped_column(String(16), default=Scope.OFFER, server_default=Scope.OFFER.value)
     platform: Mapped[str | None] = mapped_column(String(50), default=None)
     indicators_text: Mapped[str] = mapped_column(Text, default="")  # ",id1,id2," for portable filters
     places_text: Mapped[str] = mapped_column(Text, default="")

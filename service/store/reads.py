@@ -25,6 +25,7 @@ def list_items(
     indicator: str | None = None,
     place: str | None = None,
     platform: str | None = None,
+    scope: str | None = None,
     batch_id: int | None = None,
     leased_to: int | None = None,
     limit: int = 50,
@@ -48,6 +49,8 @@ def list_items(
         conditions.append(QueueItem.places_text.contains(place.lower(), autoescape=True))
     if platform:
         conditions.append(QueueItem.platform == platform)
+    if scope:
+        conditions.append(QueueItem.scope == scope)
     if batch_id is not None:
         conditions.append(QueueItem.batch_id == batch_id)
     query = (

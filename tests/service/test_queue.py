@@ -316,3 +316,29 @@ def test_a_non_offer_verdict_exports_with_label_0(svc: Service, tmp_path: Any) -
     [row] = [json.loads(line) for line in out.read_text().splitlines()]
     assert (row["category"], row["label"]) == ("non_offer", 0)
     assert len(load_corpus(out)) == 1
+
+
+NOT_OFFERS = [
+    "Dijual cepat motor matic 2020 warna putih, pajak hidup, surat lengkap, harga 12 juta nego. Minat WA 0813 2200 4411",
+    "Halo Kak, mohon maaf atas ketidaknyamanannya. Silakan kirim nomor pesanan lewat DM supaya kami bantu cek ya.",
+]
+
+
+def test_the_queue_says_and_filters_whether_an_ad_is_a_job_offer(build: Callable[..., Service]) -> None:
+    service = build(review_threshold=0.0)  # queue everything, so both scopes are there
+    offer = OTHER_RISKY.format(n=7)
+    rows = [{"text": offer, "id": "offer"}] + [{"text": t, "id": f"n{i}"} for i, t in enumerate(NOT_OFFERS)]
+    assert submit(service, jsonl(rows)).status_code == 202
+    drain(service)
+    listed = {}
+    for scope in ("offer", "not_offer"):
+        response = service.client.get(f"/api/v1/queue?scope={scope}", headers=service.auth("moderator"))
+        assert response.status_code == 200, response.text
+        listed[scope] = response.json()["items"]
+        assert all(item["scope"] == scope for item in listed[scope])
+    assert [item["text"] for item in listed["offer"]] == [offer[:280]]
+    assert sorted(item["text"] for item in listed["not_offer"]) == sorted(t[:280] for t in NOT_OFFERS)
+    everything = service.client.get("/api/v1/queue", headers=service.auth("moderator")).json()["items"]
+    assert everything[0]["scope"] == "offer"  # texts that are not offers sink below the offers
+    bad = service.client.get("/api/v1/queue?scope=maybe", headers=service.auth("moderator"))
+    assert bad.status_code == 422
