@@ -88,9 +88,9 @@ class Assessment:
     summary_en: str
     truncated: bool
     text_length: int
-    scope: str = Scope.OFFER  # Scope: is the text a job offer at all?
-    scope_probability: float | None = None  # probability of being an offer (None: the model has no scope)
-    unexplained: bool = False  # flagged, but neither an indicator nor a word pattern can be named
+    scope: str  # Scope: is the text a job offer at all?
+    scope_probability: float | None  # probability of being an offer (None: the model has no scope model)
+    unexplained: bool  # flagged, but neither an indicator nor a word pattern can be named
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data (built by hand: ``dataclasses.asdict`` deep-copies and is slow)."""

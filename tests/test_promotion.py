@@ -154,7 +154,7 @@ def test_promote_refuses_a_regression_and_force_overrides_it(
     before = pointer.read_text(encoding="utf-8")
     code, out, err = promote(["models/tppo-screener-weak.joblib"], capsys)
     assert code == 2 and pointer.read_text(encoding="utf-8") == before
-    assert out.startswith("current   tppo-screener-0.2.0.joblib: pr_auc=")
+    assert out.startswith(f"current   {default_model_path().name}: pr_auc=")
     assert "candidate tppo-screener-weak.joblib: pr_auc=" in out
     assert err.startswith("galat / error: kinerja turun pada data evaluasi, model tidak dipromosikan: ")
     assert " / regression on the evaluation set, not promoted: " in err and err.count("\n") == 1

@@ -30,13 +30,13 @@ def test_openapi_describes_every_field_of_the_dataclasses(service: Service) -> N
 def test_a_field_added_to_the_library_appears_without_a_change_in_the_service() -> None:
     @dataclasses.dataclass(frozen=True)
     class Extended(Assessment):  # what a colleague's new fields look like
-        scope: Scope = Scope.OFFER
-        scope_probability: float = 1.0
+        second_scope: Scope = Scope.OFFER
+        second_probability: float = 1.0
         notes: tuple[TopTerm, ...] = ()
 
     model = public_model(Extended)
     properties = model.model_json_schema()["properties"]
-    assert set(properties) == _field_names(Assessment) | {"scope", "scope_probability", "notes"}
+    assert set(properties) == _field_names(Assessment) | {"second_scope", "second_probability", "notes"}
     assert properties["notes"]["type"] == "array"
     assert properties["risk"]["description"] == "Calibrated probability that the ad is risky."
 
