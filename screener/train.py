@@ -137,12 +137,19 @@ def train(dataset: Dataset, settings: TrainSettings | None = None) -> TrainedMod
 
     categories = dataset.categories or [("tppo" if label else "legit") for label in y]
     offer = np.asarray([Category(c).is_offer for c in categories], dtype=int)
-    scope_search, oof_offer = _scope_search(
-        offer, y, folds, matrices, modus_all, best["modus_scale"], settings.seed
-    )
-    best_scope = max(scope_search, key=lambda row: (round(row["pr_auc_not_offer_mean"], 4), -row["C"]))
-    oof_offer = oof_offer[best_scope["C"]]
-    scope_threshold = choose_scope_threshold(oof_offer, y, recall=settings.scope_recall)
+    # Data without any text that is not an offer (a foreign labelled file) trains no scope model.
+    has_scope = len(np.unique(offer)) == 2
+    scope_search: list[dict[str, Any]] = []
+    scope_c: float | None = None
+    oof_offer = np.ones(len(y))
+    scope_threshold = 0.0
+    if has_scope:
+        scope_search, oof_by_c = _scope_search(
+            offer, y, folds, matrices, modus_all, best["modus_scale"], settings.seed
+        )
+        scope_c = max(scope_search, key=lambda row: (round(row["pr_auc_not_offer_mean"], 4), -row["C"]))["C"]
+        oof_offer = oof_by_c[scope_c]
+        scope_threshold = choose_scope_threshold(oof_offer, y, recall=settings.scope_recall)
 
     # Calibrated out-of-fold scores (a sigmoid on the best setting's out-of-fold decisions, as the
     # final model's calibration is fitted), gated by the out-of-fold scope, choose the tier thresholds
@@ -155,8 +162,9 @@ def train(dataset: Dataset, settings: TrainSettings | None = None) -> TrainedMod
     thresholds = choose_thresholds(
         y, oof, tinggi_precision=settings.tinggi_precision, sedang_recall=settings.sedang_recall
     )
-    thresholds["scope"] = scope_threshold
-    thresholds["scope_recall_target"] = settings.scope_recall
+    if has_scope:
+        thresholds["scope"] = scope_threshold
+        thresholds["scope_recall_target"] = settings.scope_recall
 
     # The final model, fitted on every row.
     final_folds = grouped_folds(y, dataset.groups, settings.n_splits, settings.seed)
@@ -173,8 +181,10 @@ def train(dataset: Dataset, settings: TrainSettings | None = None) -> TrainedMod
     pipeline.named_steps["classifier"].cv = settings.n_splits  # the fold indices are not needed any more
     category_model = LogisticRegression(C=best["C"], max_iter=3000, random_state=settings.seed)
     category_model.fit(x_all, categories)
-    scope_model = LogisticRegression(C=best_scope["C"], max_iter=3000, random_state=settings.seed)
-    scope_model.fit(x_all, offer)
+    scope_model = None
+    if has_scope:
+        scope_model = LogisticRegression(C=scope_c, max_iter=3000, random_state=settings.seed)
+        scope_model.fit(x_all, offer)
 
     elapsed = time.perf_counter() - started
     names = features.get_feature_names_out()
@@ -197,13 +207,13 @@ def train(dataset: Dataset, settings: TrainSettings | None = None) -> TrainedMod
         },
         "hyperparameters": {"C": best["C"], "modus_scale": best["modus_scale"], "seed": settings.seed,
                             "n_splits": settings.n_splits, "search": search,
-                            "scope_C": best_scope["C"], "scope_search": scope_search},
+                            "scope_C": scope_c, "scope_search": scope_search},
         "thresholds": thresholds,
         "cv_metrics": {
             "method": "out-of-fold predictions of grouped stratified cross-validation on the training data "
             "(the folds also chose the hyper-parameters, so slightly optimistic)",
             **score_metrics(y, oof, thresholds),
-            "scope": scope_metrics(offer, y, oof_offer, scope_threshold),
+            "scope": scope_metrics(offer, y, oof_offer, scope_threshold) if has_scope else None,
         },
         "features": {
             "total": len(names),

@@ -74,16 +74,23 @@ def test_concurrent_claimers_never_share_an_item(engine: Engine) -> None:
     claimed: dict[int, list[int]] = {k: [] for k in range(1, CLAIMERS + 1)}
     errors: list[BaseException] = []
     start = threading.Barrier(CLAIMERS)
+    # Every claimer makes its first claim before any makes a second: on a busy machine one thread
+    # could otherwise drain the queue before the others are scheduled, and nothing would compete.
+    first_round = threading.Barrier(CLAIMERS)
 
     def claimer(key_id: int) -> None:
         rng = random.Random(key_id)
         try:
             start.wait()
+            rounds = 0
             while True:
                 with write_transaction(sessions) as session:
                     ids = leases.claim_items(
                         session, key_id=key_id, limit=rng.randint(1, 12), lease_seconds=600
                     )
+                rounds += 1
+                if rounds == 1:
+                    first_round.wait(timeout=60)
                 if not ids:
                     return
                 claimed[key_id].extend(ids)
