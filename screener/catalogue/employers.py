@@ -103,7 +103,8 @@ def _check_alias(entry_id: str, alias: str) -> None:
 def _employer(raw: Any, index: int) -> Employer:
     if not isinstance(raw, dict):
         raise CatalogueError(f"employer #{index + 1} is not a table")
-    entry_id = raw.get("id") if isinstance(raw.get("id"), str) else f"#{index + 1}"
+    raw_id = raw.get("id")
+    entry_id = raw_id if isinstance(raw_id, str) else f"#{index + 1}"
     unknown = sorted(set(raw) - _FIELDS)
     if unknown:
         raise CatalogueError(f"employer {entry_id}: unknown field(s) {', '.join(unknown)}")
