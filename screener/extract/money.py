@@ -1,3 +1,4 @@
+# Long on purpose: one cohesive parser; most of its length is the currency, period and cue-word tables.
 """Money mentions in ad text: amounts, currencies, pay periods, and the "too good to be true" signal.
 
 :func:`extract_money` finds money on the *normalised* text (see :mod:`screener.normalize`) and reports
