@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils import Tags
 
 from screener.catalogue import catalogue
 from screener.extract.contacts import FOREIGN_SCAM_HUB_REGIONS
@@ -44,7 +45,7 @@ class Detector(TransformerMixin, BaseEstimator):
     def transform(self, X: Iterable[str | Findings]) -> list[Findings]:
         return [x if isinstance(x, Findings) else detect(x) for x in X]
 
-    def __sklearn_tags__(self):  # type: ignore[no-untyped-def]
+    def __sklearn_tags__(self) -> Tags:
         tags = super().__sklearn_tags__()
         tags.requires_fit = False
         tags.input_tags.string = True

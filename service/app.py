@@ -19,6 +19,7 @@ from typing import TextIO
 
 import httpx
 from fastapi import FastAPI
+from sqlalchemy import Engine
 
 from screener import Screener, __version__
 from service.auth import KeyToucher
@@ -60,9 +61,9 @@ def bootstrap(settings: Settings, *, out: TextIO | None = None) -> None:
         engine.dispose()
 
 
-def _bootstrap(engine: object, settings: Settings, out: TextIO | None) -> None:
-    migrate(engine)  # type: ignore[arg-type]
-    with session_factory(engine).begin() as session:  # type: ignore[arg-type]
+def _bootstrap(engine: Engine, settings: Settings, out: TextIO | None) -> None:
+    migrate(engine)
+    with session_factory(engine).begin() as session:
         new = ensure_admin_key(session)
     if new is not None:
         host = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host

@@ -334,7 +334,7 @@ def _client_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--key", default=None, help="kunci API / API key (default SCREENER_API_KEY)")
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the service's subcommands to the ``screener`` command line."""
     p = subparsers.add_parser("serve", help="jalankan layanan API / run the API service (uvicorn)")
     p.add_argument(

@@ -1,3 +1,4 @@
+# Long on purpose: the SSRF checks, the per-hop fetch loop and page-to-text are one security boundary.
 """Link intake: fetch a public web page an officer pasted, safely, and extract its readable text.
 
 The service fetches URLs chosen by users, which makes it a server-side request forgery (SSRF) target.

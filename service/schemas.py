@@ -124,11 +124,11 @@ def _public_type(annotation: Any) -> Any:
         return public_model(annotation)
     origin, args = get_origin(annotation), get_args(annotation)
     if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
-        return list[_public_type(args[0])]  # type: ignore[misc]
+        return list[_public_type(args[0])]  # type: ignore[misc]  # a type built at run time
     if origin in (Union, UnionType):
         return Union[tuple(_public_type(a) for a in args)]  # noqa: UP007 - built from a tuple
     if origin is list:
-        return list[_public_type(args[0])]  # type: ignore[misc]
+        return list[_public_type(args[0])]  # type: ignore[misc]  # a type built at run time
     return annotation
 
 
@@ -200,7 +200,7 @@ class SourcePublic(BaseModel):
     text: str = Field(description="The text extracted from the page (what was scored).")
 
 
-class ScorePublic(AssessmentPublic):  # type: ignore[misc, valid-type]
+class ScorePublic(AssessmentPublic):  # type: ignore[misc, valid-type]  # model built by create_model
     source: SourcePublic | None = Field(default=None, description="For a link: the page that was scored.")
     check_id: int | None = Field(default=None, description="The saved check's id, with `save: true`.")
 
@@ -216,7 +216,7 @@ class CheckPublic(BaseModel):
     model_version: str
     risk: float
     tier: str
-    assessment: SavedAssessmentPublic  # type: ignore[valid-type]
+    assessment: SavedAssessmentPublic  # type: ignore[valid-type]  # model built by create_model
 
 
 class ChecksPublic(BaseModel):
@@ -228,7 +228,7 @@ class ChecksPublic(BaseModel):
 
 class IndicatorsPublic(BaseModel):
     count: int
-    indicators: list[CatalogueIndicatorPublic]  # type: ignore[valid-type]
+    indicators: list[CatalogueIndicatorPublic]  # type: ignore[valid-type]  # model built by create_model
 
 
 class ModelPublic(BaseModel):

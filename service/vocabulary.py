@@ -37,7 +37,7 @@ class Role(StrEnum):
 # A moderator's verdict: any corpus category, or "unsure" (no label: left out of the export). Built
 # from Category so a category the library adds becomes a verdict too (and a migration must follow:
 # the decisions table checks its verdicts).
-Verdict = StrEnum("Verdict", [*((c.name, c.value) for c in Category), ("UNSURE", "unsure")])  # type: ignore[misc]
+Verdict = StrEnum("Verdict", [*((c.name, c.value) for c in Category), ("UNSURE", "unsure")])  # type: ignore[misc]  # mypy reads only literal member lists
 Verdict.__doc__ = (
     "A moderator's verdict: a corpus category (:class:`~screener.vocabulary.Category`) or unsure."
 )

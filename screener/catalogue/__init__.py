@@ -14,7 +14,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from re import _parser as sre_parse  # type: ignore[attr-defined]
+from re import _parser as sre_parse  # type: ignore[attr-defined]  # private module, not in typeshed
 from typing import Any
 
 from screener.errors import CatalogueError
@@ -84,6 +84,21 @@ class Indicator:
             "advice_en": self.advice_en,
             "legal_basis": self.legal_basis,
         }
+
+
+def check_regex(pattern: str, owner: str, noun: str, plural: str) -> None:
+    """Refuse a catalogue regex that does not compile, has capturing groups or upper-case letters.
+
+    Messages start with ``owner`` ("indicator fee_upfront") and call the regex ``noun`` / ``plural``.
+    """
+    try:
+        compiled = re.compile(pattern)
+    except re.error as exc:
+        raise CatalogueError(f"{owner}: bad {noun} {pattern!r}: {exc}") from exc
+    if compiled.groups:
+        raise CatalogueError(f"{owner}: use (?:...) not capturing groups in {pattern!r}")
+    if pattern != pattern.lower():
+        raise CatalogueError(f"{owner}: {plural} match lower-cased text: {pattern!r}")
 
 
 def literal_prefixes(pattern: str) -> frozenset[str]:
@@ -180,14 +195,7 @@ def _build(raw: dict[str, Any]) -> Indicator:
     if indicator.with_patterns and not indicator.patterns:
         raise CatalogueError(f"indicator {indicator.id}: with_patterns needs patterns")
     for pattern in indicator.patterns + indicator.with_patterns:
-        try:
-            compiled = re.compile(pattern)
-        except re.error as exc:
-            raise CatalogueError(f"indicator {indicator.id}: bad pattern {pattern!r}: {exc}") from exc
-        if compiled.groups:
-            raise CatalogueError(f"indicator {indicator.id}: use (?:...) not capturing groups in {pattern!r}")
-        if pattern != pattern.lower():
-            raise CatalogueError(f"indicator {indicator.id}: patterns match lower-cased text: {pattern!r}")
+        check_regex(pattern, f"indicator {indicator.id}", "pattern", "patterns")
         literal_prefixes(pattern)
     if not (indicator.patterns or indicator.place_status or indicator.source):
         raise CatalogueError(f"indicator {indicator.id} has no way to be found")

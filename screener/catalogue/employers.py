@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from screener.catalogue import EMPLOYER_KINDS, literal_prefixes
+from screener.catalogue import EMPLOYER_KINDS, check_regex, literal_prefixes
 from screener.errors import CatalogueError
 
 __all__ = ["KINDS", "PUBLIC_KINDS", "Employer", "Fact", "employers", "load_employers", "parse_employers"]
@@ -86,14 +86,7 @@ def _fact(entry_id: str, raw: Any) -> Fact:
 
 
 def _check_alias(entry_id: str, alias: str) -> None:
-    try:
-        compiled = re.compile(alias)
-    except re.error as exc:
-        raise CatalogueError(f"employer {entry_id}: bad alias {alias!r}: {exc}") from exc
-    if compiled.groups:
-        raise CatalogueError(f"employer {entry_id}: use (?:...) not capturing groups in {alias!r}")
-    if alias != alias.lower():
-        raise CatalogueError(f"employer {entry_id}: aliases match lower-cased text: {alias!r}")
+    check_regex(alias, f"employer {entry_id}", "alias", "aliases")
     try:
         literal_prefixes(alias)
     except CatalogueError as exc:
@@ -103,7 +96,8 @@ def _check_alias(entry_id: str, alias: str) -> None:
 def _employer(raw: Any, index: int) -> Employer:
     if not isinstance(raw, dict):
         raise CatalogueError(f"employer #{index + 1} is not a table")
-    entry_id = raw.get("id") if isinstance(raw.get("id"), str) else f"#{index + 1}"
+    raw_id = raw.get("id")
+    entry_id = raw_id if isinstance(raw_id, str) else f"#{index + 1}"
     unknown = sorted(set(raw) - _FIELDS)
     if unknown:
         raise CatalogueError(f"employer {entry_id}: unknown field(s) {', '.join(unknown)}")

@@ -195,7 +195,7 @@ def read_csv(
             for row in reader:
                 number, end = end + 1, reader.line_num
                 if None in row:
-                    found = len(columns) + len(row[None])  # type: ignore[index]
+                    found = len(columns) + len(row[None])
                     yield number, _ragged(path, number, found, len(columns))
                 elif any(value is None for value in row.values()):
                     found = sum(value is not None for value in row.values())

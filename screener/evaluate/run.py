@@ -106,7 +106,7 @@ def run_evaluate(
         None
         if real_dev is False
         else Path(real_dev)
-        if real_dev not in (None, True)
+        if isinstance(real_dev, str | Path)
         else paths.shared_data_dir()
     )
     dev_runs: list[dict[str, Any]] = []

@@ -1,3 +1,4 @@
+# Long on purpose: one cohesive parser; most of its length is the currency, period and cue-word tables.
 """Money mentions in ad text: amounts, currencies, pay periods, and the "too good to be true" signal.
 
 :func:`extract_money` finds money on the *normalised* text (see :mod:`screener.normalize`) and reports
@@ -29,6 +30,7 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
+from screener.catalogue.matcher import trie_pattern
 from screener.normalize import Normalized
 
 __all__ = [
@@ -253,31 +255,7 @@ _PERIOD_CUES = {
 _CUE_TAGS = {**dict.fromkeys(_SALARY_CUES, "salary"), **dict.fromkeys(_FEE_CUES, "fee"), **_PERIOD_CUES}
 
 
-def _trie_pattern(words: list[str]) -> str:
-    """One regex alternation for many literal words, factored by common prefixes.
-
-    ``re`` tries the alternatives of a flat alternation one by one at every position; a trie makes
-    a failing position cost one or two character tests instead of one per word.
-    """
-    trie: dict[str, Any] = {}
-    for word in words:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def pattern(node: dict[str, Any]) -> str:
-        ends = "" in node
-        branches = [re.escape(ch) + pattern(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if ends else body
-
-    return pattern(trie)
-
-
-_CUES = re.compile(rf"(?<![a-z])(?:{_trie_pattern(list(_CUE_TAGS))})(?![a-z])")
+_CUES = re.compile(rf"(?<![a-z])(?:{trie_pattern(_CUE_TAGS)})(?![a-z])")
 _CLAUSE_END = re.compile(r"[,;!?\n]|\.(?![0-9])")
 _SEPARATORS = re.compile(r"[.,]")
 _SPACES_DOTS = re.compile(r"[ .]")

@@ -243,7 +243,7 @@ NAV = (
     NavItem("/model", "nav_model", tuple(Role)),
 )
 
-HOME = {OFFICER: "/cek", MODERATOR: "/antrian", EDUCATOR: "/contoh", ADMIN: "/cek"}
+HOME: dict[str, str] = {OFFICER: "/cek", MODERATOR: "/antrian", EDUCATOR: "/contoh", ADMIN: "/cek"}
 
 
 # Labels for words the vocabularies gained after i18n.py was written (the non_offer category, and so

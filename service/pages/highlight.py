@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from screener.redact import Redaction
 
@@ -42,7 +43,7 @@ class Segment:
     ends: tuple[int, ...]  # the flags whose span ends with this piece (their labels go here)
 
 
-def spans_from_indicators(indicators: Iterable[dict[str, object]]) -> tuple[list[Flag], list[Span]]:
+def spans_from_indicators(indicators: Iterable[dict[str, Any]]) -> tuple[list[Flag], list[Span]]:
     """Number the indicators 1..n and list their evidence spans (``assessment.to_dict()`` shape)."""
     flags: list[Flag] = []
     spans: list[Span] = []
@@ -54,10 +55,10 @@ def spans_from_indicators(indicators: Iterable[dict[str, object]]) -> tuple[list
                 str(ind["name_id"]),
                 str(ind["name_en"]),
                 str(ind.get("level", "")),
-                float(ind.get("weight", 0.0)),  # type: ignore[arg-type]
+                float(ind.get("weight", 0.0)),
             )
         )
-        for ev in ind.get("evidence", ()):  # type: ignore[attr-defined]
+        for ev in ind.get("evidence", ()):
             spans.append(Span(int(ev["start"]), int(ev["end"]), number))
     return flags, spans
 

@@ -8,7 +8,8 @@ the rest), and must be UTF-8 without NUL bytes (else 422) before the usual valid
 from __future__ import annotations
 
 import email.message
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from fastapi import Request, Response
 from fastapi.routing import APIRoute
@@ -57,7 +58,7 @@ class _CappedRequest(Request):
 
 
 class JSONBodyRoute(APIRoute):
-    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
         async def vetted(request: Request) -> Response:

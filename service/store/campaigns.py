@@ -14,10 +14,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
-from sqlalchemy import bindparam, insert, select, text, update
+from sqlalchemy import Table, bindparam, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from screener.vocabulary import Scope
@@ -117,7 +117,7 @@ def record_scored(
         return 0
     if is_postgres(session):
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CLUSTER_LOCK})
-    ads = Ad.__table__
+    ads = cast(Table, Ad.__table__)  # a mapped class's table; SQLAlchemy types it as any FromClause
     ours: set[int] = set()
     for ids in chunks([s.ad_id for s in scored]):
         marked = session.execute(
@@ -179,13 +179,14 @@ def _assign_clusters(
         return {}
     hashes = sorted({s.content_hash for s in good})
     exact: dict[str, int] = {}
-    for part in chunks(hashes):
+    for hash_part in chunks(hashes):
         for h, cid in session.execute(
             select(Ad.content_hash, Ad.cluster_id).where(
-                Ad.content_hash.in_(part), Ad.cluster_id.is_not(None)
+                Ad.content_hash.in_(hash_part), Ad.cluster_id.is_not(None)
             )
         ):
-            exact.setdefault(h, cid)
+            if h is not None and cid is not None:  # the WHERE clause rules None out; this tells mypy
+                exact.setdefault(h, cid)
     keys = sorted({k for s in good if s.content_hash not in exact for k in s.band_keys})
     by_key: dict[int, list[int]] = defaultdict(list)
     for part in chunks(keys):
@@ -236,7 +237,7 @@ def _assign_clusters(
         assigned[s.ad_id] = cid
         members[cid] += 1
         pairs.add((cid, s.batch_id))
-    ads = Ad.__table__
+    ads = cast(Table, Ad.__table__)
     session.execute(
         update(ads)
         .where(ads.c.id == bindparam("b_id"))
@@ -259,7 +260,7 @@ def _assign_clusters(
     if fresh:
         session.execute(insert(ClusterBatch), [{"cluster_id": c, "batch_id": b} for c, b in fresh])
     new_batches = Counter(c for c, _ in fresh)
-    clusters = Cluster.__table__
+    clusters = cast(Table, Cluster.__table__)
     session.execute(
         update(clusters)
         .where(clusters.c.id == bindparam("b_id"))
@@ -293,9 +294,9 @@ def _enqueue(
         return enqueued
     items: dict[int, QueueItem] = {}
     for part in chunks(sorted(best)):
-        for item in session.scalars(select(QueueItem).where(QueueItem.cluster_id.in_(part))):
-            items[item.cluster_id] = item
-    new_rows = []
+        for queued in session.scalars(select(QueueItem).where(QueueItem.cluster_id.in_(part))):
+            items[queued.cluster_id] = queued
+    new_rows: list[dict[str, Any]] = []
     for cid, s in best.items():
         assert s.assessment is not None
         reason = ItemReason.THRESHOLD if s.risk >= threshold else ItemReason.UNCERTAIN

@@ -31,7 +31,7 @@ def decided_rows(
             Ad.id, Ad.text, Ad.platform, Ad.cluster_id, QueueItem.final_verdict, QueueItem.final_indicators
         )
         .join(QueueItem, QueueItem.cluster_id == Ad.cluster_id)
-        .where(QueueItem.status == ItemStatus.DECIDED, QueueItem.final_verdict != Verdict.UNSURE)
+        .where(QueueItem.status == ItemStatus.DECIDED, QueueItem.final_verdict != Verdict("unsure"))
         .order_by(Ad.id)
         .execution_options(yield_per=1000)
     )

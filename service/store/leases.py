@@ -7,9 +7,9 @@ PostgreSQL skips rows another claimer holds, SQLite serialises writers; never tw
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import Table, and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from service.store.audit import audit, item_snapshot
@@ -46,7 +46,7 @@ def claim_items(
     )
     if is_postgres(session):
         pick = pick.with_for_update(skip_locked=True)
-    table = QueueItem.__table__
+    table = cast(Table, QueueItem.__table__)  # a mapped class's table; typed as any FromClause
     rows = session.execute(
         update(table)
         .where(table.c.id.in_(pick.scalar_subquery()), condition)

@@ -159,7 +159,7 @@ def contact_report(session: Session, *, value: str, limit: int = 200) -> dict[st
         or 0
     )
     cluster_ids = sorted({r.cluster_id for r in rows if r.cluster_id is not None})
-    clusters = {
+    clusters: dict[int, dict[str, Any]] = {
         c.id: {"id": c.id, "size": c.member_count, "batches_seen": c.batch_count, "item": None}
         for c in session.scalars(select(Cluster).where(Cluster.id.in_(cluster_ids)))
     }
