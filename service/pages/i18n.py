@@ -20,7 +20,7 @@ with :func:`N_`; vocabularies' words go through the explicit tables in :mod:`ser
 After changing page text::
 
     .venv/bin/pybabel extract -F babel.cfg --no-location -o /tmp/messages.pot .
-    .venv/bin/pybabel update -i /tmp/messages.pot -d service/locale --no-location --ignore-obsolete
+    .venv/bin/pybabel update -i /tmp/messages.pot -d service/locale --ignore-obsolete
 
 then write the English in ``service/locale/en/LC_MESSAGES/messages.po``.
 """

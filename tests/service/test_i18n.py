@@ -22,7 +22,7 @@ from service.vocabulary import BatchStatus, ItemStatus, Role, Verdict
 REPO = Path(__file__).resolve().parents[2]
 UPDATE = (
     "update the catalogues: .venv/bin/pybabel extract -F babel.cfg --no-location -o /tmp/messages.pot . && "
-    ".venv/bin/pybabel update -i /tmp/messages.pot -d service/locale --no-location --ignore-obsolete, "
+    ".venv/bin/pybabel update -i /tmp/messages.pot -d service/locale --ignore-obsolete, "
     "then write the English in service/locale/en/LC_MESSAGES/messages.po"
 )
 
