@@ -329,6 +329,13 @@ def cmd_models_promote(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_settings(args: argparse.Namespace) -> int:
+    from service import settings_doc
+
+    print(settings_doc.markdown_table() if args.markdown else settings_doc.text_listing(), end="")
+    return 0
+
+
 def _client_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--url", default=None, help="alamat layanan / service URL (default SCREENER_API_URL)")
     parser.add_argument("--key", default=None, help="kunci API / API key (default SCREENER_API_KEY)")
@@ -336,13 +343,23 @@ def _client_arguments(parser: argparse.ArgumentParser) -> None:
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the service's subcommands to the ``screener`` command line."""
-    p = subparsers.add_parser("serve", help="jalankan layanan API / run the API service (uvicorn)")
+    p = subparsers.add_parser(
+        "serve",
+        help="jalankan layanan API / run the API service (uvicorn)",
+        epilog="Settings: SCREENER_* environment variables; `screener settings` lists them with their descriptions.",
+    )
     p.add_argument(
         "--host", default=None, help="alamat / listen address (default SCREENER_HOST or 127.0.0.1)"
     )
     p.add_argument("--port", type=int, default=None, help="port (default SCREENER_PORT or 8000)")
     p.add_argument("--workers", type=int, default=None, help="proses worker / worker processes (default 1)")
     p.set_defaults(func=cmd_serve)
+
+    p = subparsers.add_parser(
+        "settings", help="pengaturan SCREENER_* / the SCREENER_* settings, defaults and meaning"
+    )
+    p.add_argument("--markdown", action="store_true", help="sebagai tabel / as the README's Markdown table")
+    p.set_defaults(func=cmd_settings)
 
     keys = subparsers.add_parser("keys", help="kelola kunci API / manage API keys")
     keys_sub = keys.add_subparsers(dest="keys_command", required=True)

@@ -1,7 +1,7 @@
 """Typed settings: the only module that reads the environment (prefix ``SCREENER_``).
 
-Every setting carries a description (a test fails when one does not); ``screener serve --help`` and
-the README draw on the same text.
+Every setting carries a description (a test fails when one does not); ``screener settings`` and the
+README's settings table are rendered from them (:mod:`service.settings_doc`).
 """
 
 from __future__ import annotations

@@ -16,7 +16,8 @@ from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.pages import auth, educator, model, moderator, officer
-from service.pages.core import CsrfFailed, LoginRequired, PageForbidden, redirect, render
+from service.pages.core import CsrfFailed, LoginRequired, PageForbidden, redirect, render, templates
+from service.pages.i18n import LANGUAGES, N_
 from service.settings import REPO_DIR
 
 __all__ = ["CSP", "EVALUATION_DIR", "install_pages"]
@@ -74,18 +75,22 @@ async def _login_required(request: Request, exc: Exception) -> Response:
 
 
 async def _forbidden(request: Request, exc: Exception) -> Response:
-    return render(request, "error.html", {"title_key": "forbidden_title", "text_key": "forbidden_text"},
-                  status_code=403)  # fmt: skip
+    context = {"title": N_("Tidak boleh"), "text": N_("Peran Anda tidak boleh membuka halaman ini.")}
+    return render(request, "error.html", context, status_code=403)
 
 
 async def _csrf_failed(request: Request, exc: Exception) -> Response:
-    return render(
-        request, "error.html", {"title_key": "csrf_title", "text_key": "csrf_text"}, status_code=403
-    )
+    context = {
+        "title": N_("Formulir kedaluwarsa"),
+        "text": N_("Token keamanan formulir tidak cocok. Muat ulang halaman lalu coba lagi."),
+    }
+    return render(request, "error.html", context, status_code=403)
 
 
 def install_pages(app: FastAPI) -> None:
     """Include the page routers, mount ``/static`` and add the pages' handlers and headers."""
+    for lang in LANGUAGES:
+        templates(lang)  # read the catalogues now: a broken one fails the start, not a page
     for module in (auth, officer, moderator, educator, model):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")

@@ -10,12 +10,12 @@ constant time on every POST.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import json
 import secrets
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -28,7 +28,8 @@ from starlette.concurrency import run_in_threadpool
 
 from service.auth import Caller
 from service.deps import ServicesDep, services_of
-from service.pages.i18n import LANGUAGES, translator
+from service.pages import labels
+from service.pages.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, translations
 from service.services import Services
 from service.store import keys as key_store
 from service.vocabulary import Role
@@ -42,6 +43,7 @@ __all__ = [
     "check_csrf",
     "csrf_token",
     "language",
+    "not_found",
     "page_role",
     "render",
     "set_session",
@@ -55,14 +57,24 @@ PRE_COOKIE = "tps_pre"
 LANG_COOKIE = "lang"
 SESSION_SECONDS = 12 * 3600
 
-# Autoescape on for every template, whatever its name: all ad text is untrusted.
-templates = Jinja2Templates(
-    env=jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)), autoescape=True, undefined=jinja2.StrictUndefined
+
+@functools.cache
+def templates(lang: str) -> Jinja2Templates:
+    """The templates in ``lang``: one Jinja2 environment per language, its gettext installed once."""
+    # Autoescape on for every template, whatever its name: all ad text is untrusted.
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
     )
-)
-templates.env.globals["languages"] = LANGUAGES
-templates.env.filters["flagmap"] = lambda flags: {f.number: f for f in flags}
+    env.policies["ext.i18n.trimmed"] = True  # {% trans %} blocks collapse whitespace, as extraction does
+    catalogue = translations(lang)
+    env.install_gettext_translations(catalogue, newstyle=True)  # type: ignore[attr-defined]
+    env.globals["languages"] = LANGUAGES
+    env.filters["flagmap"] = lambda flags: {f.number: f for f in flags}
+    env.filters.update(labels.filters(catalogue.gettext))
+    return Jinja2Templates(env=env)
 
 
 class LoginRequired(Exception):
@@ -227,45 +239,23 @@ def page_role(*roles: Role) -> Any:
 @dataclass(frozen=True)
 class NavItem:
     href: str
-    key: str
+    label: str  # a message, translated in the template
     roles: tuple[Role, ...]
 
 
 OFFICER, MODERATOR, EDUCATOR, ADMIN = Role.OFFICER, Role.MODERATOR, Role.EDUCATOR, Role.ADMIN
 NAV = (
-    NavItem("/cek", "nav_check", (OFFICER, ADMIN)),
-    NavItem("/cek/riwayat", "nav_history", (OFFICER, ADMIN)),
-    NavItem("/antrian", "nav_queue", (MODERATOR, ADMIN)),
-    NavItem("/antrian/unggah", "nav_upload", (MODERATOR, ADMIN)),
-    NavItem("/antrian/adjudikasi", "nav_adjudication", (ADMIN,)),
-    NavItem("/contoh", "nav_examples", (EDUCATOR, ADMIN)),
-    NavItem("/contoh/kuis", "nav_quiz", (EDUCATOR, ADMIN)),
-    NavItem("/model", "nav_model", tuple(Role)),
+    NavItem("/cek", N_("Cek iklan"), (OFFICER, ADMIN)),
+    NavItem("/cek/riwayat", N_("Riwayat"), (OFFICER, ADMIN)),
+    NavItem("/antrian", N_("Antrian"), (MODERATOR, ADMIN)),
+    NavItem("/antrian/unggah", N_("Unggah batch"), (MODERATOR, ADMIN)),
+    NavItem("/antrian/adjudikasi", N_("Adjudikasi"), (ADMIN,)),
+    NavItem("/contoh", N_("Contoh"), (EDUCATOR, ADMIN)),
+    NavItem("/contoh/kuis", N_("Kuis"), (EDUCATOR, ADMIN)),
+    NavItem("/model", N_("Model"), tuple(Role)),
 )
 
 HOME: dict[str, str] = {OFFICER: "/cek", MODERATOR: "/antrian", EDUCATOR: "/contoh", ADMIN: "/cek"}
-
-
-# Labels for words the vocabularies gained after i18n.py was written (the non_offer category, and so
-# its verdict); they move into i18n.py with the gettext conversion. A test checks that every category,
-# verdict, role and status has a label in both languages.
-PENDING_STRINGS: dict[str, dict[str, str]] = {
-    "id": {"verdict_non_offer": "Bukan lowongan kerja", "cat_non_offer": "bukan lowongan kerja"},
-    "en": {"verdict_non_offer": "Not a job offer", "cat_non_offer": "not a job offer"},
-}
-
-
-def page_translator(lang: str) -> Callable[..., str]:
-    """:func:`~service.pages.i18n.translator`, plus :data:`PENDING_STRINGS`."""
-    base = translator(lang)
-    pending = PENDING_STRINGS.get(lang, PENDING_STRINGS["id"])
-
-    def t(key: str, **values: object) -> str:
-        if key in pending:
-            return pending[key].format(**values) if values else pending[key]
-        return base(key, **values)
-
-    return t
 
 
 def language(request: Request) -> str:
@@ -273,7 +263,7 @@ def language(request: Request) -> str:
     if asked in LANGUAGES:
         return asked
     cookie = request.cookies.get(LANG_COOKIE)
-    return cookie if cookie in LANGUAGES else "id"
+    return cookie if cookie in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def render(
@@ -283,7 +273,6 @@ def render(
     caller: Caller | None = getattr(request.state, "caller", None)
     nav = [item for item in NAV if caller is not None and caller.role in item.roles]
     values = {
-        "t": page_translator(lang),
         "lang": lang,
         "other_lang": "en" if lang == "id" else "id",
         "caller": caller,
@@ -292,7 +281,7 @@ def render(
         "csrf": csrf_token(request),
         **(context or {}),
     }
-    response = templates.TemplateResponse(request, template, values, status_code=status_code)
+    response = templates(lang).TemplateResponse(request, template, values, status_code=status_code)
     if getattr(request.state, "pre_new", False):
         response.set_cookie(
             PRE_COOKIE, request.state.pre_session, max_age=3600, httponly=True, samesite="lax",
@@ -301,6 +290,13 @@ def render(
     if request.query_params.get("lang") in LANGUAGES:
         response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax", path="/")
     return response
+
+
+def not_found(request: Request) -> HTMLResponse:
+    """The 404 page."""
+    return render(
+        request, "error.html", {"title": N_("Galat"), "text": N_("Tidak ditemukan.")}, status_code=404
+    )
 
 
 def redirect(url: str) -> RedirectResponse:

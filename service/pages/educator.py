@@ -32,6 +32,7 @@ from service.auth import Caller
 from service.deps import ServicesDep
 from service.pages.core import language, page_role, render
 from service.pages.highlight import Flag, Segment, Span, redacted_spans, segments
+from service.pages.i18n import N_
 from service.vocabulary import RISKY_VERDICTS, ItemStatus, Role
 
 __all__ = ["Example", "build_example", "corpus_examples", "router"]
@@ -249,9 +250,11 @@ async def quiz(
     library = await run_in_threadpool(_library, services.engine)
     pool = [e for e in library if len({s.flag for s in e.spans}) >= 2]
     if not pool:
-        return render(
-            request, "error.html", {"title_key": "quiz", "text_key": "examples_none"}, status_code=404
-        )
+        context = {
+            "title": N_("Kuis: temukan tanda bahaya"),
+            "text": N_("Tidak ada contoh untuk saringan ini."),
+        }
+        return render(request, "error.html", context, status_code=404)
     index = (secrets.randbelow(len(pool)) if n is None else n) % len(pool)
     example = pool[index]
     return render(

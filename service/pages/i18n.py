@@ -1,486 +1,65 @@
-"""Every string the pages show, in Bahasa Indonesia (first) and English; ``?lang=en`` or the ``lang``
-cookie picks one. Templates call ``t("key")``; a missing key fails the tests, not the page."""
+"""Page text through gettext catalogues (Babel), in Bahasa Indonesia first and English second.
+
+**Msgids are the Indonesian text** the page shows, so templates and page modules read as the page
+does and ``service/locale/en/LC_MESSAGES/messages.po`` reads as a two-column glossary. The ``id``
+catalogue exists for the plural rule and for completeness; its translations may stay empty, because
+gettext shows the msgid when a message has no translation - in either language, so a message
+nobody translated yet is shown in Indonesian, never a 500 (``tests/service/test_i18n.py`` fails
+instead). Where one Indonesian word has two English ones, a context tells them apart
+(``pgettext("daftar", "Keputusan")``: "Decisions", not "Decision").
+
+Catalogues are the ``.po`` files, shipped as package data. They are read with
+:mod:`babel.messages.pofile` and compiled in memory (:func:`babel.messages.mofile.write_mo`, fuzzy
+entries left out as ``msgfmt`` does) the first time a language is used - ``install_pages`` does it
+at start - so there are no ``.mo`` files to go stale, no cache folder to write, and a read-only or
+non-editable install works the same.
+
+Templates use ``_()``, ``ngettext()`` and ``pgettext()`` (``jinja2.ext.i18n``, new style: ``%(name)s``
+fields filled by keyword, ``%(num)s`` the count); page modules mark messages they pass to templates
+with :func:`N_`; vocabularies' words go through the explicit tables in :mod:`service.pages.labels`.
+After changing page text::
+
+    .venv/bin/pybabel extract -F babel.cfg --no-location -o /tmp/messages.pot .
+    .venv/bin/pybabel update -i /tmp/messages.pot -d service/locale --ignore-obsolete
+
+then write the English in ``service/locale/en/LC_MESSAGES/messages.po``.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+import io
+from pathlib import Path
 
-__all__ = ["LANGUAGES", "STRINGS", "translator"]
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "LOCALE_DIR", "N_", "catalogue_path", "translations"]
 
 LANGUAGES = ("id", "en")
-
-STRINGS: dict[str, dict[str, str]] = {
-    "id": {
-        "app_name": "Penyaring Iklan TPPO",
-        "skip": "Langsung ke isi",
-        "nav_check": "Cek iklan",
-        "nav_history": "Riwayat",
-        "nav_queue": "Antrian",
-        "nav_examples": "Contoh",
-        "nav_quiz": "Kuis",
-        "nav_model": "Model",
-        "logout": "Keluar",
-        "switch_lang": "English",
-        "signed_in_as": "Masuk sebagai",
-        "role_officer": "petugas",
-        "role_moderator": "moderator",
-        "role_educator": "penyuluh",
-        "role_admin": "admin",
-        "login_title": "Masuk",
-        "login_intro": "Masukkan kunci API yang diberikan admin. Kunci tidak disimpan di peramban; "
-        "Anda mendapat sesi yang berakhir setelah 12 jam.",
-        "login_key": "Kunci API",
-        "login_submit": "Masuk",
-        "login_bad_key": "Kunci tidak dikenal atau sudah dicabut.",
-        "logged_out": "Anda sudah keluar.",
-        "forbidden_title": "Tidak boleh",
-        "forbidden_text": "Peran Anda tidak boleh membuka halaman ini.",
-        "csrf_title": "Formulir kedaluwarsa",
-        "csrf_text": "Token keamanan formulir tidak cocok. Muat ulang halaman lalu coba lagi.",
-        "not_found": "Tidak ditemukan.",
-        "check_title": "Cek iklan lowongan kerja",
-        "check_intro": "Tempel teks iklan atau tautan ke unggahannya. Penyaring mencari tanda bahaya "
-        "perdagangan orang (TPPO) dan penyelundupan (TPPM).",
-        "check_text": "Teks iklan",
-        "check_url": "atau tautan (http/https)",
-        "check_save": "Simpan ke riwayat saya",
-        "check_submit": "Periksa",
-        "check_need_input": "Isi teks iklan atau tautan.",
-        "check_both": "Isi teks atau tautan, jangan keduanya.",
-        "result_title": "Hasil pemeriksaan",
-        "score": "Skor risiko",
-        "tier_tinggi": "RISIKO TINGGI",
-        "tier_sedang": "Risiko sedang",
-        "tier_rendah": "Risiko rendah",
-        "notice": "Hasil ini alat bantu, bukan temuan hukum. Keputusan tetap di tangan petugas.",
-        "ad_text": "Teks iklan dengan tanda bahaya",
-        "ad_text_none": "Tidak ada frasa yang ditandai.",
-        "source": "Sumber",
-        "truncated": "Teks dipotong: hanya 100.000 karakter pertama yang dinilai.",
-        "reasons": "Mengapa",
-        "reasons_none": "Tidak ada tanda bahaya dari katalog yang ditemukan.",
-        "legal_basis": "Dasar hukum",
-        "advice": "Saran",
-        "weight_lowers": "menurunkan risiko",
-        "level_H": "tinggi",
-        "level_M": "sedang",
-        "level_L": "rendah",
-        "salary": "Gaji",
-        "salary_none": "Tidak ada angka gaji yang terbaca.",
-        "salary_offered": "Ditawarkan",
-        "salary_reference": "Upah acuan",
-        "salary_ratio": "kali upah acuan",
-        "salary_ratio_label": "Rasio",
-        "salary_unrealistic": "Tidak wajar untuk syarat yang diminta.",
-        "per_month": "/bulan",
-        "places": "Tempat",
-        "places_none": "Tidak ada tempat yang dikenali.",
-        "status_scam_hub": "pusat penipuan daring; tidak ada penempatan resmi",
-        "status_no_agreement": "tidak ada perjanjian penempatan dengan Indonesia",
-        "status_transit": "titik keluar / transit jalur yang dikenal",
-        "status_moratorium_sector": "moratorium penempatan pekerja rumah tangga (Kepmenaker 260/2015)",
-        "status_official_destination": "tujuan penempatan resmi (cek jalur dan agennya)",
-        "status_domestic": "dalam negeri",
-        "contacts": "Kontak",
-        "contacts_none": "Tidak ada kontak yang terbaca.",
-        "seen_in": "terlihat di {n} iklan lain yang ditandai",
-        "next_steps": "Langkah berikutnya",
-        "next_siskop2mi": "Cek nama agen (P3MI) dan lowongannya di SISKOP2MI, sistem informasi resmi KP2MI. "
-        "Agen tanpa izin SIP3MI tidak boleh merekrut.",
-        "next_kp2mi": "Laporkan perekrut yang mencurigakan ke KP2MI (Crisis Center) atau Disnaker setempat.",
-        "next_polri": "Bila ada unsur penipuan, penyekapan atau permintaan uang: lapor ke Polri (110) atau "
-        "Bareskrim.",
-        "next_imigrasi": "Bila calon pekerja diminta berangkat dengan visa kunjungan atau lewat jalur tikus: "
-        "beri tahu kantor Imigrasi.",
-        "next_platform": "Laporkan unggahan ke platform tempat iklan dipasang.",
-        "category": "Kategori",
-        "cat_tppo": "perdagangan orang (TPPO)",
-        "cat_tppm": "penyelundupan (TPPM)",
-        "cat_scam": "penipuan lowongan",
-        "cat_legit": "tampak wajar",
-        "cat_awareness": "imbauan / berita",
-        "saved_as": "Disimpan di riwayat sebagai pemeriksaan",
-        "history_title": "Riwayat pemeriksaan saya",
-        "history_empty": "Belum ada pemeriksaan yang disimpan.",
-        "history_when": "Waktu",
-        "history_text": "Awal teks",
-        "history_open": "Buka",
-        "newer": "Lebih baru",
-        "older": "Lebih lama",
-        "error": "Galat",
-        "examples_title": "Contoh iklan berbahaya",
-        "examples_illustrative": "Contoh ilustratif, bukan kasus nyata: diambil dari korpus latih proyek "
-        "karena belum ada kasus yang dikonfirmasi moderator.",
-        "examples_confirmed": "Kasus yang dikonfirmasi moderator. Data pribadi sudah disamarkan.",
-        "examples_redacted": "Nomor telepon, nama, akun, tautan dan nomor rekening disamarkan.",
-        "filter_indicator": "Tanda bahaya",
-        "filter_place": "Tempat",
-        "filter_platform": "Platform",
-        "filter_all": "Semua",
-        "filter_apply": "Saring",
-        "examples_count": "{n} contoh",
-        "examples_none": "Tidak ada contoh untuk saringan ini.",
-        "handout": "Lembar cetak",
-        "quiz": "Kuis: temukan tanda bahaya",
-        "print": "Cetak / simpan sebagai PDF",
-        "handout_title": "Kenali lowongan kerja palsu",
-        "handout_intro": "Iklan di bawah ini memakai pola yang sering dipakai perekrut ilegal. "
-        "Frasa yang ditandai adalah tanda bahayanya.",
-        "handout_rules": "Pegangan: kerja ke luar negeri yang resmi selalu lewat P3MI berizin atau program "
-        "pemerintah, memakai visa kerja dan perjanjian kerja yang ditandatangani di Indonesia, dan tidak "
-        "memungut biaya penempatan (UU 18/2017 Pasal 30).",
-        "quiz_intro": "Klik kata atau frasa yang menurut Anda mencurigakan, lalu tekan Tunjukkan jawaban.",
-        "quiz_reveal": "Tunjukkan jawaban",
-        "quiz_next": "Contoh lain",
-        "quiz_result": "Anda menemukan {found} dari {total} tanda; {extra} pilihan di luar tanda.",
-        "quiz_flags": "Tanda bahaya dalam contoh ini",
-        "model_title": "Model penyaring",
-        "model_version": "Versi",
-        "model_created": "Dibuat",
-        "model_training": "Data latih",
-        "model_rows": "baris",
-        "model_risky": "berisiko",
-        "model_thresholds": "Ambang tingkat risiko",
-        "model_threshold_text": "Skor di atas ambang ini masuk tingkat",
-        "model_metrics": "Metrik (validasi silang pada data latih)",
-        "model_metric": "Metrik",
-        "model_value": "Nilai",
-        "model_at": "pada ambang",
-        "model_eval": "Laporan evaluasi",
-        "model_eval_missing": "Belum ada laporan evaluasi. Jalankan `screener evaluate` untuk membuatnya.",
-        "model_features": "Fitur",
-        "queue_title": "Antrian tinjauan",
-        "queue_placeholder": "Antrian tinjauan belum tersedia di layanan ini. Halaman ini akan menampilkan "
-        "antrian, unggah batch dan keputusan setelah fitur antrian dipasang.",
-        "queue_count": "{n} butir menunggu tinjauan",
-        "queue_cluster": "{n} iklan serupa, {b} batch",
-        "queue_empty": "Antrian kosong.",
-        "nav_upload": "Unggah batch",
-        "nav_adjudication": "Adjudikasi",
-        "filter_batch": "Batch",
-        "qstatus_open": "terbuka",
-        "qstatus_leased": "sedang ditinjau",
-        "qstatus_needs_second_review": "menunggu tinjauan kedua",
-        "qstatus_adjudication": "menunggu adjudikasi",
-        "qstatus_decided": "sudah diputuskan",
-        "flash_selesai": "Keputusan untuk #{id} disimpan.",
-        "flash_dilepas": "Item #{id} dikembalikan ke antrian.",
-        "flash_diadili": "Adjudikasi untuk #{id} disimpan; putusan ini final.",
-        "flash_kosong": "Tidak ada item yang bisa diambil sekarang.",
-        "claim_title": "Ambil item",
-        "claim_help": "Item yang Anda ambil dipegang atas nama Anda sampai Anda memutuskan, melepasnya, "
-        "atau masa pegangnya habis.",
-        "claim_count": "Jumlah",
-        "claim_submit": "Ambil N item",
-        "my_items": "Item yang sedang saya pegang",
-        "my_items_none": "Belum ada. Ambil item dari antrian.",
-        "item_title": "Item antrian #{id}",
-        "review_round": "Tinjauan ke-{n}",
-        "batch_label": "Batch {id}",
-        "ad_label": "Iklan {id}",
-        "cluster_label": "Kampanye {id}",
-        "reason_uncertain": "model ragu",
-        "decision_title": "Keputusan",
-        "keys_help": "Papan ketik: 1–6 pilih putusan · Enter atau d simpan · r lepas · n item berikutnya.",
-        "verdict": "Putusan",
-        "verdict_tppo": "TPPO (perdagangan orang)",
-        "verdict_tppm": "TPPM (penyelundupan)",
-        "verdict_scam": "Penipuan lowongan",
-        "verdict_legit": "Wajar",
-        "verdict_awareness": "Imbauan / berita",
-        "verdict_unsure": "Ragu",
-        "confirmed_indicators": "Tanda bahaya yang dikonfirmasi",
-        "other_indicators": "Tanda bahaya lain dari katalog",
-        "note": "Catatan (tidak wajib)",
-        "decide_submit": "Simpan keputusan",
-        "release_submit": "Lepas",
-        "next_item": "Item berikutnya",
-        "not_holder": "Anda tidak sedang memegang item ini; hanya pemegangnya yang boleh memutuskan. "
-        "Ambil item dari antrian untuk meninjau.",
-        "adjudicate_title": "Adjudikasi",
-        "adjudicate_submit": "Tetapkan putusan akhir",
-        "cluster_title": "Kampanye (iklan serupa)",
-        "slot_phones": "Nomor telepon yang berganti",
-        "slot_salaries": "Gaji yang berganti",
-        "slot_places": "Tempat yang berganti",
-        "contact_ads": "{n} iklan memakai kontak ini",
-        "decisions_title": "Keputusan",
-        "decisions_none": "Belum ada keputusan.",
-        "reviewer": "peninjau #{id}",
-        "adjudication_title": "Adjudikasi",
-        "adjudication_intro": "Dua peninjau berbeda pendapat tentang item ini. Putusan admin menjadi final "
-        "dan berlaku untuk seluruh kampanye.",
-        "adjudication_count": "{n} item menunggu adjudikasi",
-        "adjudication_empty": "Tidak ada item yang menunggu adjudikasi.",
-        "upload_title": "Unggah batch",
-        "upload_intro": "Unggah berkas iklan untuk dinilai dan dimasukkan ke antrian tinjauan.",
-        "upload_file": "Berkas (CSV, JSONL atau JSON)",
-        "upload_help": "Setiap baris atau objek perlu kolom text; kolom id, source, platform dan url "
-        "boleh ada. Baris yang rusak dilaporkan, sisanya tetap diproses.",
-        "upload_submit": "Unggah",
-        "batch_title": "Batch {id}",
-        "batch_status": "Status",
-        "batch_progress": "Kemajuan penilaian",
-        "bstatus_receiving": "sedang diterima",
-        "bstatus_queued": "menunggu dinilai",
-        "bstatus_scoring": "sedang dinilai",
-        "bstatus_done": "selesai",
-        "bstatus_failed": "gagal",
-        "batch_accepted": "Diterima",
-        "batch_rejected": "Ditolak",
-        "batch_scored": "Sudah dinilai",
-        "batch_enqueued": "Masuk antrian",
-        "batch_errors": "Baris yang ditolak",
-        "batch_row": "Baris {n}",
-        "batch_no_errors": "Tidak ada baris yang ditolak.",
-        "batch_to_queue": "Lihat di antrian",
-        "batch_poll_note": "Halaman ini diperbarui sendiri sampai batch selesai.",
-        "contact_title": "Kontak",
-        "contact_intro": "Iklan, kampanye dan keputusan yang memakai kontak yang sama.",
-        "contact_clusters": "Kampanye",
-        "contact_ads_title": "Iklan",
-        "contact_none": "Tidak ada iklan dengan kontak ini.",
-    },
-    "en": {
-        "app_name": "TPPO Ad Screener",
-        "skip": "Skip to content",
-        "nav_check": "Check an ad",
-        "nav_history": "History",
-        "nav_queue": "Queue",
-        "nav_examples": "Examples",
-        "nav_quiz": "Quiz",
-        "nav_model": "Model",
-        "logout": "Log out",
-        "switch_lang": "Bahasa Indonesia",
-        "signed_in_as": "Signed in as",
-        "role_officer": "officer",
-        "role_moderator": "moderator",
-        "role_educator": "educator",
-        "role_admin": "admin",
-        "login_title": "Log in",
-        "login_intro": "Enter the API key your admin gave you. The key is not stored in the browser; "
-        "you get a session that ends after 12 hours.",
-        "login_key": "API key",
-        "login_submit": "Log in",
-        "login_bad_key": "The key is unknown or revoked.",
-        "logged_out": "You are logged out.",
-        "forbidden_title": "Not allowed",
-        "forbidden_text": "Your role may not open this page.",
-        "csrf_title": "Form expired",
-        "csrf_text": "The form's security token did not match. Reload the page and try again.",
-        "not_found": "Not found.",
-        "check_title": "Check a job ad",
-        "check_intro": "Paste the ad's text or a link to the post. The screener looks for signs of "
-        "human trafficking (TPPO) and people smuggling (TPPM).",
-        "check_text": "Ad text",
-        "check_url": "or a link (http/https)",
-        "check_save": "Save to my history",
-        "check_submit": "Check",
-        "check_need_input": "Enter the ad's text or a link.",
-        "check_both": "Enter the text or a link, not both.",
-        "result_title": "Result",
-        "score": "Risk score",
-        "tier_tinggi": "HIGH RISK",
-        "tier_sedang": "Medium risk",
-        "tier_rendah": "Low risk",
-        "notice": "This result is an aid, not a legal finding. The decision stays with the officer.",
-        "ad_text": "The ad with its red flags",
-        "ad_text_none": "No phrase was flagged.",
-        "source": "Source",
-        "truncated": "The text was cut: only the first 100,000 characters were assessed.",
-        "reasons": "Why",
-        "reasons_none": "No red flag from the catalogue was found.",
-        "legal_basis": "Legal basis",
-        "advice": "Advice",
-        "weight_lowers": "lowers the risk",
-        "level_H": "high",
-        "level_M": "medium",
-        "level_L": "low",
-        "salary": "Pay",
-        "salary_none": "No pay figure was read.",
-        "salary_offered": "Offered",
-        "salary_reference": "Reference wage",
-        "salary_ratio": "times the reference wage",
-        "salary_ratio_label": "Ratio",
-        "salary_unrealistic": "Implausible for what the ad asks.",
-        "per_month": "/month",
-        "places": "Places",
-        "places_none": "No known place was found.",
-        "status_scam_hub": "online-scam hub; no legal placement",
-        "status_no_agreement": "no placement agreement with Indonesia",
-        "status_transit": "exit point / transit of known routes",
-        "status_moratorium_sector": "moratorium on household-work placement (Kepmenaker 260/2015)",
-        "status_official_destination": "legal placement destination (check the route and agency)",
-        "status_domestic": "inside Indonesia",
-        "contacts": "Contacts",
-        "contacts_none": "No contact was read.",
-        "seen_in": "seen in {n} other flagged ads",
-        "next_steps": "What to do next",
-        "next_siskop2mi": "Check the agency (P3MI) and the vacancy on SISKOP2MI, KP2MI's official "
-        "information system. An agency without a SIP3MI licence may not recruit.",
-        "next_kp2mi": "Report a suspicious recruiter to KP2MI (Crisis Center) or the local Disnaker.",
-        "next_polri": "If there is fraud, confinement or a demand for money: report to the police (110) "
-        "or Bareskrim.",
-        "next_imigrasi": "If the worker is told to leave on a visit visa or by an irregular route: "
-        "tell the Immigration office.",
-        "next_platform": "Report the post to the platform it was published on.",
-        "category": "Category",
-        "cat_tppo": "human trafficking (TPPO)",
-        "cat_tppm": "people smuggling (TPPM)",
-        "cat_scam": "job scam",
-        "cat_legit": "looks ordinary",
-        "cat_awareness": "warning / news",
-        "saved_as": "Saved in your history as check",
-        "history_title": "My checks",
-        "history_empty": "No saved checks yet.",
-        "history_when": "When",
-        "history_text": "Start of the text",
-        "history_open": "Open",
-        "newer": "Newer",
-        "older": "Older",
-        "error": "Error",
-        "examples_title": "Examples of dangerous ads",
-        "examples_illustrative": "Illustrative examples, not real cases: taken from the project's training "
-        "corpus because moderators have not confirmed any case yet.",
-        "examples_confirmed": "Cases confirmed by moderators. Personal data is masked.",
-        "examples_redacted": "Phone numbers, names, handles, links and account numbers are masked.",
-        "filter_indicator": "Red flag",
-        "filter_place": "Place",
-        "filter_platform": "Platform",
-        "filter_all": "All",
-        "filter_apply": "Filter",
-        "examples_count": "{n} examples",
-        "examples_none": "No example matches this filter.",
-        "handout": "Printable handout",
-        "quiz": "Quiz: spot the red flag",
-        "print": "Print / save as PDF",
-        "handout_title": "Spot a fake job offer",
-        "handout_intro": "The ads below use patterns illegal recruiters often use. The marked phrases are "
-        "the red flags.",
-        "handout_rules": "Rule of thumb: legal work abroad always goes through a licensed agency (P3MI) or "
-        "a government programme, with a work visa and a contract signed in Indonesia, and no placement "
-        "fee (UU 18/2017 Article 30).",
-        "quiz_intro": "Click the words or phrases you find suspicious, then press Show the answer.",
-        "quiz_reveal": "Show the answer",
-        "quiz_next": "Another example",
-        "quiz_result": "You found {found} of {total} red flags; {extra} picks were outside them.",
-        "quiz_flags": "Red flags in this example",
-        "model_title": "The screening model",
-        "model_version": "Version",
-        "model_created": "Created",
-        "model_training": "Training data",
-        "model_rows": "rows",
-        "model_risky": "risky",
-        "model_thresholds": "Risk tier thresholds",
-        "model_threshold_text": "Scores above this threshold are tier",
-        "model_metrics": "Metrics (cross-validation on the training data)",
-        "model_metric": "Metric",
-        "model_value": "Value",
-        "model_at": "at threshold",
-        "model_eval": "Evaluation report",
-        "model_eval_missing": "No evaluation report yet. Run `screener evaluate` to make one.",
-        "model_features": "Features",
-        "queue_title": "Review queue",
-        "queue_placeholder": "The review queue is not available in this service yet. This page will list "
-        "the queue, batch uploads and decisions once the queue is installed.",
-        "queue_count": "{n} items waiting for review",
-        "queue_cluster": "{n} similar ads, {b} batches",
-        "queue_empty": "The queue is empty.",
-        "nav_upload": "Upload a batch",
-        "nav_adjudication": "Adjudication",
-        "filter_batch": "Batch",
-        "qstatus_open": "open",
-        "qstatus_leased": "in review",
-        "qstatus_needs_second_review": "awaiting a second review",
-        "qstatus_adjudication": "awaiting adjudication",
-        "qstatus_decided": "decided",
-        "flash_selesai": "Decision for #{id} saved.",
-        "flash_dilepas": "Item #{id} went back to the queue.",
-        "flash_diadili": "Adjudication for #{id} saved; this verdict is final.",
-        "flash_kosong": "There is nothing to claim right now.",
-        "claim_title": "Claim items",
-        "claim_help": "Items you claim are held for you until you decide, release them, or the lease runs "
-        "out.",
-        "claim_count": "How many",
-        "claim_submit": "Claim N items",
-        "my_items": "Items I hold",
-        "my_items_none": "None yet. Claim items from the queue.",
-        "item_title": "Queue item #{id}",
-        "review_round": "Review {n}",
-        "batch_label": "Batch {id}",
-        "ad_label": "Ad {id}",
-        "cluster_label": "Campaign {id}",
-        "reason_uncertain": "model unsure",
-        "decision_title": "Decision",
-        "keys_help": "Keyboard: 1–6 pick a verdict · Enter or d save · r release · n next item.",
-        "verdict": "Verdict",
-        "verdict_tppo": "TPPO (trafficking)",
-        "verdict_tppm": "TPPM (smuggling)",
-        "verdict_scam": "Job scam",
-        "verdict_legit": "Legitimate",
-        "verdict_awareness": "Warning / news",
-        "verdict_unsure": "Unsure",
-        "confirmed_indicators": "Confirmed red flags",
-        "other_indicators": "Other red flags from the catalogue",
-        "note": "Note (optional)",
-        "decide_submit": "Save decision",
-        "release_submit": "Release",
-        "next_item": "Next item",
-        "not_holder": "You do not hold this item; only its holder may decide. Claim items from the queue "
-        "to review.",
-        "adjudicate_title": "Adjudication",
-        "adjudicate_submit": "Set the final verdict",
-        "cluster_title": "Campaign (similar ads)",
-        "slot_phones": "Changing phone numbers",
-        "slot_salaries": "Changing salaries",
-        "slot_places": "Changing places",
-        "contact_ads": "{n} ads use this contact",
-        "decisions_title": "Decisions",
-        "decisions_none": "No decisions yet.",
-        "reviewer": "reviewer #{id}",
-        "adjudication_title": "Adjudication",
-        "adjudication_intro": "Two reviewers disagreed on these items. The admin's verdict is final and "
-        "applies to the whole campaign.",
-        "adjudication_count": "{n} items awaiting adjudication",
-        "adjudication_empty": "No item is awaiting adjudication.",
-        "upload_title": "Upload a batch",
-        "upload_intro": "Upload a file of ads to score them and put them in the review queue.",
-        "upload_file": "File (CSV, JSONL or JSON)",
-        "upload_help": "Each row or object needs a text field; id, source, platform and url are optional. "
-        "Broken rows are reported and the rest is processed.",
-        "upload_submit": "Upload",
-        "batch_title": "Batch {id}",
-        "batch_status": "Status",
-        "batch_progress": "Scoring progress",
-        "bstatus_receiving": "receiving",
-        "bstatus_queued": "waiting to be scored",
-        "bstatus_scoring": "scoring",
-        "bstatus_done": "done",
-        "bstatus_failed": "failed",
-        "batch_accepted": "Accepted",
-        "batch_rejected": "Rejected",
-        "batch_scored": "Scored",
-        "batch_enqueued": "Queued for review",
-        "batch_errors": "Rejected rows",
-        "batch_row": "Row {n}",
-        "batch_no_errors": "No rows were rejected.",
-        "batch_to_queue": "See them in the queue",
-        "batch_poll_note": "This page updates itself until the batch is done.",
-        "contact_title": "Contact",
-        "contact_intro": "Ads, campaigns and decisions that share this contact.",
-        "contact_clusters": "Campaigns",
-        "contact_ads_title": "Ads",
-        "contact_none": "No ad uses this contact.",
-    },
-}
+DEFAULT_LANGUAGE = "id"
+LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
+DOMAIN = "messages"
 
 
-def translator(lang: str) -> Callable[..., str]:
-    """``t(key, **values)`` for ``lang``: the string with ``{name}`` fields filled in."""
-    table = STRINGS[lang if lang in STRINGS else "id"]
+def N_(message: str) -> str:
+    """Mark ``message`` for extraction; it is translated where it is shown (``_(...)`` in a template)."""
+    return message
 
-    def t(key: str, **values: object) -> str:
-        text = table[key]
-        return text.format(**values) if values else text
 
-    return t
+def catalogue_path(lang: str) -> Path:
+    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@functools.cache
+def translations(lang: str) -> Translations:
+    """The compiled catalogue of ``lang`` (one of :data:`LANGUAGES`), read once per process."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"no catalogue for language {lang!r}")
+    with catalogue_path(lang).open("rb") as po:
+        catalog = read_po(po, locale=lang, domain=DOMAIN)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return Translations(compiled, domain=DOMAIN)

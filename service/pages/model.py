@@ -13,7 +13,7 @@ from fastapi.responses import FileResponse, Response
 from screener.vocabulary import Tier
 from service.auth import Caller
 from service.deps import ServicesDep
-from service.pages.core import page_role, render
+from service.pages.core import not_found, page_role, render
 from service.vocabulary import Role
 
 __all__ = ["router"]
@@ -59,5 +59,5 @@ async def model_page(request: Request, services: ServicesDep, caller: AnyRole) -
 async def plot(request: Request, services: ServicesDep, caller: AnyRole, name: str) -> Response:
     """One PNG of the evaluation report (only names the report folder lists)."""
     if name not in _plots(services.evaluation_dir):
-        return render(request, "error.html", {"title_key": "error", "text_key": "not_found"}, status_code=404)
+        return not_found(request)
     return FileResponse(services.evaluation_dir / name, media_type="image/png")

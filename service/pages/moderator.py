@@ -23,8 +23,9 @@ from screener.catalogue import catalogue
 from service.auth import REVIEW, Caller
 from service.deps import ServicesDep
 from service.errors import ApiError, NotFound, Unprocessable, as_api_error
-from service.pages.core import check_csrf, language, page_role, redirect, render, verify_csrf
+from service.pages.core import check_csrf, language, not_found, page_role, redirect, render, verify_csrf
 from service.pages.highlight import segments, spans_from_indicators
+from service.pages.i18n import N_
 from service.review_queue import batch_public, check_indicators
 from service.services import Services
 from service.store import errors as store_errors
@@ -49,10 +50,6 @@ Offset = Annotated[int, Query(ge=0, le=10_000_000)]
 
 def _message(request: Request, exc: ApiError) -> str:
     return str(exc.message_en if language(request) == "en" else exc.message_id)
-
-
-def _not_found(request: Request) -> Response:
-    return render(request, "error.html", {"title_key": "error", "text_key": "not_found"}, status_code=404)
 
 
 def _rows(rows: list[Any], excerpt: int = 280) -> list[dict[str, Any]]:
@@ -83,17 +80,25 @@ def _next_target(services: Services, key_id: int, done: int, action: str, status
     return f"/antrian/item/{ids[0]}{query}" if ids else f"/antrian{query}"
 
 
+# What the last form did, by the redirect's query parameter.
+FLASHES = {
+    "selesai": N_("Keputusan untuk #%(id)s disimpan."),
+    "dilepas": N_("Item #%(id)s dikembalikan ke antrian."),
+    "diadili": N_("Adjudikasi untuk #%(id)s disimpan; putusan ini final."),
+}
+
+
 def _flash(request: Request) -> dict[str, Any]:
     """What the last form did (from the redirect's query), for a status line."""
     params = request.query_params
-    for action in ("selesai", "dilepas", "diadili"):
+    for action, message in FLASHES.items():
         value = params.get(action, "")
         if value.isdigit():
             status = params.get("status", "")
-            return {"key": f"flash_{action}", "id": int(value),
+            return {"message": message, "id": int(value),
                     "status": status if status in set(ItemStatus) else ""}  # fmt: skip
     if params.get("kosong") == "1":
-        return {"key": "flash_kosong", "id": 0, "status": ""}
+        return {"message": N_("Tidak ada item yang bisa diambil sekarang."), "id": 0, "status": ""}
     return {}
 
 
@@ -203,7 +208,7 @@ async def _item_page(
 ) -> Response:  # fmt: skip
     context = await run_in_threadpool(_item_context, services, caller, item_id)
     if context is None:
-        return _not_found(request)
+        return not_found(request)
     context.update({"error": error, "flash": _flash(request), "form": form or {}})
     return render(request, "queue_item.html", context, status_code=status_code)
 
@@ -254,7 +259,7 @@ async def decide(
     except (ApiError, store_errors.StoreError) as caught:
         exc = as_api_error(caught)
         if isinstance(exc, NotFound):
-            return _not_found(request)
+            return not_found(request)
         return await _item_page(
             request,
             services,
@@ -282,7 +287,7 @@ async def release(request: Request, services: ServicesDep, caller: Moderator, it
     except (ApiError, store_errors.StoreError) as caught:
         exc = as_api_error(caught)
         if isinstance(exc, NotFound):
-            return _not_found(request)
+            return not_found(request)
         return await _item_page(
             request, services, caller, item_id, error=_message(request, exc), status_code=exc.status
         )
@@ -339,7 +344,7 @@ async def adjudicate(
     except (ApiError, store_errors.StoreError) as caught:
         exc = as_api_error(caught)
         if isinstance(exc, NotFound):
-            return _not_found(request)
+            return not_found(request)
         context = await run_in_threadpool(_adjudication_context, services, 0)
         context.update({"verdicts": VERDICTS, "flash": {}, "error": _message(request, exc)})
         return render(request, "adjudication.html", context, status_code=exc.status)
@@ -396,7 +401,7 @@ async def batch_page(request: Request, services: ServicesDep, caller: Moderator,
     """A batch's progress: status, counts and malformed rows (updated by polling while it runs)."""
     found = await run_in_threadpool(_batch, services, batch_id)
     if found is None:
-        return _not_found(request)
+        return not_found(request)
     return render(request, "batch.html", {"batch": found, "statuses": tuple(BatchStatus)})
 
 
@@ -409,7 +414,7 @@ async def contact_page(
 ) -> Response:
     """Ads, campaigns and decisions sharing one contact (as ``GET /api/v1/contacts/{value}``)."""
     if not value.strip() or len(value) > 300:
-        return _not_found(request)
+        return not_found(request)
 
     def load() -> dict[str, Any]:
         with services.sessions() as session:

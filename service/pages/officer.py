@@ -14,8 +14,9 @@ from screener.errors import ScreenerError
 from screener.vocabulary import Tier
 from service.auth import Caller
 from service.deps import ServicesDep
-from service.pages.core import language, page_role, render, verify_csrf
+from service.pages.core import language, not_found, page_role, render, verify_csrf
 from service.pages.highlight import segments, spans_from_indicators
+from service.pages.i18n import N_
 from service.scoring import score_ad
 from service.services import Services
 from service.store import checks as check_store
@@ -83,7 +84,7 @@ async def check_form(request: Request, caller: Officer) -> Response:
     return render(
         request,
         "check.html",
-        {"form": {"text": "", "url": "", "save": True}, "error": None, "error_key": None},
+        {"form": {"text": "", "url": "", "save": True}, "error": None, "form_error": None},
     )
 
 
@@ -99,14 +100,14 @@ async def check(
     """Score the pasted text or link, exactly as ``POST /api/v1/score`` does."""
     form = {"text": text, "url": url, "save": bool(save)}
     lang = language(request)
-    error: str | None = None
+    error: str | None = None  # a message, translated in the template
     if not text.strip() and not url.strip():
-        error = "check_need_input"
+        error = N_("Isi teks iklan atau tautan.")
     elif text.strip() and url.strip():
-        error = "check_both"
+        error = N_("Isi teks atau tautan, jangan keduanya.")
     if error is not None:
         return render(
-            request, "check.html", {"form": form, "error": None, "error_key": error}, status_code=422
+            request, "check.html", {"form": form, "error": None, "form_error": error}, status_code=422
         )
     try:
         scored = await score_ad(services, text=None if url.strip() else text, url=url.strip() or None)
@@ -114,7 +115,7 @@ async def check(
         status = int(exc.status)
         message = exc.message if lang == "en" else exc.message_id
         return render(
-            request, "check.html", {"form": form, "error": message, "error_key": None}, status_code=status
+            request, "check.html", {"form": form, "error": message, "form_error": None}, status_code=status
         )
     result = scored.assessment.to_dict()
     check_id = None
@@ -124,7 +125,7 @@ async def check(
         )
     context = await run_in_threadpool(result_context, services.engine, scored.text, result)
     context.update(
-        {"form": form, "error": None, "error_key": None, "source": scored.source, "check_id": check_id}
+        {"form": form, "error": None, "form_error": None, "source": scored.source, "check_id": check_id}
     )
     return render(request, "check.html", context)
 
@@ -172,7 +173,7 @@ async def history_item(request: Request, services: ServicesDep, caller: Officer,
 
     found = await run_in_threadpool(load)
     if found is None:
-        return render(request, "error.html", {"title_key": "error", "text_key": "not_found"}, status_code=404)
+        return not_found(request)
     ad_text, url, result = found
     context = await run_in_threadpool(result_context, services.engine, ad_text, result)
     source = {"url": url, "final_url": url, "title": ""} if url else None
@@ -180,7 +181,7 @@ async def history_item(request: Request, services: ServicesDep, caller: Officer,
         {
             "form": {"text": "", "url": "", "save": True},
             "error": None,
-            "error_key": None,
+            "form_error": None,
             "source": source,
             "check_id": check_id,
         }

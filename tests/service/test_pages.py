@@ -9,12 +9,9 @@ import pytest
 from service_testing import AD_RISKY, Service
 
 from screener.redact import redact
-from screener.vocabulary import Category
 from service.pages import CSP
-from service.pages.core import page_translator, read_session, sign_session
+from service.pages.core import read_session, sign_session
 from service.pages.highlight import Span, redacted_spans, segments
-from service.pages.i18n import STRINGS
-from service.vocabulary import BatchStatus, ItemStatus, Role, Verdict
 
 PAGES = ["/cek", "/cek/riwayat", "/antrian", "/contoh", "/contoh/cetak", "/contoh/kuis?n=0", "/model"]
 ALLOWED = {
@@ -180,10 +177,6 @@ def test_model_page_embeds_plots_only_with_a_report(service: Service, tmp_path: 
     assert service.client.get("/model/plot/..%2Freport.md").status_code == 404
 
 
-def test_strings_exist_in_both_languages() -> None:
-    assert STRINGS["id"].keys() == STRINGS["en"].keys()
-
-
 def test_segments_cover_the_text_and_redaction_moves_spans() -> None:
     text = "Hubungi Pak Budi Santoso di WA +855 12 345 678 untuk kerja di Kamboja"
     spans = [Span(text.index("WA"), text.index("678") + 3, 1), Span(text.index("Kamboja"), len(text), 2)]
@@ -195,16 +188,3 @@ def test_segments_cover_the_text_and_redaction_moves_spans() -> None:
     assert moved is not None
     assert [redaction.text[s.start : s.end] for s in moved] == ["WA [WHATSAPP]", "Kamboja"]
     assert "Budi" not in redaction.text
-
-
-@pytest.mark.parametrize("lang", ["id", "en"])
-def test_every_word_of_the_vocabularies_has_a_label(lang: str) -> None:
-    t = page_translator(lang)
-    words = [
-        *(f"verdict_{v}" for v in Verdict),
-        *(f"cat_{c}" for c in Category),
-        *(f"role_{r}" for r in Role),
-        *(f"qstatus_{s}" for s in ItemStatus),
-        *(f"bstatus_{s}" for s in BatchStatus),
-    ]
-    assert all(t(word) for word in words)

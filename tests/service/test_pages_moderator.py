@@ -13,8 +13,6 @@ import pytest
 from queue_testing import LEGIT, OTHER_RISKY, jsonl, repost
 from service_testing import Service
 
-from service.pages.i18n import STRINGS
-
 
 def _csrf(html: str) -> str:
     match = re.search(r'name="csrf_token" value="([^"]+)"', html)
@@ -121,10 +119,10 @@ def test_every_post_needs_the_csrf_token(svc: Service) -> None:
         assert svc.client.post(path, data=data).status_code == 403, path
         assert svc.client.post(path, data={**data, "csrf_token": "wrong"}).status_code == 403, path
     refused = svc.client.post("/antrian/unggah", files={"file": ("a.jsonl", ads(), "application/x-ndjson")})
-    assert refused.status_code == 403 and STRINGS["id"]["csrf_title"] in refused.text
+    assert refused.status_code == 403 and "Formulir kedaluwarsa" in refused.text
     assert svc.client.get("/api/v1/queue", headers=svc.auth("admin")).json()["total"] >= 2  # nothing claimed
     mine = svc.client.get("/antrian").text
-    assert STRINGS["id"]["my_items_none"] in mine
+    assert "Belum ada. Ambil item dari antrian." in mine
 
 
 def test_upload_creates_a_batch_and_shows_progress(svc: Service) -> None:
@@ -149,7 +147,7 @@ def test_upload_creates_a_batch_and_shows_progress(svc: Service) -> None:
     assert svc.client.get("/antrian/batch/999").status_code == 404
     # Filtering the queue by that batch.
     listed = svc.client.get(f"/antrian?batch={batch_id}").text
-    assert STRINGS["id"]["queue_count"].format(n=2) in listed
+    assert "2 butir menunggu tinjauan" in listed
 
 
 @pytest.mark.parametrize(
@@ -173,13 +171,16 @@ def test_claim_decide_release_through_forms(svc: Service) -> None:
     first = item_id_of(response.headers["location"])
     page = svc.client.get(response.headers["location"])
     assert page.status_code == 200
-    assert 'id="decision-form"' in page.text and STRINGS["id"]["keys_help"] in page.text
+    assert (
+        'id="decision-form"' in page.text
+        and "Papan ketik: 1–6 pilih putusan · Enter atau d simpan · r lepas · n item berikutnya." in page.text
+    )
     for verdict in ("tppo", "tppm", "scam", "legit", "awareness", "unsure"):
         assert f'value="{verdict}"' in page.text
     assert "<mark" in page.text and 'id="cluster-size"' in page.text
     detail = svc.client.get(f"/api/v1/items/{first}", headers=svc.auth("moderator")).json()
     cluster = detail["cluster"]
-    assert STRINGS["id"]["queue_cluster"].format(n=cluster["size"], b=cluster["batches_seen"]) in page.text
+    assert f"{cluster['size']} iklan serupa, {cluster['batches_seen']} batch" in page.text
     for contact in detail["contacts"]:  # contacts link to their pages
         assert f'href="/kontak/{quote(contact["value"], safe="/")}"' in page.text
     listing = svc.client.get("/antrian").text
@@ -197,7 +198,7 @@ def test_claim_decide_release_through_forms(svc: Service) -> None:
     assert item["status"] == "decided" and item["final_verdict"] == "scam"
     assert item["decisions"][0]["indicators"] == ["dest_scam_hub"] and item["decisions"][0]["note"] == "uji"
     shown = svc.client.get(decided.headers["location"]).text
-    assert STRINGS["id"]["flash_selesai"].format(id=first) in shown
+    assert f"Keputusan untuk #{first} disimpan." in shown
     # Unknown verdicts and indicators are refused with a message, the item stays leased.
     bad = svc.client.post(f"/antrian/item/{second}/keputusan", data={"csrf_token": token, "verdict": "maybe"})
     assert bad.status_code == 422 and 'id="item-error"' in bad.text
@@ -252,13 +253,15 @@ def test_contact_page(svc: Service) -> None:
     login(svc, "officer")
     page = svc.client.get("/kontak/+855-12-345-100")
     assert page.status_code == 200
-    assert STRINGS["id"]["contact_ads"].format(n=1) in page.text
-    assert STRINGS["id"]["verdict_scam"] in page.text
+    assert "1 iklan memakai kontak ini" in page.text
+    assert "Penipuan lowongan" in page.text
     assert 'href="/antrian/item/' not in page.text  # officers cannot open queue items
     login(svc, "moderator")
     assert 'href="/antrian/item/' in svc.client.get("/kontak/+85512345100").text
     nothing = svc.client.get("/kontak/tidak-ada")
-    assert nothing.status_code == 200 and STRINGS["id"]["contact_none"] in nothing.text
+    assert nothing.status_code == 200 and "Tidak ada iklan dengan kontak ini." in nothing.text
+    english = svc.client.get("/kontak/+855-12-345-100?lang=en").text
+    assert "1 ad uses this contact" in english and "Job scam" in english  # plural form: one ad
 
 
 def test_ad_text_is_escaped_everywhere(svc: Service) -> None:
@@ -286,7 +289,7 @@ def test_adjudication(svc: Service) -> None:
     admin = login(svc, "admin")
     page = svc.client.get("/antrian/adjudikasi")
     assert page.status_code == 200 and f'id="adj-{item}"' in page.text
-    assert STRINGS["id"]["verdict_tppo"] in page.text and STRINGS["id"]["verdict_scam"] in page.text
+    assert "TPPO (perdagangan orang)" in page.text and "Penipuan lowongan" in page.text
     assert 'id="adjudicate-form"' in svc.client.get(f"/antrian/item/{item}").text
     done = svc.client.post(
         f"/antrian/item/{item}/adjudikasi",
@@ -298,4 +301,4 @@ def test_adjudication(svc: Service) -> None:
     assert final["status"] == "decided" and final["final_verdict"] == "tppo"
     again = svc.client.post(f"/antrian/item/{item}/adjudikasi", data={"csrf_token": admin, "verdict": "tppo"})
     assert again.status_code == 409 and 'id="adjudication-error"' in again.text
-    assert STRINGS["id"]["adjudication_empty"] in svc.client.get("/antrian/adjudikasi").text
+    assert "Tidak ada item yang menunggu adjudikasi." in svc.client.get("/antrian/adjudikasi").text
