@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from screener.catalogue import catalogue
+from screener.vocabulary import Scope
 from service.auth import REVIEW, Caller
 from service.deps import ServicesDep
 from service.errors import ApiError, NotFound, Unprocessable, as_api_error
@@ -33,6 +34,7 @@ from service.store import leases, reads, review, write_transaction
 from service.uploads import check_declared_size, ingest_upload, read_batch_form
 from service.vocabulary import WAITING, BatchStatus, ItemStatus, Role, Verdict
 
+SCOPE_VALUES = frozenset(str(s) for s in Scope)
 __all__ = ["router"]
 
 logger = logging.getLogger("screener.service")
@@ -54,7 +56,7 @@ def _message(request: Request, exc: ApiError) -> str:
 
 def _rows(rows: list[Any], excerpt: int = 280) -> list[dict[str, Any]]:
     return [
-        {"id": item.id, "status": item.status, "tier": item.tier, "score": round(item.risk * 100),
+        {"id": item.id, "status": item.status, "tier": item.tier, "score": round(item.risk * 100), "scope": item.scope,
          "platform": item.platform or "-", "batch_id": item.batch_id, "cluster_size": size, "batches": batches,
          "review_round": item.review_round, "indicators": [i for i in item.indicators_text.split(",") if i],
          "places": [p for p in item.places_text.split(",") if p], "text": (text or "")[:excerpt]}
@@ -113,6 +115,7 @@ async def queue_page(
     indicator: Filter = "",
     place: Filter = "",
     platform: Filter = "",
+    scope: Filter = "",
     batch: Filter = "",
     offset: Offset = 0,
 ) -> Response:
@@ -124,7 +127,8 @@ async def queue_page(
             with services.sessions() as session:
                 rows, total = reads.list_items(
                     session, statuses=WAITING, indicator=indicator or None, place=place or None,
-                    platform=platform or None, batch_id=batch_id, limit=PAGE_SIZE, offset=offset,
+                    platform=platform or None, scope=scope if scope in SCOPE_VALUES else None,
+                    batch_id=batch_id, limit=PAGE_SIZE, offset=offset,
                 )  # fmt: skip
                 mine = _leased(session, caller.key_id, services.clock())
                 return {"items": _rows(rows), "total": total, "mine": _rows(mine, excerpt=140)}
@@ -133,7 +137,13 @@ async def queue_page(
             return None
 
     found = await run_in_threadpool(load)
-    selected = {"indicator": indicator, "place": place, "platform": platform, "batch": batch_id or ""}
+    selected = {
+        "indicator": indicator,
+        "place": place,
+        "platform": platform,
+        "scope": scope,
+        "batch": batch_id or "",
+    }
     return render(
         request,
         "queue.html",

@@ -135,6 +135,30 @@ def test_check_escapes_and_saves(service: Service) -> None:
     assert service.client.get(f"/cek/riwayat/{checks['items'][0]['id']}").status_code == 200
 
 
+@pytest.mark.parametrize(
+    ("text", "scope", "label"),
+    [
+        pytest.param(AD_RISKY, "offer", "lowongan kerja", id="offer"),
+        pytest.param(
+            "awas penipu, nomor 0812 7733 1290 ini nipu saya, udah transfer malah diblokir, tolong sebarkan",
+            "not_offer",
+            "bukan lowongan kerja",
+            id="complaint",
+        ),
+    ],
+)
+def test_check_page_says_whether_the_text_is_a_job_offer(
+    service: Service, text: str, scope: str, label: str
+) -> None:
+    login(service, "officer")
+    token = _csrf(service.client.get("/cek").text)
+    page = service.client.post("/cek", data={"text": text, "csrf_token": token}).text
+    assert f'data-scope="{scope}"' in page
+    assert f"Jenis teks: <strong>{label}</strong>" in page
+    if scope == "not_offer":
+        assert 'data-tier="rendah"' in page and "Bukan lowongan kerja" in page
+
+
 def test_check_errors_render_the_form(service: Service) -> None:
     login(service, "officer")
     token = _csrf(service.client.get("/cek").text)

@@ -302,3 +302,20 @@ def test_adjudication(svc: Service) -> None:
     again = svc.client.post(f"/antrian/item/{item}/adjudikasi", data={"csrf_token": admin, "verdict": "tppo"})
     assert again.status_code == 409 and 'id="adjudication-error"' in again.text
     assert "Tidak ada item yang menunggu adjudikasi." in svc.client.get("/antrian/adjudikasi").text
+
+
+def test_queue_page_filters_by_scope(make_service: Callable[..., Service]) -> None:
+    service = make_service(worker_enabled=False, rate_limit_per_minute=0, review_threshold=0.0)
+    token = login(service, "moderator")
+    sale = "Dijual cepat motor matic 2020 warna putih, pajak hidup, surat lengkap, harga 12 juta nego. WA 0813 2200 4411"
+    body = jsonl([{"text": OTHER_RISKY.format(n=3)}, {"text": sale}])
+    assert upload(service, token, body).status_code == 303
+    service.services.worker.drain()
+    offers = service.client.get("/antrian?scope=offer").text
+    not_offers = service.client.get("/antrian?scope=not_offer").text
+    assert "Myawaddy" in offers and "motor matic" not in offers
+    assert "motor matic" in not_offers and "Myawaddy" not in not_offers
+    assert 'data-scope="not_offer"' in not_offers
+    assert '<option value="not_offer" selected>' in not_offers
+    everything = service.client.get("/antrian?scope=whatever").text  # an unknown value filters nothing
+    assert "Myawaddy" in everything and "motor matic" in everything
