@@ -10,6 +10,7 @@ fails instead.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import Any
 
 from screener.vocabulary import Category, PlaceStatus, Scope, Tier
 from service.pages.i18n import N_
@@ -78,7 +79,8 @@ SLOTS = {
 }
 
 # Filter name (without ``_label``) -> its table.
-TABLES: dict[str, Mapping[str, str]] = {
+# Keys are StrEnum members (equal to their strings); Mapping is invariant in its key type, hence Any.
+TABLES: dict[str, Mapping[Any, str]] = {
     "tier": TIERS,
     "level": LEVELS,
     "category": CATEGORIES,
@@ -95,7 +97,7 @@ TABLES: dict[str, Mapping[str, str]] = {
 def filters(gettext: Callable[[str], str]) -> dict[str, Callable[[object], str]]:
     """``{"tier_label": ..., ...}``: each filter shows a member's label through ``gettext``."""
 
-    def make(table: Mapping[str, str]) -> Callable[[object], str]:
+    def make(table: Mapping[Any, str]) -> Callable[[object], str]:
         def label(value: object) -> str:
             word = str(value)
             return gettext(table[word]) if word in table else word
