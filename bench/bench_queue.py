@@ -21,7 +21,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from screener import Screener
+from screener import Screener, paths
 from screener.dedupe import NearDuplicateIndex
 from screener.model import default_model_path
 from service.batches import ingest_file
@@ -29,7 +29,7 @@ from service.settings import Settings
 from service.store import create_db_engine, migrate, session_factory
 from service.worker import ScoringWorker
 
-CORPUS = Path(__file__).resolve().parents[1] / "datasets" / "corpus"
+CORPUS = paths.corpus_dir()
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 EMOJI = ["🔥", "✅", "💰", "📲", "✈️", "🙏", ""]
 

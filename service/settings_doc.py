@@ -23,7 +23,7 @@ __all__ = ["END", "START", "SettingDoc", "markdown_table", "settings_docs", "tex
 
 START = "<!-- settings:start -->"
 END = "<!-- settings:end -->"
-README = Path(__file__).resolve().parents[1] / "README.md"
+README = paths.project_root() / "README.md"  # the checkout's README (not package data)
 REGENERATE = ".venv/bin/python -m service.settings_doc"
 
 

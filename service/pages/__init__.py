@@ -7,6 +7,7 @@ headers (a strict Content-Security-Policy without inline scripts or styles) to e
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 from urllib.parse import quote
 
@@ -22,7 +23,7 @@ from service.settings import REPO_DIR
 
 __all__ = ["CSP", "EVALUATION_DIR", "install_pages"]
 
-STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
+STATIC_DIR = Path(str(resources.files("service") / "static"))  # package data
 EVALUATION_DIR = REPO_DIR / "reports" / "evaluation"
 
 CSP = (

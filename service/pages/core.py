@@ -17,6 +17,7 @@ import json
 import secrets
 import time
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -51,7 +52,7 @@ __all__ = [
     "verify_csrf",
 ]
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
+TEMPLATES_DIR = Path(str(resources.files("service") / "templates"))  # package data
 SESSION_COOKIE = "tps_session"
 PRE_COOKIE = "tps_pre"
 LANG_COOKIE = "lang"

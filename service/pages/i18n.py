@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import functools
 import io
+from importlib import resources
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -39,7 +40,7 @@ __all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "LOCALE_DIR", "N_", "catalogue_path"
 
 LANGUAGES = ("id", "en")
 DEFAULT_LANGUAGE = "id"
-LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
+LOCALE_DIR = Path(str(resources.files("service") / "locale"))  # package data
 DOMAIN = "messages"
 
 

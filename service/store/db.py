@@ -12,6 +12,7 @@ import random
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -30,7 +31,7 @@ __all__ = [
     "write_transaction",
 ]
 
-MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
+MIGRATIONS_DIR = Path(str(resources.files("service") / "migrations"))  # package data
 SQLITE_BUSY_TIMEOUT_MS = 5000
 IN_CHUNK = 900  # keys per IN (...) list: SQLite's default limit on bound parameters is 999
 T = TypeVar("T")
