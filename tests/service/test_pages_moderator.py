@@ -173,7 +173,7 @@ def test_claim_decide_release_through_forms(svc: Service) -> None:
     assert page.status_code == 200
     assert (
         'id="decision-form"' in page.text
-        and "Papan ketik: 1–6 pilih putusan · Enter atau d simpan · r lepas · n item berikutnya." in page.text
+        and "Papan ketik: 1–7 pilih putusan · Enter atau d simpan · r lepas · n item berikutnya." in page.text
     )
     for verdict in ("tppo", "tppm", "scam", "legit", "awareness", "unsure"):
         assert f'value="{verdict}"' in page.text
