@@ -42,6 +42,7 @@ __all__ = [
     "build_features",
     "build_pipeline",
     "default_model_path",
+    "in_scope",
     "load_model",
     "save_model",
 ]
@@ -124,6 +125,14 @@ def build_pipeline(
     )
 
 
+def in_scope(offer_probability: np.ndarray, n_words: np.ndarray, threshold: float) -> np.ndarray:
+    """The scope decision: an offer unless the probability of being one is under ``threshold`` on a
+    text long enough to judge (below :data:`MIN_SCOPE_WORDS` words a text stays an offer: hiding risk
+    is worse). Training chooses the tiers with this same rule."""
+    probability = np.asarray(offer_probability, dtype=float)
+    return (probability >= threshold) | (np.asarray(n_words) < MIN_SCOPE_WORDS)
+
+
 @dataclass
 class TrainedModel:
     """A fitted risk pipeline, the category and scope models on the same features, and the card.
@@ -152,12 +161,10 @@ class TrainedModel:
         return float(self.card.get("thresholds", {}).get("scope", 0.0)) if self.scope_model else 0.0
 
     def is_offer(self, offer_probability: np.ndarray, n_words: np.ndarray) -> np.ndarray:
-        """The scope decision: an offer unless the scope model says otherwise on a text long enough
-        to judge (below :data:`MIN_SCOPE_WORDS` words a text stays an offer: hiding risk is worse)."""
-        offer_probability = np.asarray(offer_probability, dtype=float)
+        """The scope decision of this model (every text is an offer without a scope model)."""
         if self.scope_model is None:
             return np.ones(len(offer_probability), dtype=bool)
-        return (offer_probability >= self.scope_threshold) | (np.asarray(n_words) < MIN_SCOPE_WORDS)
+        return in_scope(offer_probability, n_words, self.scope_threshold)
 
     def predict(self, texts: Sequence[str | Findings]) -> tuple[np.ndarray, np.ndarray]:
         """Calibrated risk and probability of being a job offer, through the scikit-learn objects.

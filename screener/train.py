@@ -37,7 +37,7 @@ from screener.datasets import Dataset
 from screener.features import Detector, ModusFeatures
 from screener.indicators import Findings
 from screener.metrics import choose_thresholds, score_metrics
-from screener.model import CATEGORIES, TrainedModel, build_classifier, build_features
+from screener.model import CATEGORIES, TrainedModel, build_classifier, build_features, in_scope
 from screener.vocabulary import Category
 
 __all__ = [
@@ -156,8 +156,11 @@ def train(dataset: Dataset, settings: TrainSettings | None = None) -> TrainedMod
     # and give the card's CV figures.
     oof_decision = decisions[(best["C"], best["modus_scale"])]
     sigmoid = LogisticRegression(C=1e6, max_iter=1000).fit(oof_decision.reshape(-1, 1), y)
+    n_words = np.asarray([len(f.text.split()) for f in findings])
     oof = np.where(
-        oof_offer >= scope_threshold, sigmoid.predict_proba(oof_decision.reshape(-1, 1))[:, 1], 0.0
+        in_scope(oof_offer, n_words, scope_threshold),
+        sigmoid.predict_proba(oof_decision.reshape(-1, 1))[:, 1],
+        0.0,
     )
     thresholds = choose_thresholds(
         y, oof, tinggi_precision=settings.tinggi_precision, sedang_recall=settings.sedang_recall
