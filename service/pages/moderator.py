@@ -260,7 +260,8 @@ async def decide(
         with write_transaction(services.sessions) as session:
             item = review.decide(
                 session, item_id=item_id, key_id=caller.key_id, verdict=chosen_verdict, indicators=chosen,
-                note=text, two_person_rule=two_person_rule, now=services.clock(),
+                note=text, two_person_rule=two_person_rule,
+                unsure_escalate_after=services.settings.unsure_escalate_after, now=services.clock(),
             )  # fmt: skip
             return item.status
 

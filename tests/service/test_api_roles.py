@@ -26,6 +26,7 @@ MATRIX: dict[str, tuple[str, str, dict | list | None, tuple[int, ...]]] = {
     "batch": ("GET", "/api/v1/batches/{batch_id}", None, (401, 403, 404, 403, 404)),
     "queue": ("GET", "/api/v1/queue", None, (401, 403, 200, 403, 200)),
     "claim": ("POST", "/api/v1/queue/claim", {"limit": 1}, (401, 403, 200, 403, 200)),
+    "release-many": ("POST", "/api/v1/queue/release", {}, (401, 403, 200, 403, 200)),
     "item": ("GET", "/api/v1/items/{item_id}", None, (401, 403, 404, 403, 404)),
     "release": ("POST", "/api/v1/items/{item_id}/release", None, (401, 403, 404, 403, 404)),
     "decision": (
