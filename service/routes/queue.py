@@ -61,7 +61,14 @@ json_router = APIRouter(prefix="/api/v1", route_class=JSONBodyRoute, tags=["queu
     response_model=BatchCreated,
     responses=_errors(403, 413, 415, 422),
 )
-async def submit_batch(request: Request, services: ServicesDep, caller: ReviewCaller) -> JSONResponse:
+async def submit_batch(
+    request: Request,
+    services: ServicesDep,
+    caller: ReviewCaller,
+    filename: Annotated[
+        str | None, Query(max_length=300, description="The file's name, for a raw-body upload.")
+    ] = None,
+) -> JSONResponse:
     """Submit ads (CSV, JSONL or a JSON array; multipart field `file` or the raw body); 202 when stored."""
     limit = services.settings.max_batch_bytes
     check_declared_size(request, limit=limit)
@@ -77,7 +84,12 @@ async def submit_batch(request: Request, services: ServicesDep, caller: ReviewCa
         if fmt is None:
             raise unsupported()
         result = await ingest_stream(
-            services, request.stream(), fmt, key_id=caller.key_id, filename=None, content_type=content_type
+            services,
+            request.stream(),
+            fmt,
+            key_id=caller.key_id,
+            filename=filename or None,
+            content_type=content_type,
         )
     body = BatchCreated(
         id=result.batch_id, status=result.status, accepted=result.accepted, rejected=result.rejected
