@@ -7,13 +7,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from screener.extract.contacts import normalize_contact
 from service.store.errors import NotFound
 from service.store.keys import key_names
 from service.store.leases import queue_order
+from service.store.lookup import indicator_ids, places_named
 from service.store.models import Ad, AdAssessment, AdContact, Cluster, Decision, QueueItem, utcnow
 from service.vocabulary import ItemStatus
 
@@ -47,10 +48,12 @@ def list_items(
             QueueItem.lease_key_id == leased_to,
             QueueItem.lease_expires_at > (now or utcnow()),
         ]
-    if indicator:
-        conditions.append(QueueItem.indicators_text.contains(f",{indicator},", autoescape=True))
-    if place:
-        conditions.append(QueueItem.places_text.contains(place.lower(), autoescape=True))
+    if indicator:  # the id, or its name in either language
+        ids = sorted(indicator_ids(indicator) | {indicator})
+        conditions.append(or_(*(QueueItem.indicators_text.contains(f",{i},", autoescape=True) for i in ids)))
+    if place:  # as typed, or the place it names in either language (stored: the Indonesian name)
+        names = sorted({place.lower()} | {p.name_id.lower() for p in places_named(place)})
+        conditions.append(or_(*(QueueItem.places_text.contains(n, autoescape=True) for n in names)))
     if platform:
         conditions.append(QueueItem.platform == platform)
     if scope:
