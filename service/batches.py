@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import email.message
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,20 +64,20 @@ class IngestResult:
 def _ad(record: Any, max_text_bytes: int) -> dict[str, Any] | str:
     """The ad's fields from one record, or why the record was refused."""
     if not isinstance(record, dict):
-        return f"expected an object, got {type(record).__name__}"
+        return f"perlu objek JSON, bukan {type(record).__name__} / expected an object, got {type(record).__name__}"
     text = record.get("text")
     if not isinstance(text, str) or not text.strip():
-        return "text is missing or empty / teks tidak ada atau kosong"
+        return "teks tidak ada atau kosong: isi kolom text / text is missing or empty: fill in the text field"
     if "\x00" in text:
-        return "text contains NUL bytes / teks berisi byte NUL"
+        return "teks berisi byte NUL: hapus karakter itu / text contains NUL bytes: remove them"
     size = len(text.encode("utf-8"))
     if size > max_text_bytes:
-        return f"text is {size} bytes; the limit is {max_text_bytes} / teks terlalu panjang"
+        return f"teks {size} byte, batasnya {max_text_bytes}: persingkat / text is {size} bytes; the limit is {max_text_bytes}: shorten it"
     ad: dict[str, Any] = {"text": text}
     external = record.get("external_id", record.get("id"))
     if external is not None and external != "":
         if isinstance(external, bool) or not isinstance(external, str | int):
-            return "id must be a string or an integer / id harus string atau bilangan bulat"
+            return "id harus string atau bilangan bulat / id must be a string or an integer"
         ad["external_id"] = str(external)[:200]
     for name, limit in OPTIONAL.items():
         value = record.get(name)
@@ -162,10 +163,12 @@ def parse_rows(path: Path, fmt: str, *, max_text_bytes: int) -> Iterator[tuple[i
         return
     from screener.datasets import iter_records
 
-    prefix = f"{path}:"
+    # The library's messages start each half with "path:line: "; the row is reported beside the
+    # message, so the prefix goes (once per message, not "row 81: row 81: ...").
+    prefix = re.compile(re.escape(f"{path}:") + r"\d+: ")
     for line, record in iter_records(path, text_column="text", id_column="id"):
         if isinstance(record, DataError):
-            yield line, str(record).replace(prefix, "row ")
+            yield line, prefix.sub("", str(record))
         else:
             yield line, _ad(record, max_text_bytes)
 

@@ -15,7 +15,7 @@ from contextlib import contextmanager, suppress
 from typing import Any
 
 from screener.errors import ScreenerError
-from service.vocabulary import BatchStatus, Role, Verdict
+from service.vocabulary import Role, Verdict
 
 __all__ = ["register"]
 
@@ -158,123 +158,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
     return 0
 
 
-def _bar(done: float, total: float, label: str, width: int = 30) -> None:
-    share = 1.0 if not total else min(1.0, done / total)
-    filled = int(share * width)
-    print(
-        f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {share:6.1%}",
-        end="",
-        file=sys.stderr,
-        flush=True,
-    )
-
-
-def cmd_batch_submit(args: argparse.Namespace) -> int:
-    import os
-    import time
-    from pathlib import Path
-
-    import httpx
-
-    from service.batches import format_of
-
-    settings = _settings()
-    url = (args.url or settings.api_url).rstrip("/")
-    key = args.key or settings.api_key
-    if not key:
-        raise ServiceCliError("an API key is needed: --key or SCREENER_API_KEY", "perlu kunci API: --key")
-    path = Path(args.file)
-    fmt = format_of(None, path.name)
-    if fmt is None or not path.is_file():
-        raise ServiceCliError(
-            f"{path}: expected an existing .csv, .jsonl or .json file",
-            f"{path}: perlu berkas .csv, .jsonl atau .json yang ada",
-        )
-    content_type = {"csv": "text/csv", "jsonl": "application/x-ndjson", "json": "application/json"}[fmt]
-    size = os.path.getsize(path)
-
-    def chunks() -> Iterator[bytes]:
-        sent = 0
-        with path.open("rb") as handle:
-            while block := handle.read(1 << 20):
-                sent += len(block)
-                _bar(sent, size, "unggah / upload ")
-                yield block
-        print(file=sys.stderr)
-
-    auth = {"Authorization": f"Bearer {key}"}
-    upload_headers = {**auth, "Content-Type": content_type, "Content-Length": str(size)}
-    with httpx.Client(base_url=url, timeout=httpx.Timeout(30.0, read=600.0)) as client:
-        response = client.post("/api/v1/batches", content=chunks(), headers=upload_headers)
-        if response.status_code != 202:
-            raise ServiceCliError(f"the service answered {response.status_code}: {response.text[:300]}",
-                                  f"layanan menjawab {response.status_code}")  # fmt: skip
-        created = response.json()
-        print(
-            f"batch {created['id']}: {created['accepted']} diterima / accepted, {created['rejected']} ditolak / rejected"
-        )
-        if args.no_wait:
-            return 0
-        while True:
-            batch = client.get(f"/api/v1/batches/{created['id']}", headers=auth).json()
-            _bar(batch["scored"], batch["accepted"], "nilai / scoring ")
-            if batch["status"] in (BatchStatus.DONE, BatchStatus.FAILED):
-                print(file=sys.stderr)
-                break
-            time.sleep(args.poll)
-    for error in batch["errors"][:20]:
-        print(f"  baris / row {error['row']}: {error['message']}")
-    print(
-        f"status {batch['status']}: {batch['scored']} dinilai / scored, {batch['enqueued']} masuk antrean / queued"
-    )
-    return 0 if batch["status"] == BatchStatus.DONE else 1
-
-
-def _api_call(args: argparse.Namespace, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-    """One authenticated JSON call to the service for the moderator's command-line client."""
-    import httpx
-
-    settings = _settings()
-    url = (args.url or settings.api_url).rstrip("/")
-    key = args.key or settings.api_key
-    if not key:
-        raise ServiceCliError("an API key is needed: --key or SCREENER_API_KEY", "perlu kunci API: --key")
-    with httpx.Client(base_url=url, timeout=60) as client:
-        response = client.request(method, path, json=body, headers={"Authorization": f"Bearer {key}"})
-    if response.status_code >= 400:
-        try:
-            message = response.json()["error"]["message"]
-        except (ValueError, KeyError, TypeError):
-            message = response.text[:300]
-        raise ServiceCliError(f"the service answered {response.status_code}: {message}",
-                              f"layanan menjawab {response.status_code}: {message}")  # fmt: skip
-    return response.json()
-
-
-def cmd_queue_claim(args: argparse.Namespace) -> int:
-    """Lease items and print them as JSON lines (one item per line) for a moderator's script."""
-    claimed = _api_call(args, "POST", "/api/v1/queue/claim", {"limit": args.limit})
-    for item in claimed["items"]:
-        print(json.dumps(item, ensure_ascii=False))
-    print(f"{len(claimed['items'])} item diambil / items claimed", file=sys.stderr)
-    return 0
-
-
-def cmd_queue_decide(args: argparse.Namespace) -> int:
-    body = {"verdict": args.verdict, "indicators": args.indicator or [], "note": args.note}
-    result = _api_call(args, "POST", f"/api/v1/items/{args.id}/decision", body)
-    print(json.dumps(result, ensure_ascii=False))
-    return 0
-
-
-def cmd_queue_release(args: argparse.Namespace) -> int:
-    print(json.dumps(_api_call(args, "POST", f"/api/v1/items/{args.id}/release"), ensure_ascii=False))
-    return 0
-
-
 def cmd_export_decisions(args: argparse.Namespace) -> int:
     """Decided ads in the corpus schema; the texts are not redacted (training needs them)."""
-    import json
     from pathlib import Path
 
     from screener.datasets import PLATFORMS
@@ -343,6 +228,14 @@ def _client_arguments(parser: argparse.ArgumentParser) -> None:
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the service's subcommands to the ``screener`` command line."""
+    from service.client import (
+        cmd_batch_status,
+        cmd_batch_submit,
+        cmd_queue_claim,
+        cmd_queue_decide,
+        cmd_queue_release,
+    )
+
     p = subparsers.add_parser(
         "serve",
         help="jalankan layanan API / run the API service (uvicorn)",
@@ -386,6 +279,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--no-wait", action="store_true", help="jangan tunggu penilaian / do not wait for scoring")
     p.add_argument("--poll", type=float, default=1.0, help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_batch_submit)
+    p = batch_sub.add_parser("status", help="status batch / a batch's status (--watch: follow it)")
+    p.add_argument("id", type=int)
+    p.add_argument("--watch", action="store_true", help="ikuti sampai selesai / follow until done")
+    p.add_argument("--poll", type=float, default=1.0, help=argparse.SUPPRESS)
+    _client_arguments(p)
+    p.set_defaults(func=cmd_batch_status)
 
     queue = subparsers.add_parser("queue", help="antrean tinjauan / the review queue (client)")
     queue_sub = queue.add_subparsers(dest="queue_command", required=True)
@@ -404,8 +303,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--note", default="")
     _client_arguments(p)
     p.set_defaults(func=cmd_queue_decide)
-    p = queue_sub.add_parser("release", help="lepas item / release a leased item")
-    p.add_argument("id", type=int)
+    p = queue_sub.add_parser("release", help="lepas item / release leased items (ids, or --all)")
+    p.add_argument("id", type=int, nargs="*")
+    p.add_argument("--all", action="store_true", help="lepas semua yang dipegang / release all you hold")
     _client_arguments(p)
     p.set_defaults(func=cmd_queue_release)
 

@@ -20,11 +20,14 @@ from service.auth import ADMIN, ANY_ROLE, CONTACTS, HISTORY, REVIEW, Caller, res
 from service.errors import Forbidden, RateLimited, Unauthorized
 from service.services import Services
 from service.settings import Settings
+from service.vocabulary import Role
 
 __all__ = [
     "AdminCaller",
     "AnyCaller",
+    "BookkeepingCaller",
     "ContactCaller",
+    "EducatorCaller",
     "HistoryCaller",
     "ReviewCaller",
     "ScreenerDep",
@@ -32,6 +35,7 @@ __all__ = [
     "SessionDep",
     "SettingsDep",
     "authenticate",
+    "authenticate_bookkeeping",
     "install_services",
     "require_role",
     "services_of",
@@ -83,6 +87,25 @@ def authenticate(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Caller:
     """Resolve the bearer key to a :class:`Caller` (sync: FastAPI runs it in the threadpool)."""
+    return _authenticate(request, services, credentials, bookkeeping=False)
+
+
+def authenticate_bookkeeping(
+    request: Request,
+    services: ServicesDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Caller:
+    """As :func:`authenticate`, counted against the queue-bookkeeping limit instead of the main one."""
+    return _authenticate(request, services, credentials, bookkeeping=True)
+
+
+def _authenticate(
+    request: Request,
+    services: Services,
+    credentials: HTTPAuthorizationCredentials | None,
+    *,
+    bookkeeping: bool,
+) -> Caller:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized()
     caller = resolve_key(services.engine, services.key_toucher, credentials.credentials.strip())
@@ -93,20 +116,28 @@ def authenticate(
             code="invalid_key",
         )
     request.state.key_id = caller.key_id  # for the request log line
-    wait = services.rate_limiter.acquire(caller.key_id)
+    limiter = services.bookkeeping_limiter if bookkeeping else services.rate_limiter
+    wait = limiter.acquire(caller.key_id)
     if wait:
         raise RateLimited(wait)
     return caller
 
 
-def require_role(*roles: str) -> Callable[[Caller], Caller]:
-    """A dependency that admits only keys whose role is in ``roles``."""
+def require_role(*roles: str, bookkeeping: bool = False) -> Callable[[Caller], Caller]:
+    """A dependency that admits only keys whose role is in ``roles``.
+
+    ``bookkeeping``: the call is queue bookkeeping, rate-limited apart from scoring.
+    """
     unknown = set(roles) - set(ANY_ROLE)
     if unknown:
         raise ValueError(f"unknown roles: {sorted(unknown)}")
     allowed = frozenset(roles)
 
-    def dependency(caller: Annotated[Caller, Depends(authenticate)]) -> Caller:
+    authenticator = authenticate_bookkeeping if bookkeeping else authenticate
+
+    # A default rather than ``Annotated``: the annotation is a string (postponed) and FastAPI could not
+    # see the local ``authenticator`` through it.
+    def dependency(caller: Caller = Depends(authenticator)) -> Caller:  # noqa: B008
         if caller.role not in allowed:
             names = ", ".join(sorted(allowed))
             raise Forbidden(
@@ -123,3 +154,5 @@ HistoryCaller = Annotated[Caller, Depends(require_role(*HISTORY))]
 ReviewCaller = Annotated[Caller, Depends(require_role(*REVIEW))]
 ContactCaller = Annotated[Caller, Depends(require_role(*CONTACTS))]
 AdminCaller = Annotated[Caller, Depends(require_role(*ADMIN))]
+BookkeepingCaller = Annotated[Caller, Depends(require_role(*REVIEW, bookkeeping=True))]
+EducatorCaller = Annotated[Caller, Depends(require_role(Role.EDUCATOR, Role.ADMIN))]

@@ -25,6 +25,8 @@ __all__ = [
     "DecisionCreate",
     "ItemsPublic",
     "QueuePublic",
+    "ReleaseCreate",
+    "ReleasedPublic",
     "batch_public",
     "check_indicators",
 ]
@@ -60,6 +62,17 @@ class BatchPublic(BaseModel):
 class ClaimCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     limit: int = Field(default=1, ge=1, le=100, description="How many items to lease.")
+
+
+class ReleaseCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    ids: list[Annotated[int, Field(ge=1, le=2**31 - 1)]] | None = Field(
+        default=None, max_length=1000, description="The items to release; omitted: every item you hold."
+    )
+
+
+class ReleasedPublic(BaseModel):
+    released: list[int]
 
 
 class ItemsPublic(BaseModel):

@@ -46,8 +46,12 @@ class Services:
     # The time leases are claimed, checked and released at: a seam for tests (no sleeping).
     clock: Callable[[], datetime] = utcnow
     worker: ScoringWorker = field(init=False)
+    # Queue bookkeeping (claims, releases, listings) has its own bucket: releasing 40 items one by
+    # one must not use up the scoring limit, nor be refused by it.
+    bookkeeping_limiter: RateLimiter = field(init=False)
 
     def __post_init__(self) -> None:
+        self.bookkeeping_limiter = RateLimiter(self.settings.bookkeeping_rate_limit_per_minute)
         self.metrics.model_info.labels(self.screener.version).set(1)
         watcher = None
         # A model given by path is pinned; only the default model follows `screener models promote`.

@@ -101,6 +101,27 @@ class Settings(BaseSettings):
         le=1,
         description="Campaigns this far below the review threshold are queued too (the uncertain slice, for learning).",
     )
+    audit_sample_rate: float = Field(
+        default=0.01,
+        ge=0,
+        le=1,
+        description="Share of the ads below the uncertain slice queued anyway (reason `audit`), so misses can be found; 0 = none.",
+    )
+    campaign_min_ads: int = Field(
+        default=20,
+        ge=0,
+        description="A campaign with at least this many ads is queued even at low risk (reason `campaign`); 0 = never.",
+    )
+    unsure_escalate_after: int = Field(
+        default=2,
+        ge=1,
+        description="`unsure` votes after which an item goes to adjudication instead of back to the queue.",
+    )
+    bookkeeping_rate_limit_per_minute: int = Field(
+        default=6000,
+        ge=0,
+        description="Requests per minute per API key for queue bookkeeping (claims, releases, listings), apart from the scoring limit; 0 = off.",
+    )
     cluster_similarity: float = Field(
         default=0.6,
         gt=0,

@@ -70,10 +70,14 @@ class ItemStatus(StrEnum):
 
 
 class ItemReason(StrEnum):
-    """Why a campaign was queued."""
+    """Why a campaign is in the queue (shown with each item, and a filter of the listing)."""
 
-    THRESHOLD = "threshold"  # at or above the review threshold
+    THRESHOLD = "threshold"  # high risk: at or above the review threshold
     UNCERTAIN = "uncertain"  # just below it: the uncertain slice, for learning
+    CAMPAIGN = "campaign"  # below both, but reposted often enough to be worth a look
+    AUDIT = "audit"  # a random sample of low-risk ads, so that misses can be found at all
+    SECOND_REVIEW = "second_review"  # a first reviewer decided; a second one must confirm
+    ADJUDICATION = "adjudication"  # the two reviewers disagreed (or too many were unsure)
 
 
 CLAIMABLE = (ItemStatus.OPEN, ItemStatus.NEEDS_SECOND_REVIEW)

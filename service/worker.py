@@ -89,10 +89,12 @@ class ScoringWorker:
         """Score one chunk; returns the number of ads this call scored (0: nothing pending)."""
         screener = self.get_screener()
         limit = self.settings.worker_chunk_size
-        options = {
+        options: dict[str, Any] = {
             "review_threshold": self.review_threshold(screener),
             "uncertain_margin": self.settings.uncertain_margin,
             "similarity_threshold": self.settings.cluster_similarity,
+            "audit_sample_rate": self.settings.audit_sample_rate,
+            "campaign_min_ads": self.settings.campaign_min_ads,
         }
         engine = self.sessions.kw["bind"]
         if engine.dialect.name == "postgresql":

@@ -33,9 +33,18 @@ from service.deps import ServicesDep
 from service.pages.core import language, page_role, render
 from service.pages.highlight import Flag, Segment, Span, redacted_spans, segments
 from service.pages.i18n import N_
+from service.store.lookup import indicator_ids, places_named
 from service.vocabulary import RISKY_VERDICTS, ItemStatus, Role
 
-__all__ = ["Example", "build_example", "corpus_examples", "router"]
+__all__ = [
+    "Example",
+    "build_example",
+    "corpus_examples",
+    "example_public",
+    "library",
+    "router",
+    "select_examples",
+]
 
 router = APIRouter(include_in_schema=False)
 Educator = Annotated[Caller, page_role(Role.EDUCATOR)]
@@ -135,7 +144,8 @@ _CASES_SQL = text(
 
 
 def confirmed_examples(engine: Engine) -> list[Example]:
-    """Cases moderators confirmed as risky (needs the review queue's tables; else none)."""
+    """Every case moderators confirmed as risky, with or without red flags the detector marks (the
+    page says when none are marked); needs the review queue's tables, else none."""
     try:
         if not {"queue_items", "ads"} <= set(inspect(engine).get_table_names()):
             return []
@@ -151,11 +161,32 @@ def confirmed_examples(engine: Engine) -> list[Example]:
         for row in rows
         if row[1]
     ]
-    return [e for e in examples if e.flags]
+    return examples
 
 
-def _library(engine: Engine) -> list[Example]:
+def library(engine: Engine) -> list[Example]:
+    """The confirmed cases, or (until there are some) the corpus's illustrative examples."""
     return confirmed_examples(engine) or corpus_examples()
+
+
+_library = library
+
+
+def example_public(example: Example) -> dict[str, Any]:
+    """An example as JSON (``GET /api/v1/examples``): redacted exactly as the page shows it."""
+    return {
+        "id": example.id,
+        "source": example.source,
+        "category": example.category,
+        "platform": example.platform,
+        "text": example.text,
+        "flags": [
+            {"number": f.number, "id": f.id, "name_id": f.name_id, "name_en": f.name_en, "level": f.level}
+            for f in example.flags
+        ],
+        "spans": [{"start": sp.start, "end": sp.end, "flag": sp.flag} for sp in example.spans],
+        "places": [{"id": p[0], "name_id": p[1], "name_en": p[2]} for p in example.places],
+    }
 
 
 def _filters(examples: list[Example], lang: str) -> dict[str, Any]:
@@ -169,14 +200,20 @@ def _filters(examples: list[Example], lang: str) -> dict[str, Any]:
     }
 
 
-def _select(examples: list[Example], indicator: str, place: str, platform: str) -> list[Example]:
+def select_examples(examples: list[Example], indicator: str, place: str, platform: str) -> list[Example]:
+    """The examples matching the filters; an indicator or a place may be named in either language."""
+    indicators = (indicator_ids(indicator) | {indicator}) if indicator else set()
+    places = ({p.id for p in places_named(place)} | {place}) if place else set()
     return [
         e
         for e in examples
-        if (not indicator or indicator in e.indicator_ids)
-        and (not place or place in e.place_ids)
+        if (not indicators or indicators & e.indicator_ids)
+        and (not places or places & e.place_ids)
         and (not platform or e.platform == platform)
     ]
+
+
+_select = select_examples
 
 
 def _explanations(examples: list[Example]) -> list[Any]:

@@ -14,7 +14,7 @@ from typing import Any
 
 from screener.vocabulary import Category, PlaceStatus, Scope, Tier
 from service.pages.i18n import N_
-from service.vocabulary import BatchStatus, ItemStatus, Role, Verdict
+from service.vocabulary import BatchStatus, ItemReason, ItemStatus, Role, Verdict
 
 __all__ = ["TABLES", "filters"]
 
@@ -64,6 +64,14 @@ ITEM_STATUSES = {
     ItemStatus.ADJUDICATION: N_("menunggu adjudikasi"),
     ItemStatus.DECIDED: N_("sudah diputuskan"),
 }
+ITEM_REASONS = {
+    ItemReason.THRESHOLD: N_("risiko tinggi"),
+    ItemReason.UNCERTAIN: N_("model ragu"),
+    ItemReason.CAMPAIGN: N_("kampanye besar"),
+    ItemReason.AUDIT: N_("sampel audit"),
+    ItemReason.SECOND_REVIEW: N_("tinjauan kedua"),
+    ItemReason.ADJUDICATION: N_("adjudikasi"),
+}
 BATCH_STATUSES = {
     BatchStatus.RECEIVING: N_("sedang diterima"),
     BatchStatus.QUEUED: N_("menunggu dinilai"),
@@ -89,6 +97,7 @@ TABLES: dict[str, Mapping[Any, str]] = {
     "role": ROLES,
     "place_status": PLACE_STATUSES,
     "item_status": ITEM_STATUSES,
+    "item_reason": ITEM_REASONS,
     "batch_status": BATCH_STATUSES,
     "slot": SLOTS,
 }

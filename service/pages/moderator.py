@@ -32,9 +32,11 @@ from service.services import Services
 from service.store import errors as store_errors
 from service.store import leases, reads, review, write_transaction
 from service.uploads import check_declared_size, ingest_upload, read_batch_form
-from service.vocabulary import WAITING, BatchStatus, ItemStatus, Role, Verdict
+from service.vocabulary import WAITING, BatchStatus, ItemReason, ItemStatus, Role, Verdict
 
 SCOPE_VALUES = frozenset(str(s) for s in Scope)
+REASON_VALUES = frozenset(str(r) for r in ItemReason)
+STATUS_VALUES = frozenset(str(s) for s in ItemStatus)
 __all__ = ["router"]
 
 logger = logging.getLogger("screener.service")
@@ -56,7 +58,7 @@ def _message(request: Request, exc: ApiError) -> str:
 
 def _rows(rows: list[Any], excerpt: int = 280) -> list[dict[str, Any]]:
     return [
-        {"id": item.id, "status": item.status, "tier": item.tier, "score": round(item.risk * 100), "scope": item.scope,
+        {"id": item.id, "status": item.status, "reason": item.reason, "tier": item.tier, "score": round(item.risk * 100), "scope": item.scope,
          "platform": item.platform or "-", "batch_id": item.batch_id, "cluster_size": size, "batches": batches,
          "review_round": item.review_round, "indicators": [i for i in item.indicators_text.split(",") if i],
          "places": [p for p in item.places_text.split(",") if p], "text": (text or "")[:excerpt]}
@@ -87,6 +89,7 @@ FLASHES = {
     "selesai": N_("Keputusan untuk #%(id)s disimpan."),
     "dilepas": N_("Item #%(id)s dikembalikan ke antrian."),
     "diadili": N_("Adjudikasi untuk #%(id)s disimpan; putusan ini final."),
+    "dilepas_semua": N_("%(id)s item dikembalikan ke antrian."),
 }
 
 
@@ -117,17 +120,21 @@ async def queue_page(
     platform: Filter = "",
     scope: Filter = "",
     batch: Filter = "",
+    reason: Filter = "",
+    status: Filter = "",
     offset: Offset = 0,
 ) -> Response:
-    """The review queue with filters, the claim form and the caller's leased items."""
+    """The review queue with filters (reason and status too), the claim form and the caller's leased items."""
     batch_id = int(batch) if batch.strip().isdigit() and 0 < int(batch) <= MAX_ID else None
 
     def load() -> dict[str, Any] | None:
         try:
             with services.sessions() as session:
                 rows, total = reads.list_items(
-                    session, statuses=WAITING, indicator=indicator or None, place=place or None,
+                    session, statuses=(status,) if status in STATUS_VALUES else WAITING,
+                    indicator=indicator or None, place=place or None,
                     platform=platform or None, scope=scope if scope in SCOPE_VALUES else None,
+                    reason=reason if reason in REASON_VALUES else None,
                     batch_id=batch_id, limit=PAGE_SIZE, offset=offset,
                 )  # fmt: skip
                 mine = _leased(session, caller.key_id, services.clock())
@@ -143,6 +150,8 @@ async def queue_page(
         "platform": platform,
         "scope": scope,
         "batch": batch_id or "",
+        "reason": reason if reason in REASON_VALUES else "",
+        "status": status if status in STATUS_VALUES else "",
     }
     return render(
         request,
@@ -153,8 +162,29 @@ async def queue_page(
             "offset": offset,
             "page_size": PAGE_SIZE,
             "flash": _flash(request),
+            "reasons": tuple(ItemReason),
+            "statuses": tuple(ItemStatus),
         },
     )
+
+
+@router.post("/antrian/lepas", dependencies=[Depends(verify_csrf)])
+async def release_many(
+    request: Request,
+    services: ServicesDep,
+    caller: Moderator,
+    ids: Annotated[list[int], Form()] = [],  # noqa: B006 - FastAPI copies form defaults
+    all_items: Annotated[str, Form(alias="all", max_length=5)] = "",
+) -> Response:
+    """Give back the chosen items, or all the caller holds (as ``POST /api/v1/queue/release``)."""
+    chosen = None if all_items else [i for i in ids if 1 <= i <= MAX_ID][:1000]
+
+    def run() -> list[int]:
+        with write_transaction(services.sessions) as session:
+            return leases.release_items(session, key_id=caller.key_id, item_ids=chosen, now=services.clock())
+
+    released = await run_in_threadpool(run)
+    return redirect(f"/antrian?dilepas_semua={len(released)}")
 
 
 @router.post("/antrian/ambil", dependencies=[Depends(verify_csrf)])
@@ -260,7 +290,8 @@ async def decide(
         with write_transaction(services.sessions) as session:
             item = review.decide(
                 session, item_id=item_id, key_id=caller.key_id, verdict=chosen_verdict, indicators=chosen,
-                note=text, two_person_rule=two_person_rule, now=services.clock(),
+                note=text, two_person_rule=two_person_rule,
+                unsure_escalate_after=services.settings.unsure_escalate_after, now=services.clock(),
             )  # fmt: skip
             return item.status
 

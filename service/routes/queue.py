@@ -19,7 +19,7 @@ from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
 from screener.vocabulary import Scope
 from service.batches import format_of
-from service.deps import AdminCaller, ContactCaller, ReviewCaller, ServicesDep, SessionDep
+from service.deps import AdminCaller, BookkeepingCaller, ContactCaller, ReviewCaller, ServicesDep, SessionDep
 from service.review_queue import (
     BatchCreated,
     BatchPublic,
@@ -27,6 +27,8 @@ from service.review_queue import (
     DecisionCreate,
     ItemsPublic,
     QueuePublic,
+    ReleaseCreate,
+    ReleasedPublic,
     batch_public,
     check_indicators,
 )
@@ -34,7 +36,7 @@ from service.schemas import ErrorPublic
 from service.store import leases, reads, review, write_transaction
 from service.store.export import decided_rows
 from service.uploads import check_declared_size, ingest_stream, ingest_upload, read_batch_form, unsupported
-from service.vocabulary import WAITING, ItemStatus
+from service.vocabulary import WAITING, ItemReason, ItemStatus
 
 from .body import JSONBodyRoute
 
@@ -59,7 +61,14 @@ json_router = APIRouter(prefix="/api/v1", route_class=JSONBodyRoute, tags=["queu
     response_model=BatchCreated,
     responses=_errors(403, 413, 415, 422),
 )
-async def submit_batch(request: Request, services: ServicesDep, caller: ReviewCaller) -> JSONResponse:
+async def submit_batch(
+    request: Request,
+    services: ServicesDep,
+    caller: ReviewCaller,
+    filename: Annotated[
+        str | None, Query(max_length=300, description="The file's name, for a raw-body upload.")
+    ] = None,
+) -> JSONResponse:
     """Submit ads (CSV, JSONL or a JSON array; multipart field `file` or the raw body); 202 when stored."""
     limit = services.settings.max_batch_bytes
     check_declared_size(request, limit=limit)
@@ -75,7 +84,12 @@ async def submit_batch(request: Request, services: ServicesDep, caller: ReviewCa
         if fmt is None:
             raise unsupported()
         result = await ingest_stream(
-            services, request.stream(), fmt, key_id=caller.key_id, filename=None, content_type=content_type
+            services,
+            request.stream(),
+            fmt,
+            key_id=caller.key_id,
+            filename=filename or None,
+            content_type=content_type,
         )
     body = BatchCreated(
         id=result.batch_id, status=result.status, accepted=result.accepted, rejected=result.rejected
@@ -97,6 +111,7 @@ def _listing(rows: list[Any]) -> list[dict[str, Any]]:
             "id": item.id,
             "status": item.status,
             "reason": item.reason,
+            "priority": item.priority,
             "risk": item.risk,
             "tier": item.tier,
             "scope": item.scope,
@@ -117,7 +132,7 @@ def _listing(rows: list[Any]) -> list[dict[str, Any]]:
 @json_router.get("/queue", response_model=QueuePublic, responses=_errors(403, 422))
 def queue(
     session: SessionDep,
-    caller: ReviewCaller,
+    caller: BookkeepingCaller,
     indicator: Annotated[str | None, Query(max_length=100, description="A catalogue indicator id.")] = None,
     place: Annotated[
         str | None, Query(max_length=100, description="A place name (Bahasa Indonesia).")
@@ -127,19 +142,23 @@ def queue(
         Scope | None, Query(description="offer or not_offer: is the ad a job offer at all?")
     ] = None,
     batch: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    status: Annotated[
+        ItemStatus | None, Query(description="One status (default: open, needs_second_review, leased).")
+    ] = None,
+    reason: Annotated[ItemReason | None, Query(description="Why the item is queued.")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> QueuePublic:
-    """Items waiting for review (open, second review, or leased), riskiest first."""
+    """Items waiting for review, second reviews first, then by priority; each with its reason."""
     rows, total = reads.list_items(
-        session, statuses=WAITING, indicator=indicator, place=place,
-        platform=platform, scope=scope, batch_id=batch, limit=limit, offset=offset,
+        session, statuses=(status,) if status else WAITING, indicator=indicator, place=place,
+        platform=platform, scope=scope, reason=reason, batch_id=batch, limit=limit, offset=offset,
     )  # fmt: skip
     return QueuePublic(items=_listing(rows), total=total, limit=limit, offset=offset)
 
 
 @json_router.post("/queue/claim", response_model=ItemsPublic, responses=_errors(400, 403, 415, 422))
-def claim(services: ServicesDep, body: ClaimCreate, caller: ReviewCaller) -> ItemsPublic:
+def claim(services: ServicesDep, body: ClaimCreate, caller: BookkeepingCaller) -> ItemsPublic:
     """Lease up to `limit` items to you (riskiest first); no one else gets them until release or expiry."""
     lease_seconds = services.settings.lease_minutes * 60
     with write_transaction(services.sessions) as session:
@@ -159,11 +178,19 @@ def get_item(session: SessionDep, caller: ReviewCaller, item_id: ItemId) -> dict
 @json_router.post(
     "/items/{item_id}/release", response_model=dict[str, Any], responses=_errors(403, 404, 409, 422)
 )
-def release(services: ServicesDep, caller: ReviewCaller, item_id: ItemId) -> dict[str, Any]:
+def release(services: ServicesDep, caller: BookkeepingCaller, item_id: ItemId) -> dict[str, Any]:
     """Give a leased item back to the queue."""
     with write_transaction(services.sessions) as session:
         item = leases.release_item(session, item_id=item_id, key_id=caller.key_id, now=services.clock())
         return {"id": item.id, "status": item.status}
+
+
+@json_router.post("/queue/release", response_model=ReleasedPublic, responses=_errors(403, 415, 422))
+def release_many(services: ServicesDep, body: ReleaseCreate, caller: BookkeepingCaller) -> ReleasedPublic:
+    """Give back every item you hold, or the `ids` among them; returns the ids released."""
+    with write_transaction(services.sessions) as session:
+        ids = leases.release_items(session, key_id=caller.key_id, item_ids=body.ids, now=services.clock())
+    return ReleasedPublic(released=ids)
 
 
 @json_router.post(
@@ -179,7 +206,8 @@ def decision(
     with write_transaction(services.sessions) as session:
         item = review.decide(
             session, item_id=item_id, key_id=caller.key_id, verdict=body.verdict, indicators=indicators,
-            note=body.note, two_person_rule=services.settings.two_person_rule, now=services.clock(),
+            note=body.note, two_person_rule=services.settings.two_person_rule,
+            unsure_escalate_after=services.settings.unsure_escalate_after, now=services.clock(),
         )  # fmt: skip
         return {"id": item.id, "status": item.status, "final_verdict": item.final_verdict}
 
@@ -191,9 +219,13 @@ def adjudication(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> QueuePublic:
-    """Items whose two reviewers disagreed, waiting for an admin."""
+    """Items whose two reviewers disagreed, waiting for an admin; each with both reviews by name."""
     rows, total = reads.list_items(session, statuses=(ItemStatus.ADJUDICATION,), limit=limit, offset=offset)
-    return QueuePublic(items=_listing(rows), total=total, limit=limit, offset=offset)
+    items = [
+        {**row, "decisions": reads.item_detail(session, item_id=row["id"])["decisions"]}
+        for row in _listing(rows)
+    ]
+    return QueuePublic(items=items, total=total, limit=limit, offset=offset)
 
 
 @json_router.post(

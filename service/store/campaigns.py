@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -36,7 +37,15 @@ from service.store.models import (
 )
 from service.vocabulary import BatchStatus, ItemReason, ItemStatus
 
-__all__ = ["ScoredAd", "content_hash", "pending_ads", "record_scored", "slots_of"]
+__all__ = [
+    "ScoredAd",
+    "audit_sampled",
+    "content_hash",
+    "pending_ads",
+    "queue_priority",
+    "record_scored",
+    "slots_of",
+]
 
 CLUSTER_LOCK = 5_150_001  # pg_advisory_xact_lock id for clustering
 
@@ -69,6 +78,27 @@ class ScoredAd:
         if self.scope == Scope.NOT_OFFER and self.assessment:
             return self.risk * float(self.assessment.get("scope_probability") or 0.0)
         return self.risk
+
+
+def queue_priority(*, risk: float, threshold: float, members: int, weight: float = 1.0) -> float:
+    """The score that orders the queue after second reviews and adjudications (README, "Queue order").
+
+    ``0.6 * risk + 0.3 * uncertainty + 0.1 * campaign``, times ``weight`` (the offer probability of a
+    text judged not to be an offer): ``uncertainty`` is 1 at the review threshold and 0 a quarter of
+    the scale away, so an ad queued *because* the model was unsure is not left at the bottom;
+    ``campaign`` grows with the log of the campaign's ads (1 at 64).
+    """
+    uncertainty = max(0.0, 1.0 - abs(risk - threshold) / 0.25)
+    campaign = min(1.0, math.log2(max(1, members)) / 6)
+    return round(weight * (0.6 * risk + 0.3 * uncertainty + 0.1 * campaign), 6)
+
+
+def audit_sampled(content: str, rate: float) -> bool:
+    """Whether an ad is in the audit sample: a hash of its text against ``rate`` (reproducible)."""
+    if rate <= 0:
+        return False
+    digest = hashlib.sha256(("audit:" + content).encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64 < rate
 
 
 def content_hash(canonical: str) -> str:
@@ -106,8 +136,15 @@ def record_scored(
     review_threshold: float,
     uncertain_margin: float,
     similarity_threshold: float,
+    audit_sample_rate: float = 0.0,
+    campaign_min_ads: int = 0,
 ) -> int:
     """Write a chunk's assessments, clusters, contacts and queue items; returns how many ads it scored.
+
+    A campaign is queued for one of the reasons of :class:`~service.vocabulary.ItemReason`: an ad at
+    or above ``review_threshold`` (``threshold``), within ``uncertain_margin`` below it (``uncertain``),
+    a campaign of at least ``campaign_min_ads`` ads (``campaign``; 0 = off), or an ad in the random
+    ``audit_sample_rate`` share of the rest (``audit``).
 
     Ads another worker scored meanwhile are skipped (the conditional UPDATE returns only ours).
     """
@@ -166,7 +203,10 @@ def record_scored(
         if contacts:
             session.execute(insert(AdContact), contacts)
     clusters = _assign_clusters(session, good, similarity_threshold, similarity, now)
-    enqueued = _enqueue(session, good, clusters, review_threshold, uncertain_margin, now)
+    enqueued = _enqueue(
+        session, good, clusters, review_threshold, uncertain_margin, now,
+        audit_rate=audit_sample_rate, campaign_min_ads=campaign_min_ads,
+    )  # fmt: skip
     _advance_batches(session, mine, enqueued, now)
     return len(mine)
 
@@ -274,6 +314,10 @@ def _assign_clusters(
     return assigned
 
 
+# Which reason wins when a campaign qualifies for several (the lower, the stronger).
+_REASON_RANK = {ItemReason.THRESHOLD: 0, ItemReason.UNCERTAIN: 1, ItemReason.CAMPAIGN: 2, ItemReason.AUDIT: 3}
+
+
 def _enqueue(
     session: Session,
     good: Sequence[ScoredAd],
@@ -281,14 +325,42 @@ def _enqueue(
     threshold: float,
     margin: float,
     now: datetime,
+    *,
+    audit_rate: float = 0.0,
+    campaign_min_ads: int = 0,
 ) -> Counter[int]:
-    """One queue item per campaign with an ad at or above ``threshold - margin``; returns per batch."""
-    best: dict[int, ScoredAd] = {}
-    for s in good:
+    """One queue item per campaign with a reason to be reviewed; returns how many per batch."""
+    members: dict[int, int] = {}
+    for part in chunks(sorted(set(clusters.values()))):
+        members.update(
+            session.execute(select(Cluster.id, Cluster.member_count).where(Cluster.id.in_(part))).all()
+        )
+
+    def reason_of(s: ScoredAd, cid: int) -> ItemReason | None:
+        if s.risk >= threshold:
+            return ItemReason.THRESHOLD
         if s.risk >= threshold - margin:
-            cid = clusters[s.ad_id]
-            if cid not in best or s.priority > best[cid].priority:
-                best[cid] = s
+            return ItemReason.UNCERTAIN
+        if campaign_min_ads and members.get(cid, 0) >= campaign_min_ads:
+            return ItemReason.CAMPAIGN
+        if audit_sampled(s.content_hash or str(s.ad_id), audit_rate):
+            return ItemReason.AUDIT
+        return None
+
+    def priority_of(s: ScoredAd, cid: int) -> float:
+        weight = s.priority / s.risk if s.risk else 1.0  # the offer weight of a not_offer text
+        return queue_priority(risk=s.risk, threshold=threshold, members=members.get(cid, 1), weight=weight)
+
+    best: dict[int, tuple[ScoredAd, ItemReason, float]] = {}
+    for s in good:
+        cid = clusters[s.ad_id]
+        reason = reason_of(s, cid)
+        if reason is None:
+            continue
+        p = priority_of(s, cid)
+        held = best.get(cid)
+        if held is None or (_REASON_RANK[reason], -p) < (_REASON_RANK[held[1]], -held[2]):
+            best[cid] = (s, reason, p)
     enqueued: Counter[int] = Counter()
     if not best:
         return enqueued
@@ -297,9 +369,8 @@ def _enqueue(
         for queued in session.scalars(select(QueueItem).where(QueueItem.cluster_id.in_(part))):
             items[queued.cluster_id] = queued
     new_rows: list[dict[str, Any]] = []
-    for cid, s in best.items():
+    for cid, (s, reason, p) in best.items():
         assert s.assessment is not None
-        reason = ItemReason.THRESHOLD if s.risk >= threshold else ItemReason.UNCERTAIN
         item = items.get(cid)
         if item is None:
             slots = slots_of(s.assessment)
@@ -310,24 +381,25 @@ def _enqueue(
                     "batch_id": s.batch_id,
                     "status": ItemStatus.OPEN,
                     "reason": reason,
-                    "priority": s.priority,
+                    "priority": p,
                     "risk": s.risk,
                     "tier": s.assessment["tier"],
                     "scope": s.scope,
                     "platform": s.platform,
                     "indicators_text": _tags(i["id"] for i in s.assessment["indicators"]),
-                    "places_text": _tags(p.lower() for p in slots["places"]),
+                    "places_text": _tags(place.lower() for place in slots["places"]),
                     "review_round": 1,
                     "created_at": now,
                     "updated_at": now,
                 }
             )
             enqueued[s.batch_id] += 1
-        elif item.status != ItemStatus.DECIDED and s.priority > item.priority:
-            # A riskier repost of a campaign already queued: the item moves up; its ad stays the first.
-            item.priority, item.risk = s.priority, s.risk
-            item.tier, item.scope = s.assessment["tier"], s.scope
-            if reason == ItemReason.THRESHOLD:
+        elif item.status in (ItemStatus.OPEN, ItemStatus.LEASED) and item.review_round == 1:
+            # A riskier repost, or a grown campaign: the item moves up; its ad stays the first.
+            if s.risk > item.risk:
+                item.risk, item.tier, item.scope = s.risk, s.assessment["tier"], s.scope
+            item.priority = max(item.priority, p)
+            if item.reason in _REASON_RANK and _REASON_RANK[reason] < _REASON_RANK[ItemReason(item.reason)]:
                 item.reason = reason
             item.updated_at = now
     if new_rows:

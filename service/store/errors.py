@@ -7,13 +7,22 @@ the pages show the message in the reader's language::
     ├── NotFound                no such batch or queue item                       -> 404
     └── Conflict                the record is not in a state that allows this     -> 409
         ├── LeaseExpired        the item is not leased to the caller, or the lease ran out
+        ├── AlreadyDecided      the item is decided (the message says by whom and when)
         ├── SameReviewer        a second review by the first reviewer
         └── NotInAdjudication   an adjudication for an item no one disagreed on
 """
 
 from __future__ import annotations
 
-__all__ = ["Conflict", "LeaseExpired", "NotFound", "NotInAdjudication", "SameReviewer", "StoreError"]
+__all__ = [
+    "AlreadyDecided",
+    "Conflict",
+    "LeaseExpired",
+    "NotFound",
+    "NotInAdjudication",
+    "SameReviewer",
+    "StoreError",
+]
 
 
 class StoreError(Exception):
@@ -42,6 +51,10 @@ class Conflict(StoreError):
 
 class LeaseExpired(Conflict):
     code = "not_lease_holder"
+
+
+class AlreadyDecided(Conflict):
+    code = "already_decided"
 
 
 class SameReviewer(Conflict):

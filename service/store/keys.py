@@ -28,6 +28,7 @@ __all__ = [
     "ensure_admin_key",
     "get_key",
     "hash_key",
+    "key_names",
     "list_keys",
     "lookup_key",
     "revoke_key",
@@ -96,6 +97,14 @@ def touch_key(session: Session | Connection, *, key_id: int, when: datetime | No
 
 def get_key(session: Session, *, key_id: int) -> ApiKey | None:
     return session.get(ApiKey, key_id)
+
+
+def key_names(session: Session, key_ids: list[int]) -> dict[int, str]:
+    """Key id -> the key's name (the person or office), for showing who reviewed what."""
+    ids = sorted(set(key_ids))
+    if not ids:
+        return {}
+    return dict(session.execute(select(ApiKey.id, ApiKey.name).where(ApiKey.id.in_(ids))).all())
 
 
 def list_keys(session: Session, *, include_revoked: bool = True) -> list[ApiKey]:

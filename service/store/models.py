@@ -226,6 +226,7 @@ class QueueItem(Base):
     __table_args__ = (
         UniqueConstraint("cluster_id", name="uq_queue_items_cluster_id"),
         Index("ix_queue_items_status_priority", "status", "priority"),
+        Index("ix_queue_items_status_reason", "status", "reason"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -242,6 +243,7 @@ class QueueItem(Base):
     indicators_text: Mapped[str] = mapped_column(Text, default="")  # ",id1,id2," for portable filters
     places_text: Mapped[str] = mapped_column(Text, default="")
     review_round: Mapped[int] = mapped_column(Integer, default=1)
+    unsure_votes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     first_key_id: Mapped[int | None] = mapped_column(Integer, default=None)
     lease_key_id: Mapped[int | None] = mapped_column(Integer, default=None)
     lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)

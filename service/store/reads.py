@@ -7,11 +7,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from screener.extract.contacts import normalize_contact
 from service.store.errors import NotFound
+from service.store.keys import key_names
+from service.store.leases import queue_order
+from service.store.lookup import indicator_ids, places_named
 from service.store.models import Ad, AdAssessment, AdContact, Cluster, Decision, QueueItem, utcnow
 from service.vocabulary import ItemStatus
 
@@ -26,13 +29,15 @@ def list_items(
     place: str | None = None,
     platform: str | None = None,
     scope: str | None = None,
+    reason: str | None = None,
     batch_id: int | None = None,
     leased_to: int | None = None,
     limit: int = 50,
     offset: int = 0,
     now: datetime | None = None,
 ) -> tuple[list[Any], int]:
-    """Queue items (riskiest first) with their ad's opening and campaign size; and the total.
+    """Queue items in the queue's order (second reviews first, then by priority) with their ad's
+    opening and campaign size; and the total.
 
     ``leased_to``: only the items that key holds at ``now`` (an unexpired lease).
     """
@@ -43,14 +48,18 @@ def list_items(
             QueueItem.lease_key_id == leased_to,
             QueueItem.lease_expires_at > (now or utcnow()),
         ]
-    if indicator:
-        conditions.append(QueueItem.indicators_text.contains(f",{indicator},", autoescape=True))
-    if place:
-        conditions.append(QueueItem.places_text.contains(place.lower(), autoescape=True))
+    if indicator:  # the id, or its name in either language
+        ids = sorted(indicator_ids(indicator) | {indicator})
+        conditions.append(or_(*(QueueItem.indicators_text.contains(f",{i},", autoescape=True) for i in ids)))
+    if place:  # as typed, or the place it names in either language (stored: the Indonesian name)
+        names = sorted({place.lower()} | {p.name_id.lower() for p in places_named(place)})
+        conditions.append(or_(*(QueueItem.places_text.contains(n, autoescape=True) for n in names)))
     if platform:
         conditions.append(QueueItem.platform == platform)
     if scope:
         conditions.append(QueueItem.scope == scope)
+    if reason:
+        conditions.append(QueueItem.reason == reason)
     if batch_id is not None:
         conditions.append(QueueItem.batch_id == batch_id)
     query = (
@@ -58,7 +67,7 @@ def list_items(
         .join(Ad, Ad.id == QueueItem.ad_id)
         .join(Cluster, Cluster.id == QueueItem.cluster_id)
         .where(*conditions)
-        .order_by(QueueItem.priority.desc(), QueueItem.id)
+        .order_by(*queue_order())
         .limit(limit)
         .offset(offset)
     )
@@ -83,7 +92,7 @@ def item_detail(session: Session, *, item_id: int, slot_sample: int = 500) -> di
         .limit(slot_sample)
     ):
         for name, counter in varying.items():
-            counter.update(slots.get(name, ()))
+            counter.update(set(slots.get(name, ())))  # once per ad: a place named twice is one ad
     contacts = []
     for kind, value in session.execute(
         select(AdContact.kind, AdContact.value).where(AdContact.ad_id == ad.id).distinct()
@@ -92,16 +101,20 @@ def item_detail(session: Session, *, item_id: int, slot_sample: int = 500) -> di
             select(func.count(func.distinct(AdContact.ad_id))).where(AdContact.value == value)
         )
         contacts.append({"kind": kind, "value": value, "ads": int(ads or 0)})
+    rows = list(session.scalars(select(Decision).where(Decision.item_id == item.id).order_by(Decision.id)))
+    names = key_names(session, [d.key_id for d in rows])
     decisions = [
-        {"round": d.review_round, "key_id": d.key_id, "verdict": d.verdict, "indicators": d.indicators,
-         "note": d.note, "created_at": d.created_at.isoformat()}
-        for d in session.scalars(select(Decision).where(Decision.item_id == item.id).order_by(Decision.id))
+        {"round": d.review_round, "key_id": d.key_id, "reviewer": names.get(d.key_id, f"#{d.key_id}"),
+         "verdict": d.verdict, "indicators": d.indicators, "note": d.note, "created_at": d.created_at.isoformat()}
+        for d in rows
     ]  # fmt: skip
     return {
         "id": item.id,
         "status": item.status,
         "reason": item.reason,
         "review_round": item.review_round,
+        "unsure_votes": item.unsure_votes,
+        "decided_at": item.decided_at.isoformat() if item.decided_at else None,
         "risk": item.risk,
         "tier": item.tier,
         "batch_id": item.batch_id,
@@ -201,7 +214,9 @@ def contact_report(session: Session, *, value: str, limit: int = 200) -> dict[st
 def stats(session: Session) -> dict[str, Any]:
     """Agreement between first and second reviewers, per reviewer and per indicator."""
     by_item: dict[int, dict[int, Decision]] = defaultdict(dict)
-    for d in session.scalars(select(Decision).where(Decision.review_round.in_((1, 2)))):
+    for d in session.scalars(select(Decision).where(Decision.review_round.in_((1, 2))).order_by(Decision.id)):
+        if d.verdict == "unsure" and d.review_round in by_item[d.item_id]:
+            continue  # a later unsure vote does not replace a verdict in the agreement figures
         by_item[d.item_id][d.review_round] = d
     reviewers: dict[int, dict[str, int]] = defaultdict(lambda: {"decisions": 0, "paired": 0, "agreed": 0})
     indicators: dict[str, dict[str, int]] = defaultdict(lambda: {"paired": 0, "agreed": 0})
@@ -222,12 +237,15 @@ def stats(session: Session) -> dict[str, Any]:
                 indicators[ind]["agreed"] += ind in a.indicators and ind in b.indicators
     statuses = dict(session.execute(select(QueueItem.status, func.count()).group_by(QueueItem.status)).all())
 
+    names = key_names(session, list(reviewers))
+
     def rate(row: dict[str, int]) -> float | None:
         return round(row["agreed"] / row["paired"], 4) if row["paired"] else None
 
     return {
         "items": {s: int(statuses.get(s, 0)) for s in ItemStatus},
         "agreement": {"paired": paired, "agreed": agreed, "rate": rate({"paired": paired, "agreed": agreed})},
-        "reviewers": [{"key_id": k, **v, "agreement": rate(v)} for k, v in sorted(reviewers.items())],
+        "reviewers": [{"key_id": k, "name": names.get(k, f"#{k}"), **v, "agreement": rate(v)}
+                      for k, v in sorted(reviewers.items())],
         "indicators": [{"indicator": k, **v, "agreement": rate(v)} for k, v in sorted(indicators.items())],
     }  # fmt: skip

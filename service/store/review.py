@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 from screener.vocabulary import Tier
 from service.store.audit import audit, item_snapshot
 from service.store.errors import NotFound, NotInAdjudication, SameReviewer
-from service.store.leases import held_item
+from service.store.leases import already_decided, held_item
 from service.store.models import Cluster, Decision, QueueItem, utcnow
-from service.vocabulary import SAFE_VERDICTS, SECOND_REVIEW_VERDICTS, ItemStatus
+from service.vocabulary import SAFE_VERDICTS, SECOND_REVIEW_VERDICTS, ItemReason, ItemStatus, Verdict
 
 __all__ = ["adjudicate", "decide", "needs_second_review"]
 
@@ -49,9 +49,17 @@ def decide(
     indicators: list[str],
     note: str | None,
     two_person_rule: bool,
+    unsure_escalate_after: int = 2,
     now: datetime | None = None,
 ) -> QueueItem:
-    """Record the lease holder's decision and move the item on (decided, second review or adjudication)."""
+    """Record the lease holder's decision and move the item on (decided, second review or adjudication).
+
+    Every review is kept (``decisions``). ``unsure`` returns the item to the queue for another
+    moderator (who voted ``unsure`` does not get it again), or sends it to adjudication after
+    ``unsure_escalate_after`` such votes. When a second reviewer agrees, the final indicators are the
+    union of both reviewers' (neither loses what the other marked); when they disagree, an admin
+    adjudicates and their indicators are final.
+    """
     now = now or utcnow()
     item = held_item(session, item_id, key_id, now)
     before = item_snapshot(item)
@@ -66,9 +74,17 @@ def decide(
             created_at=now,
         )
     )
-    if item.review_round == 1:
+    if verdict == Verdict("unsure"):
+        item.unsure_votes = (item.unsure_votes or 0) + 1
+        item.lease_key_id = item.lease_expires_at = None
+        if item.unsure_votes >= unsure_escalate_after:
+            item.status, item.reason = ItemStatus.ADJUDICATION, ItemReason.ADJUDICATION
+        else:
+            item.status = ItemStatus.OPEN if item.review_round == 1 else ItemStatus.NEEDS_SECOND_REVIEW
+    elif item.review_round == 1:
         if two_person_rule and needs_second_review(verdict=verdict, tier=item.tier):
             item.status, item.review_round, item.first_key_id = ItemStatus.NEEDS_SECOND_REVIEW, 2, key_id
+            item.reason = ItemReason.SECOND_REVIEW
             item.lease_key_id = item.lease_expires_at = None
         else:
             _finalise(session, item, key_id, verdict, indicators, now)
@@ -80,14 +96,18 @@ def decide(
             )
         first = session.scalars(
             select(Decision)
-            .where(Decision.item_id == item.id, Decision.review_round == 1)
-            .order_by(Decision.id)
+            .where(
+                Decision.item_id == item.id,
+                Decision.review_round == 1,
+                Decision.verdict != Verdict("unsure"),
+            )
+            .order_by(Decision.id.desc())
         ).first()
         if first is not None and first.verdict == verdict:
-            merged = sorted(set(first.indicators) & set(indicators))
+            merged = sorted(set(first.indicators) | set(indicators))
             _finalise(session, item, key_id, verdict, merged, now)
         else:
-            item.status = ItemStatus.ADJUDICATION
+            item.status, item.reason = ItemStatus.ADJUDICATION, ItemReason.ADJUDICATION
             item.lease_key_id = item.lease_expires_at = None
     item.updated_at = now
     session.flush()
@@ -114,6 +134,8 @@ def adjudicate(
     item = session.get(QueueItem, item_id, with_for_update=True)
     if item is None:
         raise NotFound(f"no queue item {item_id}", f"tidak ada item antrean {item_id}")
+    if item.status == ItemStatus.DECIDED:
+        raise already_decided(session, item)
     if item.status != ItemStatus.ADJUDICATION:
         raise NotInAdjudication(
             f"item {item_id} is not awaiting adjudication (status {item.status})",

@@ -90,6 +90,7 @@ def live_server(screener: Any, tmp_path_factory: pytest.TempPathFactory) -> Iter
         host="127.0.0.1",
         port=port,
         secret_key="browser-tests-secret-" + "x" * 20,
+        audit_sample_rate=1.0,  # every low-risk ad is queued as an audit sample: the reason filter has one
     )
     out = io.StringIO()
     bootstrap(settings, out=out)

@@ -64,13 +64,24 @@ def test_moderator_uploads_claims_and_decides_with_the_keyboard(desktop: Session
     assert page.inner_text("#batch-status") == "selesai"
     assert page.inner_text("#b-accepted") == "5" and page.inner_text("#b-scored") == "5"
     assert page.inner_text("#b-rejected") == "1"
-    assert "row 6" in page.inner_text("#batch-errors")
+    assert "Baris 6: teks" in page.inner_text("#batch-errors")  # one prefix, not "row 6: row 6"
     assert page.is_visible("#batch-queue-link")
     desktop.shot("unggah-progress-desktop")
     # The queue, filtered by the batch; claim.
     page.click("#batch-queue-link")
     page.wait_for_selector("#queue-filters")
-    assert page.locator("ol.examples > li").count() == 2  # two campaigns: the reposts and the other ad
+    # Three campaigns: the reposts and the other ad (high risk), the legit ad (sampled for audit).
+    assert page.locator("ol.examples > li").count() == 3
+    assert page.locator("ol.examples > li").last.locator(".reason").get_attribute("data-reason") == "audit"
+    page.select_option("#q-reason", "audit")
+    page.click("#queue-filters button[type=submit]")
+    page.wait_for_url(re.compile(r"reason=audit"))
+    assert page.locator("ol.examples > li").count() == 1
+    assert page.inner_text("ol.examples .reason") == "sampel audit"
+    page.select_option("#q-reason", "threshold")
+    page.click("#queue-filters button[type=submit]")
+    page.wait_for_url(re.compile(r"reason=threshold"))
+    assert page.locator("ol.examples > li").count() == 2
     desktop.shot("antrian-desktop")
     page.fill("#claim-limit", "5")
     page.click("#claim-button")
@@ -114,3 +125,25 @@ def test_moderator_uploads_claims_and_decides_with_the_keyboard(desktop: Session
     phone.page.wait_for_url(lambda url: "dilepas=" in url)
     assert f"#{second}" in phone.page.inner_text("#flash")
     _no_console_errors(phone)
+
+    # Bulk release on the queue page: the selected items, then all the rest, each in one request.
+    desktop.goto("/antrian")
+    page.fill("#claim-limit", "5")
+    page.click("#claim-button")  # takes back the released item; the first waits for another reviewer
+    page.wait_for_url(re.compile(r"/antrian/item/\d+$"))
+    desktop.goto("/antrian")
+    held = page.locator("#release-form input[name=ids]")
+    assert held.count() == 2
+    chosen = int(held.first.get_attribute("value") or 0)
+    held.first.check()
+    page.click("#release-selected")
+    page.wait_for_url(re.compile(r"dilepas_semua=1"))
+    assert page.inner_text("#flash") == "1 item dikembalikan ke antrian."
+    assert page.locator(f"#release-{chosen}").count() == 0
+    assert page.locator("#release-form input[name=ids]").count() == 1
+    desktop.shot("antrian-release-desktop")
+    page.click("#release-all")
+    page.wait_for_url(re.compile(r"dilepas_semua=1"))
+    assert page.locator("#release-form").count() == 0
+    assert "Belum ada. Ambil item dari antrian." in page.inner_text("#my-items")
+    _no_console_errors(desktop)

@@ -26,6 +26,7 @@ MATRIX: dict[str, tuple[str, str, dict | list | None, tuple[int, ...]]] = {
     "batch": ("GET", "/api/v1/batches/{batch_id}", None, (401, 403, 404, 403, 404)),
     "queue": ("GET", "/api/v1/queue", None, (401, 403, 200, 403, 200)),
     "claim": ("POST", "/api/v1/queue/claim", {"limit": 1}, (401, 403, 200, 403, 200)),
+    "release-many": ("POST", "/api/v1/queue/release", {}, (401, 403, 200, 403, 200)),
     "item": ("GET", "/api/v1/items/{item_id}", None, (401, 403, 404, 403, 404)),
     "release": ("POST", "/api/v1/items/{item_id}/release", None, (401, 403, 404, 403, 404)),
     "decision": (
@@ -42,6 +43,7 @@ MATRIX: dict[str, tuple[str, str, dict | list | None, tuple[int, ...]]] = {
         (401, 403, 403, 403, 404),
     ),
     "stats": ("GET", "/api/v1/stats", None, (401, 403, 200, 403, 200)),
+    "examples": ("GET", "/api/v1/examples", None, (401, 403, 403, 200, 200)),
     "contacts": ("GET", "/api/v1/contacts/{value}", None, (401, 200, 200, 403, 200)),
     "export": ("GET", "/api/v1/export/decisions", None, (401, 403, 403, 403, 200)),
     "model-reload": ("POST", "/api/v1/model/reload", None, (401, 403, 403, 403, 200)),

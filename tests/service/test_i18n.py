@@ -17,7 +17,7 @@ from screener.vocabulary import Category, PlaceStatus, Scope, Tier
 from service.pages import labels
 from service.pages.core import templates
 from service.pages.i18n import LANGUAGES, catalogue_path, translations
-from service.vocabulary import BatchStatus, ItemStatus, Role, Verdict
+from service.vocabulary import BatchStatus, ItemReason, ItemStatus, Role, Verdict
 
 REPO = Path(__file__).resolve().parents[2]
 UPDATE = (
@@ -100,6 +100,7 @@ VOCABULARIES = [
     pytest.param("role", Role, id="role"),
     pytest.param("place_status", PlaceStatus, id="place-status"),
     pytest.param("item_status", ItemStatus, id="item-status"),
+    pytest.param("item_reason", ItemReason, id="item-reason"),
     pytest.param("batch_status", BatchStatus, id="batch-status"),
 ]
 

@@ -136,7 +136,8 @@ def test_upload_creates_a_batch_and_shows_progress(svc: Service) -> None:
     page = svc.client.get(f"/antrian/batch/{batch_id}")
     assert page.status_code == 200
     assert f'data-poll="/antrian/batch/{batch_id}.json"' in page.text
-    assert "row 6: teks kosong" in page.text  # the empty text, reported in the page
+    assert "Baris 6: teks kosong" in page.text  # the empty text, reported in the page, one prefix
+    assert "row 6: row 6" not in page.text
     before = svc.client.get(f"/antrian/batch/{batch_id}.json").json()
     assert before["status"] == "queued" and before["scored"] == 0
     svc.services.worker.drain()
