@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Callable
 import httpx
 import pytest
 
+from bench.bench_intake import drip_body, drip_headers  # one slow-drip server for test and benchmark
 from service import intake
 from service.errors import ApiError
 from service.intake import (
@@ -488,21 +489,6 @@ async def _with_server(handler, fetch):  # type: ignore[no-untyped-def]
         await asyncio.gather(*tasks, return_exceptions=True)
         server.close()
         await server.wait_closed()
-
-
-async def drip_body(writer: asyncio.StreamWriter) -> None:
-    writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 100000\r\n\r\n<p>")
-    while True:
-        writer.write(b"a")
-        await writer.drain()
-        await asyncio.sleep(0.05)
-
-
-async def drip_headers(writer: asyncio.StreamWriter) -> None:
-    for byte in b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n" + b"X-Pad: " + b"p" * 10_000:
-        writer.write(bytes([byte]))
-        await writer.drain()
-        await asyncio.sleep(0.05)
 
 
 async def quick_page(writer: asyncio.StreamWriter) -> None:
