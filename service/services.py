@@ -59,6 +59,11 @@ class Services:
             watcher = ModelWatcher(self.swap_screener, self.settings.model_reload_seconds)
         # The lambda reads the attribute on every chunk, so a swapped model is used at once.
         self.worker = ScoringWorker(self.sessions, self.settings, lambda: self.screener, watcher=watcher)
+        from service.privacy import RetentionSchedule, run_retention
+
+        self.worker.schedules.append(
+            RetentionSchedule(self.settings, lambda: run_retention(self.sessions, self.settings))
+        )
 
     def load_screener(self) -> Screener:
         """Load (and warm up) the configured model: ``model_path``, else the promoted default."""

@@ -151,6 +151,20 @@ class Settings(BaseSettings):
         description="Service URL the CLI client commands (`screener batch`) use.",
     )
     api_key: str = Field(default="", description="API key the CLI client commands use (or pass --key).")
+    retention_days_raw: int = Field(
+        default=180,
+        ge=0,
+        description="Days after which the raw text of decided ads (and officers' saved checks) is replaced by its redacted text and contact values by keyed hashes; undecided ads are kept; 0 = keep forever.",
+    )
+    retention_interval_hours: float = Field(
+        default=24.0,
+        ge=0,
+        description="How often the in-app worker runs the retention job (`screener privacy retention` runs it by hand); 0 = only by hand.",
+    )
+    privacy_key: str = Field(
+        default=PLACEHOLDER_SECRET,
+        description="Secret key of the keyed hashes (HMAC-SHA256) that replace retired and erased contact values; a long random value in production (a placeholder is refused there, like the secret key), kept stable (changing it unlinks old hashes).",
+    )
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:
@@ -161,6 +175,10 @@ class Settings(BaseSettings):
                 )
             if self.allow_private_fetch:
                 raise ValueError("SCREENER_ALLOW_PRIVATE_FETCH must not be set in production")
+            if self.privacy_key == PLACEHOLDER_SECRET or len(self.privacy_key) < 32:
+                raise ValueError(
+                    "SCREENER_PRIVACY_KEY must be a random value of at least 32 characters in production"
+                )
         return self
 
     @property

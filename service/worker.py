@@ -80,6 +80,8 @@ class ScoringWorker:
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
+        # Daily jobs run between chunks (the retention job: service.privacy.RetentionSchedule).
+        self.schedules: list[Any] = []
 
     def review_threshold(self, screener: Screener) -> float:
         configured = self.settings.review_threshold
@@ -138,6 +140,8 @@ class ScoringWorker:
                     self.expire_leases()
                     if self.watcher is not None:
                         self.watcher.check()
+                    for schedule in self.schedules:
+                        schedule.check()
                     next_housekeeping = time.monotonic() + 5.0
                 if self.run_once() == 0:
                     self._wake.wait(self.settings.worker_poll_seconds)

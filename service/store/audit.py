@@ -1,4 +1,8 @@
-"""The audit log: append-only (nothing in the store updates or deletes it)."""
+"""The audit log: append-only (nothing in the store updates or deletes it) and hash-chained.
+
+Every row carries the hash of the previous one (:mod:`service.store.chain`); :func:`audit` is the
+only writer, so the chain is extended here.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from service.store.chain import chain_head, entry_hash, remember_head
 from service.store.models import AuditEntry, QueueItem, utcnow
 
 __all__ = ["audit", "item_snapshot"]
@@ -24,18 +29,20 @@ def audit(
     after: dict[str, Any] | None = None,
     when: datetime | None = None,
 ) -> None:
-    """Append one entry to the audit log (the only way anything reaches it)."""
-    session.execute(
-        insert(AuditEntry).values(
-            key_id=key_id,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            before=before,
-            after=after,
-            created_at=when or utcnow(),
-        )
-    )
+    """Append one entry to the audit log (the only way anything reaches it), chained to the last."""
+    values: dict[str, Any] = {
+        "key_id": key_id,
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "before": before,
+        "after": after,
+        "created_at": when or utcnow(),
+    }
+    previous = chain_head(session)
+    digest = entry_hash(previous, values)
+    session.execute(insert(AuditEntry).values(**values, prev_hash=previous, row_hash=digest))
+    remember_head(session, digest)
 
 
 def item_snapshot(item: QueueItem) -> dict[str, Any]:

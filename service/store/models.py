@@ -27,6 +27,7 @@ from screener.vocabulary import Scope
 from service.vocabulary import BatchStatus, ItemReason, ItemStatus, Role
 
 __all__ = [
+    "AccessEntry",
     "Ad",
     "AdAssessment",
     "AdContact",
@@ -112,6 +113,7 @@ class Check(Base):
     risk: Mapped[float] = mapped_column(Float)
     tier: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    redacted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)  # migration 0007
 
 
 # -- the batch review queue (migration 0002) ---------------------------------------------------------
@@ -156,6 +158,7 @@ class Ad(Base):
         Index("ix_ads_content_hash", "content_hash"),
         Index("ix_ads_cluster_id", "cluster_id"),
         Index("ix_ads_batch_id", "batch_id"),
+        Index("ix_ads_redacted_at_id", "redacted_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -169,6 +172,9 @@ class Ad(Base):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     scored: Mapped[bool] = mapped_column(default=False)
     cluster_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    # When the raw text was replaced by its redacted text, and why (migration 0007; service.privacy).
+    redacted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    redaction: Mapped[str | None] = mapped_column(String(16), default=None)  # retention | erasure
 
 
 class AdAssessment(Base):
@@ -279,7 +285,11 @@ class AdContact(Base):
 
 
 class AuditEntry(Base):
-    """Append-only: the code has no UPDATE or DELETE path for this table."""
+    """Append-only: the code has no UPDATE or DELETE path for this table.
+
+    Tamper-evident (migration 0007): ``row_hash`` is the hash of the row's content and ``prev_hash``,
+    the previous row's ``row_hash`` (``service.store.chain``); ``screener audit verify`` checks it.
+    """
 
     __tablename__ = "audit_log"
 
@@ -290,4 +300,23 @@ class AuditEntry(Base):
     object_id: Mapped[int | None] = mapped_column(Integer, default=None)
     before: Mapped[dict[str, Any] | None] = mapped_column(JSONType, default=None)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSONType, default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    prev_hash: Mapped[str | None] = mapped_column(String(64), default=None)
+    row_hash: Mapped[str | None] = mapped_column(String(64), default=None)
+
+
+class AccessEntry(Base):
+    """One read of personal data (migration 0007): who (key, role), why (purpose), what."""
+
+    __tablename__ = "access_log"
+    __table_args__ = (Index("ix_access_log_key_id_id", "key_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    role: Mapped[str] = mapped_column(String(20))
+    purpose: Mapped[str] = mapped_column(String(300))
+    action: Mapped[str] = mapped_column(String(50))  # read_item, read_contact, export, ...
+    object_type: Mapped[str] = mapped_column(String(30))
+    object_id: Mapped[str | None] = mapped_column(String(300), default=None)  # ids; contacts as keyed hashes
+    count: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
