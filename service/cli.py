@@ -146,6 +146,10 @@ def cmd_worker(args: argparse.Namespace) -> int:
         migrate(engine)
         screener: Screener = load_default_screener(settings.model_path)
         worker = ScoringWorker(session_factory(engine), settings, lambda: screener)
+        from service.privacy import RetentionSchedule, run_retention
+
+        sessions = worker.sessions
+        worker.schedules.append(RetentionSchedule(settings, lambda: run_retention(sessions, settings)))
         if args.once:
             total = worker.drain()
             print(f"{total} iklan dinilai / ads scored", flush=True)
@@ -159,19 +163,33 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 
 def cmd_export_decisions(args: argparse.Namespace) -> int:
-    """Decided ads in the corpus schema; the texts are not redacted (training needs them)."""
+    """Decided ads in the corpus schema; redacted unless --unredacted with a --purpose (training)."""
     from pathlib import Path
 
     from screener.datasets import PLATFORMS
+    from screener.redact import redact
     from service.store.export import decided_rows
 
+    if args.unredacted and len(" ".join((args.purpose or "").split())) < 5:
+        raise ServiceCliError(
+            "--unredacted needs --purpose (why the raw texts are needed; recorded in the access log)",
+            "--unredacted memerlukan --purpose (alasan teks mentah diperlukan; dicatat di log akses)",
+        )
     out = Path(args.out)
     count = 0
     with _session() as session, out.open("w", encoding="utf-8") as handle:
         for row in decided_rows(session, platforms=PLATFORMS, fallback_platform="facebook"):
+            if not args.unredacted:
+                row = {**row, "text": redact(row["text"]).text}
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")
             count += 1
-    print(f"{count} iklan ditulis ke / ads written to {out}")
+        if args.unredacted:
+            from service.store.models import AccessEntry
+
+            session.add(AccessEntry(key_id=None, role="cli", purpose=args.purpose[:300], action="export_unredacted",
+                                    object_type="decisions", count=count))  # fmt: skip
+    kind = "tanpa penyamaran / unredacted" if args.unredacted else "disamarkan / redacted"
+    print(f"{count} iklan ditulis ke / ads written to {out} ({kind})")
     return 0
 
 
@@ -313,6 +331,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     export_sub = export.add_subparsers(dest="export_command", required=True)
     p = export_sub.add_parser("decisions", help="iklan yang sudah diputuskan (skema korpus) / decided ads")
     p.add_argument("--out", required=True, help="berkas JSONL / output JSONL file")
+    p.add_argument(
+        "--unredacted", action="store_true", help="teks mentah (perlu --purpose) / raw texts, for training"
+    )
+    p.add_argument("--purpose", default=None, help="tujuan, dicatat / why (recorded in the access log)")
     p.set_defaults(func=cmd_export_decisions)
 
     models = subparsers.add_parser("models", help="kelola model / manage models")

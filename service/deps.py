@@ -28,6 +28,7 @@ __all__ = [
     "BookkeepingCaller",
     "ContactCaller",
     "EducatorCaller",
+    "ExportCaller",
     "HistoryCaller",
     "ReviewCaller",
     "ScreenerDep",
@@ -156,3 +157,5 @@ ContactCaller = Annotated[Caller, Depends(require_role(*CONTACTS))]
 AdminCaller = Annotated[Caller, Depends(require_role(*ADMIN))]
 BookkeepingCaller = Annotated[Caller, Depends(require_role(*REVIEW, bookkeeping=True))]
 EducatorCaller = Annotated[Caller, Depends(require_role(Role.EDUCATOR, Role.ADMIN))]
+# Exports: educators and admins get redacted text; only admins, with a purpose, the raw text.
+ExportCaller = Annotated[Caller, Depends(require_role(Role.EDUCATOR, Role.ADMIN))]

@@ -21,12 +21,14 @@ from starlette.concurrency import run_in_threadpool
 
 from screener.catalogue import catalogue
 from screener.vocabulary import Scope
+from service.access import contact_ref, record_read
 from service.auth import REVIEW, Caller
 from service.deps import ServicesDep
 from service.errors import ApiError, NotFound, Unprocessable, as_api_error
 from service.pages.core import check_csrf, language, not_found, page_role, redirect, render, verify_csrf
 from service.pages.highlight import segments, spans_from_indicators
 from service.pages.i18n import N_
+from service.privacy import hasher
 from service.review_queue import batch_public, check_indicators
 from service.services import Services
 from service.store import errors as store_errors
@@ -144,6 +146,9 @@ async def queue_page(
             return None
 
     found = await run_in_threadpool(load)
+    if found and found["items"]:  # the listing shows the ads' openings
+        await record_read(services, caller, request, action="read_queue", object_type="queue_item",
+                          count=len(found["items"]))  # fmt: skip
     selected = {
         "indicator": indicator,
         "place": place,
@@ -256,7 +261,12 @@ async def _item_page(
 @router.get("/antrian/item/{item_id}")
 async def item_page(request: Request, services: ServicesDep, caller: Moderator, item_id: int) -> Response:
     """One queue item: the ad with its marks, reasons, campaign, contacts; the decision form."""
-    return await _item_page(request, services, caller, item_id)
+    response = await _item_page(request, services, caller, item_id)
+    if response.status_code == 200:
+        await record_read(
+            services, caller, request, action="read_item", object_type="queue_item", object_id=item_id
+        )
+    return response
 
 
 def _verdict_form(verdict: str, indicators: list[str], note: str) -> tuple[str, list[str], str | None]:
@@ -459,9 +469,12 @@ async def contact_page(
 
     def load() -> dict[str, Any]:
         with services.sessions() as session:
-            return reads.contact_report(session, value=value)
+            return reads.contact_report(session, value=value, hash_value=hasher(services.settings))
 
     report = await run_in_threadpool(load)
+    await record_read(services, caller, request, action="read_contact", object_type="contact",
+                      object_id=contact_ref(services, value), count=int(report["ads_total"]),
+                      purpose="contact lookup")  # fmt: skip
     for ad in report["ads"]:
         ad["score"] = None if ad["risk"] is None else round(float(ad["risk"]) * 100)
     reviewer = caller.role in REVIEW

@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from screener.errors import ScreenerError
 from screener.vocabulary import Tier
+from service.access import record_read
 from service.auth import Caller
 from service.deps import ServicesDep
 from service.pages.core import language, not_found, page_role, render, verify_csrf
@@ -151,6 +152,9 @@ async def history(
             return rows, total
 
     rows, total = await run_in_threadpool(load)
+    if rows:
+        await record_read(services, caller, request, action="read_check", object_type="check", count=len(rows),
+                          purpose="history")  # fmt: skip
     return render(
         request,
         "history.html",
@@ -174,6 +178,8 @@ async def history_item(request: Request, services: ServicesDep, caller: Officer,
     found = await run_in_threadpool(load)
     if found is None:
         return not_found(request)
+    await record_read(services, caller, request, action="read_check", object_type="check", object_id=check_id,
+                      purpose="history")  # fmt: skip
     ad_text, url, result = found
     context = await run_in_threadpool(result_context, services.engine, ad_text, result)
     source = {"url": url, "final_url": url, "title": ""} if url else None

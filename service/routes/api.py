@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, status
+from fastapi import APIRouter, Path, Query, Request, status
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from service.access import record_read_sync
 from service.auth import HISTORY
 from service.deps import AdminCaller, AnyCaller, HistoryCaller, ScreenerDep, ServicesDep, SessionDep
 from service.errors import Conflict, Forbidden, NotFound
@@ -78,6 +79,8 @@ def _save_check(
 
 @router.get("/checks", response_model=ChecksPublic, responses=_errors(403, 422))
 def list_checks(
+    request: Request,
+    services: ServicesDep,
     session: SessionDep,
     caller: HistoryCaller,
     limit: Annotated[int, Query(ge=1, le=100, description="Page size.")] = 20,
@@ -86,6 +89,9 @@ def list_checks(
     """Your saved checks, newest first."""
     items = check_store.list_checks(session, key_id=caller.key_id, limit=limit, offset=offset)
     total = check_store.count_checks(session, key_id=caller.key_id)
+    if items:
+        record_read_sync(services, caller, request, action="read_check", object_type="check", count=len(items),
+                         purpose="history")  # fmt: skip
     return ChecksPublic(
         items=[CheckPublic.model_validate(c) for c in items], total=total, limit=limit, offset=offset
     )
@@ -93,7 +99,11 @@ def list_checks(
 
 @router.get("/checks/{check_id}", response_model=CheckPublic, responses=_errors(403, 404, 422))
 def get_check(
-    session: SessionDep, caller: HistoryCaller, check_id: Annotated[int, Path(ge=1, le=MAX_ID)]
+    request: Request,
+    services: ServicesDep,
+    session: SessionDep,
+    caller: HistoryCaller,
+    check_id: Annotated[int, Path(ge=1, le=MAX_ID)],
 ) -> CheckPublic:
     """One of your saved checks (an admin may read any)."""
     record = check_store.get_check(
@@ -103,6 +113,8 @@ def get_check(
         raise NotFound(
             f"no check {check_id} in your history", f"tidak ada pemeriksaan {check_id} di riwayat Anda"
         )
+    record_read_sync(services, caller, request, action="read_check", object_type="check", object_id=check_id,
+                     purpose="history")  # fmt: skip
     return CheckPublic.model_validate(record)
 
 

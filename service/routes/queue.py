@@ -1,7 +1,9 @@
 """The batch review queue under ``/api/v1``: batches, queue, claims, decisions, contacts, export.
 
 Roles: moderators and admins submit batches and review; admins adjudicate, export and reload the
-model; officers may look up a contact. The upload route reads its body itself (streamed to a
+model; officers may look up a contact; educators export decided ads, redacted (only admins may ask
+for the raw texts, with a purpose). Reads of ad text and contacts are written to the access log
+(:mod:`service.access`). The upload route reads its body itself (streamed to a
 temporary file by :mod:`service.uploads`), so it is on a plain router; the JSON routes use
 :class:`~.body.JSONBodyRoute`.
 """
@@ -17,9 +19,21 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
+from screener.redact import redact
 from screener.vocabulary import Scope
+from service.access import contact_ref, purpose_of, record_read_sync
 from service.batches import format_of
-from service.deps import AdminCaller, BookkeepingCaller, ContactCaller, ReviewCaller, ServicesDep, SessionDep
+from service.deps import (
+    AdminCaller,
+    BookkeepingCaller,
+    ContactCaller,
+    ExportCaller,
+    ReviewCaller,
+    ServicesDep,
+    SessionDep,
+)
+from service.errors import Forbidden, Unprocessable
+from service.privacy import hasher
 from service.review_queue import (
     BatchCreated,
     BatchPublic,
@@ -34,7 +48,7 @@ from service.review_queue import (
 )
 from service.schemas import ErrorPublic
 from service.store import leases, reads, review, write_transaction
-from service.store.export import decided_rows
+from service.store.export import count_decided_rows, decided_rows
 from service.uploads import check_declared_size, ingest_stream, ingest_upload, read_batch_form, unsupported
 from service.vocabulary import WAITING, ItemReason, ItemStatus
 
@@ -131,6 +145,8 @@ def _listing(rows: list[Any]) -> list[dict[str, Any]]:
 
 @json_router.get("/queue", response_model=QueuePublic, responses=_errors(403, 422))
 def queue(
+    request: Request,
+    services: ServicesDep,
     session: SessionDep,
     caller: BookkeepingCaller,
     indicator: Annotated[str | None, Query(max_length=100, description="A catalogue indicator id.")] = None,
@@ -154,25 +170,42 @@ def queue(
         session, statuses=(status,) if status else WAITING, indicator=indicator, place=place,
         platform=platform, scope=scope, reason=reason, batch_id=batch, limit=limit, offset=offset,
     )  # fmt: skip
+    if rows:  # the listing carries the ads' openings
+        record_read_sync(
+            services, caller, request, action="read_queue", object_type="queue_item", count=len(rows)
+        )
     return QueuePublic(items=_listing(rows), total=total, limit=limit, offset=offset)
 
 
 @json_router.post("/queue/claim", response_model=ItemsPublic, responses=_errors(400, 403, 415, 422))
-def claim(services: ServicesDep, body: ClaimCreate, caller: BookkeepingCaller) -> ItemsPublic:
+def claim(
+    request: Request, services: ServicesDep, body: ClaimCreate, caller: BookkeepingCaller
+) -> ItemsPublic:
     """Lease up to `limit` items to you (riskiest first); no one else gets them until release or expiry."""
     lease_seconds = services.settings.lease_minutes * 60
     with write_transaction(services.sessions) as session:
         ids = leases.claim_items(
             session, key_id=caller.key_id, limit=body.limit, lease_seconds=lease_seconds, now=services.clock()
         )
+    if ids:
+        record_read_sync(
+            services, caller, request, action="read_item", object_type="queue_item",
+            object_id=",".join(map(str, ids)), count=len(ids),
+        )  # fmt: skip
     with services.sessions() as session:
         return ItemsPublic(items=[reads.item_detail(session, item_id=i) for i in ids])
 
 
 @json_router.get("/items/{item_id}", response_model=dict[str, Any], responses=_errors(403, 404, 422))
-def get_item(session: SessionDep, caller: ReviewCaller, item_id: ItemId) -> dict[str, Any]:
+def get_item(
+    request: Request, services: ServicesDep, session: SessionDep, caller: ReviewCaller, item_id: ItemId
+) -> dict[str, Any]:
     """One queue item with its ad, assessment, campaign, contacts and decisions."""
-    return reads.item_detail(session, item_id=item_id)
+    detail = reads.item_detail(session, item_id=item_id)
+    record_read_sync(
+        services, caller, request, action="read_item", object_type="queue_item", object_id=item_id
+    )
+    return detail
 
 
 @json_router.post(
@@ -214,6 +247,8 @@ def decision(
 
 @json_router.get("/adjudication", response_model=QueuePublic, responses=_errors(403, 422))
 def adjudication(
+    request: Request,
+    services: ServicesDep,
     session: SessionDep,
     caller: AdminCaller,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
@@ -225,6 +260,10 @@ def adjudication(
         {**row, "decisions": reads.item_detail(session, item_id=row["id"])["decisions"]}
         for row in _listing(rows)
     ]
+    if items:
+        record_read_sync(
+            services, caller, request, action="read_queue", object_type="queue_item", count=len(items)
+        )
     return QueuePublic(items=items, total=total, limit=limit, offset=offset)
 
 
@@ -254,31 +293,74 @@ def stats(session: SessionDep, caller: ReviewCaller) -> dict[str, Any]:
 
 @json_router.get("/contacts/{value}", response_model=dict[str, Any], responses=_errors(403, 422))
 def contact(
-    session: SessionDep, caller: ContactCaller, value: Annotated[str, Path(min_length=1, max_length=300)]
+    request: Request,
+    services: ServicesDep,
+    session: SessionDep,
+    caller: ContactCaller,
+    value: Annotated[str, Path(min_length=1, max_length=300)],
 ) -> dict[str, Any]:
     """Ads, campaigns and decisions sharing a phone number, handle, e-mail or link."""
-    return reads.contact_report(session, value=value)
+    report = reads.contact_report(session, value=value, hash_value=hasher(services.settings))
+    record_read_sync(
+        services, caller, request, action="read_contact", object_type="contact",
+        object_id=contact_ref(services, value), count=int(report["ads_total"]), purpose="contact lookup",
+    )  # fmt: skip
+    return report
 
 
-def _export_lines(sessions: sessionmaker[Session]) -> Iterator[bytes]:
+def _export_lines(sessions: sessionmaker[Session], *, redacted: bool) -> Iterator[bytes]:
     from screener.datasets import PLATFORMS
 
     with sessions() as session:
         for row in decided_rows(session, platforms=PLATFORMS, fallback_platform="facebook"):
+            if redacted:
+                row = {**row, "text": redact(row["text"]).text}
             yield (json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 @json_router.get(
     "/export/decisions",
     response_class=StreamingResponse,
-    responses={200: {"content": {"application/x-ndjson": {}}}, **_errors(403)},
+    responses={200: {"content": {"application/x-ndjson": {}}}, **_errors(403, 422)},
 )
-def export_decisions(services: ServicesDep, caller: AdminCaller) -> StreamingResponse:
-    """Decided ads in the corpus schema (JSONL) for `screener train --extra`; admin only: texts unredacted."""
+def export_decisions(
+    request: Request,
+    services: ServicesDep,
+    caller: ExportCaller,
+    redacted: Annotated[
+        bool, Query(description="false: the texts unredacted (admins only, with a stated purpose).")
+    ] = True,
+    purpose: Annotated[
+        str | None, Query(max_length=300, description="Why the unredacted texts are needed (recorded).")
+    ] = None,
+) -> StreamingResponse:
+    """Decided ads in the corpus schema (JSONL) for `screener train --extra`; redacted unless an admin
+    asks for `redacted=false` with a `purpose` (both recorded in the access log)."""
+    stated = purpose_of(request, "")
+    if not redacted:
+        if not caller.is_admin:
+            raise Forbidden(
+                "only an admin may export unredacted texts; export without redacted=false",
+                "hanya admin yang boleh mengekspor teks tanpa penyamaran; ekspor tanpa redacted=false",
+                code="unredacted_export_forbidden",
+            )
+        if len(stated) < 5:
+            raise Unprocessable(
+                "an unredacted export needs a stated purpose: purpose=... (at least 5 characters)",
+                "ekspor tanpa penyamaran memerlukan tujuan yang dinyatakan: purpose=... (minimal 5 karakter)",
+                code="purpose_required",
+            )
+    with services.sessions() as session:
+        count = count_decided_rows(session)
+    record_read_sync(
+        services, caller, request, action="export" if redacted else "export_unredacted",
+        object_type="decisions", count=count, purpose=stated or "export (redacted)",
+    )  # fmt: skip
+    name = "decisions.jsonl" if redacted else "decisions-unredacted.jsonl"
     return StreamingResponse(
-        iterate_in_threadpool(_export_lines(services.sessions)),
+        iterate_in_threadpool(_export_lines(services.sessions, redacted=redacted)),
         media_type="application/x-ndjson",
-        headers={"Content-Disposition": 'attachment; filename="decisions.jsonl"'},
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
 

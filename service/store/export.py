@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from screener.language import guess_language
 from service.store.models import Ad, QueueItem
 from service.vocabulary import ItemStatus, Verdict
 
-__all__ = ["decided_rows"]
+__all__ = ["count_decided_rows", "decided_rows"]
 
 
 def decided_rows(
@@ -47,3 +47,14 @@ def decided_rows(
             "platform": row.platform if row.platform in platforms else fallback_platform,
             "group": f"campaign-{row.cluster_id}",
         }
+
+
+def count_decided_rows(session: Session) -> int:
+    """How many ads :func:`decided_rows` yields."""
+    query = (
+        select(func.count())
+        .select_from(Ad)
+        .join(QueueItem, QueueItem.cluster_id == Ad.cluster_id)
+        .where(QueueItem.status == ItemStatus.DECIDED, QueueItem.final_verdict != Verdict("unsure"))
+    )
+    return int(session.scalar(query) or 0)

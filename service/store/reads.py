@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -147,8 +147,14 @@ def item_detail(session: Session, *, item_id: int, slot_sample: int = 500) -> di
     }
 
 
-def contact_report(session: Session, *, value: str, limit: int = 200) -> dict[str, Any]:
+def contact_report(
+    session: Session, *, value: str, limit: int = 200, hash_value: Callable[[str], str] | None = None
+) -> dict[str, Any]:
+    """Ads, campaigns and decisions sharing a contact; with ``hash_value``, also the ads whose contacts
+    were retired to keyed hashes (retention), so old campaigns stay linked."""
     values = normalize_contact(value)
+    if hash_value is not None:
+        values = [*values, *(hash_value(v) for v in values)]
     rows = session.execute(
         select(
             Ad.id,
@@ -190,7 +196,7 @@ def contact_report(session: Session, *, value: str, limit: int = 200) -> dict[st
             )  # fmt: skip
     return {
         "query": value,
-        "values": values,
+        "values": [v for v in values if not v.startswith("h:")],
         "ads_total": total,
         "ads": [
             {
