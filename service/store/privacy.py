@@ -147,7 +147,7 @@ def _mentions(text: str, value: str, forms: Sequence[str]) -> bool:
 def _texts_mentioning(session: Session, column: Any, id_column: Any, value: str) -> list[tuple[int, str]]:
     """(id, text) of rows whose text may mention ``value`` (a cheap LIKE, confirmed by the caller)."""
     digits = _digits(value)
-    needle = digits[-4:] if len(digits) >= 7 else value.strip()
+    needle = digits[-3:] if len(digits) >= 7 else value.strip()  # the last group, whatever the layout
     if len(needle) < 3:
         return []
     query = select(id_column, column).where(func.lower(column).contains(needle.lower(), autoescape=True))
