@@ -4,12 +4,14 @@ A name is one to four capitalised words (or ALL-CAPS words after a strong marker
 "a/n"), with initials ("M. Rizki") and "bin"/"binti" allowed inside. It is masked only after a
 marker, so capitalised place and company names elsewhere stay readable:
 
-- addressing: Sdr. / Sdri. / Saudara / Saudari, Kpd. / Kepada (Yth.), and chains of them
-  ("Kpd Sdr. Ahmad Fauzi");
-- labels: "Nama:", "a/n", "a.n.", "an.", "atas nama", "nama saya", "CP", "contact person", "hubungi";
-- honorifics: Bapak / Bpk / Pak, Ibu / Bu, Kak, Mas, Mbak, Bang, Om, Tante, Koh, Ci, Tuan, Nyonya,
+- addressing: Sdr. / Sdri. / Saudara / Saudari, Kpd. and Yth., and chains of them ("Kpd Sdr. Ahmad
+  Fauzi", "Kepada Yth. Bapak Joko"); a bare "kepada" is left alone, prose uses it for roles
+  ("melapor kepada Kepala Produksi");
+- labels: "Nama:" (with its colon: "nama perusahaan" is prose), "a/n", "a.n.", "an.", "atas nama",
+  "nama saya", "CP", "contact person", "hubungi";
+- honorifics: Bapak / Bpk / Pak, Ibu / Bu, Kak, Mas, Mbak, Bang, Om, Tante, Koh, Cici, Tuan, Nyonya,
   Nona, Mr / Mrs / Ms / Miss ... but only where a capitalised word follows that is not a common
-  word of job ads ("Ibu Rumah Tangga", "Kak Admin", "Bapak/Ibu" are left alone).
+  word of job ads ("Ibu Rumah Tangga", "Kak Admin", "Bapak/Ibu", "MS Office" are left alone).
 """
 
 from __future__ import annotations
@@ -26,12 +28,12 @@ _CAPS_NAME = rf"{_CAPS_WORD}(?:[ \t]+{_CAPS_WORD}){{0,3}}"
 
 # Strong markers: what follows is a name (ALL-CAPS names accepted too).
 _STRONG = (
-    r"sdr|sdri|saudara|saudari|kpd|kepada|yth|nama|a\s?/\s?n|a\.\s?n|an\.|atas\s+nama|nama\s+saya|namaku|"
+    r"sdr|sdri|saudara|saudari|kpd|yth|nama[ \t]*:|a\s?/\s?n|a\.\s?n|an\.|atas\s+nama|nama\s+saya|namaku|"
     r"cp|c\.p|contact\s+person|narahubung"
 )
 # Weak markers: a capitalised name must follow (honorifics, "hubungi", "saya").
 _WEAK = (
-    r"bapak|bpk|pak|ibu|bu|kak|kakak|mas|mbak|mba|bang|abang|om|tante|sis|bro|koh|ko|ci|cici|tuan|nyonya|"
+    r"bapak|bpk|pak|ibu|bu|kak|kakak|mas|mbak|mba|bang|abang|om|tante|sis|bro|koh|cici|tuan|nyonya|"
     r"nona|dik|adik|mr|mrs|ms|miss|hubungi|kontak|saya"
 )
 _MARKER = rf"(?:(?i:{_STRONG}|{_WEAK}))"
@@ -55,7 +57,8 @@ _COMMON_WORDS = frozenset(
      "Operator", "Marketing", "Driver", "Sopir", "Cleaning", "Office", "Manager", "Supervisor", "Ya", "Yes",
      "Tidak", "No", "Call", "Chat", "Line", "Japri", "Inbox", "Komen", "Kirim", "Cek", "Lihat", "Tanya",
      "Tersebut", "Ini", "Itu", "Sendiri", "Lain", "Aku", "Kita", "Mereka", "Dia", "Beliau", "Terima",
-     "Tenaga", "TKI", "PMI", "BP2MI", "KP2MI", "Disnaker", "Polisi", "Polri", "Imigrasi"}
+     "Tenaga", "TKI", "PMI", "BP2MI", "KP2MI", "Disnaker", "Polisi", "Polri", "Imigrasi", "Para", "Kepala",
+     "Word", "Excel", "PowerPoint", "Powerpoint", "Outlook", "Access", "Project", "Visio"}
 )  # fmt: skip
 _ACCOUNT = re.compile(
     r"(?i:\b(?:rek(?:ening)?|no\.?\s?rek|norek|account|acc|bca|bri|bni|mandiri|bsi|btn|cimb|danamon|dana|ovo|"

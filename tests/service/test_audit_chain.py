@@ -36,8 +36,10 @@ def test_the_migration_chains_rows_written_before_it(url: str) -> None:
         with engine.begin() as connection:
             for i in range(3):
                 connection.execute(
-                    text("INSERT INTO audit_log (key_id, action, object_type, object_id, created_at) "
-                         "VALUES (:k, 'claim', 'queue_item', :o, :t)"),  # fmt: skip
+                    text(
+                        "INSERT INTO audit_log (key_id, action, object_type, object_id, created_at) "
+                        "VALUES (:k, 'claim', 'queue_item', :o, :t)"
+                    ),
                     {"k": 1, "o": i + 1, "t": datetime(2026, 11, 30, 12, i, tzinfo=UTC)},
                 )
         migrate(engine)

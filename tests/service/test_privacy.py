@@ -56,7 +56,9 @@ def _decide_one(svc: Service) -> None:
     assert len(items) == 2
     [item] = [i for i in items if "Kamboja" in i["ad"]["text"]]
     body = {"verdict": "scam", "indicators": ["dest_scam_hub"], "note": f"nomor {PHONE} sama"}
-    response = svc.client.post(f"/api/v1/items/{item['id']}/decision", json=body, headers=svc.auth("moderator"))
+    response = svc.client.post(
+        f"/api/v1/items/{item['id']}/decision", json=body, headers=svc.auth("moderator")
+    )
     assert response.status_code == 200, response.text
     assert svc.client.post("/api/v1/queue/release", json={}, headers=svc.auth("moderator")).status_code == 200
 
@@ -64,7 +66,9 @@ def _decide_one(svc: Service) -> None:
 @pytest.fixture
 def stocked(svc: Service) -> Service:
     """Three reposts (one campaign, decided), another risky ad (queued, undecided), a legit ad (never queued)."""
-    _submit(svc, [{"text": repost(i)} for i in range(3)] + [{"text": OTHER_RISKY.format(n=7)}, {"text": LEGIT}])
+    _submit(
+        svc, [{"text": repost(i)} for i in range(3)] + [{"text": OTHER_RISKY.format(n=7)}, {"text": LEGIT}]
+    )
     _decide_one(svc)
     return svc
 
@@ -122,7 +126,10 @@ def test_retention_retires_decided_ads_and_keeps_undecided_ones(stocked: Service
     report = svc.client.get(f"/api/v1/contacts/{PHONE}", headers=svc.auth("officer")).json()
     assert report["ads_total"] == 1 and "345" not in report["ads"][0]["text"]
     # A second run has nothing left to do.
-    assert run_retention(svc.services.sessions, svc.services.settings, now=utcnow() + timedelta(days=181)).ads == 0
+    assert (
+        run_retention(svc.services.sessions, svc.services.settings, now=utcnow() + timedelta(days=181)).ads
+        == 0
+    )
 
 
 def test_a_retention_run_stopped_halfway_resumes_and_never_half_redacts(stocked: Service) -> None:
@@ -167,7 +174,9 @@ def test_erasing_a_contact_removes_it_everywhere_and_audits_without_the_value(st
     erased = svc.client.delete(f"/api/v1/contacts/{PHONE}", headers=svc.auth("admin"))
     assert erased.status_code == 200, erased.text
     counts = erased.json()
-    assert counts["ads"] == 1 and counts["contact_rows"] >= 1 and counts["checks"] == 1 and counts["notes"] == 1
+    assert (
+        counts["ads"] == 1 and counts["contact_rows"] >= 1 and counts["checks"] == 1 and counts["notes"] == 1
+    )
     with svc.services.sessions() as session:
         assert not list(session.scalars(select(AdContact).where(AdContact.value == E164)))
         texts = " ".join(session.scalars(select(Ad.text)))
@@ -249,7 +258,10 @@ def test_reads_of_personal_data_are_logged_and_paged_by_admins(stocked: Service)
     assert item_read["action"] == "read_item" and item_read["object_id"] == str(item_id)
     assert item_read["purpose"] == "second look at campaign" and item_read["role"] == "moderator"
     changes = svc.client.get("/api/v1/audit", params={"log": "changes"}, headers=svc.auth("admin")).json()
-    assert changes["items"][0]["row_hash"] and changes["items"][0]["prev_hash"] == changes["items"][1]["row_hash"]
+    assert (
+        changes["items"][0]["row_hash"]
+        and changes["items"][0]["prev_hash"] == changes["items"][1]["row_hash"]
+    )
 
 
 def test_exports_are_redacted_unless_an_admin_states_a_purpose(stocked: Service) -> None:

@@ -40,7 +40,9 @@ def test_production_refuses_the_placeholder_secret() -> None:
     with pytest.raises(ValidationError, match="SECRET_KEY"):
         Settings(environment="production", secret_key=PLACEHOLDER_SECRET)
     with pytest.raises(ValidationError, match="ALLOW_PRIVATE_FETCH"):
-        Settings(environment="production", secret_key="x" * 40, privacy_key="p" * 40, allow_private_fetch=True)
+        Settings(
+            environment="production", secret_key="x" * 40, privacy_key="p" * 40, allow_private_fetch=True
+        )
     with pytest.raises(ValidationError, match="PRIVACY_KEY"):
         Settings(environment="production", secret_key="x" * 40)
     production = Settings(environment="production", secret_key="x" * 40, privacy_key="p" * 40)
