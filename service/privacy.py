@@ -59,10 +59,18 @@ class RetentionResult:
     ads: int
     checks: int
     cutoff: datetime | None
+    failed: int = 0
 
     def line(self) -> str:
         when = self.cutoff.isoformat(timespec="seconds") if self.cutoff else "-"
-        return f"retention: ads_retired={self.ads} checks_retired={self.checks} cutoff={when}"
+        return f"retention: ads_retired={self.ads} checks_retired={self.checks} failed={self.failed} cutoff={when}"
+
+
+def _ids(
+    sessions: sessionmaker[Session], query: Callable[..., list[int]], cutoff: datetime, chunk: int, after: int
+) -> list[int]:
+    with sessions() as session:
+        return query(session, cutoff=cutoff, limit=chunk, after_id=after)
 
 
 def run_retention(
@@ -82,32 +90,34 @@ def run_retention(
     now = now or utcnow()
     cutoff = now - timedelta(days=settings.retention_days_raw)
     hash_value = hasher(settings)
-    ads = checks = 0
-    while True:
-        with sessions() as session:
-            ids = store.retention_candidates(session, cutoff=cutoff, limit=chunk)
-        if not ids:
-            break
+    ads = checks = failed = 0
+    last = 0  # an id cursor: each ad is tried once per run, so one that fails cannot stall the job
+    while ids := _ids(sessions, store.retention_candidates, cutoff, chunk, last):
         for ad_id in ids:
-            with write_transaction(sessions) as session:  # one ad, one transaction
-                ads += store.retire_ad(
-                    session, ad_id=ad_id, hash_value=hash_value, reason="retention", now=now
+            last = ad_id
+            try:
+                with write_transaction(sessions) as session:  # one ad, one transaction
+                    ads += store.retire_ad(
+                        session, ad_id=ad_id, hash_value=hash_value, reason="retention", now=now
+                    )
+            except Exception:
+                failed += 1
+                logger.exception(
+                    "retention: ad %s could not be retired; left whole, tried again next run", ad_id
                 )
             if on_ad is not None:
                 on_ad(ad_id)
-    while True:
-        with sessions() as session:
-            ids = store.retention_checks(session, cutoff=cutoff, limit=chunk)
-        if not ids:
-            break
+    last = 0
+    while ids := _ids(sessions, store.retention_checks, cutoff, chunk, last):
         for check_id in ids:
+            last = check_id
             with write_transaction(sessions) as session:
                 checks += store.retire_check(session, check_id=check_id, hash_value=hash_value, now=now)
-    result = RetentionResult(ads, checks, cutoff)
-    if ads or checks:
+    result = RetentionResult(ads, checks, cutoff, failed)
+    if ads or checks or failed:
         with write_transaction(sessions) as session:
             audit(session, key_id=None, action="retention", object_type="store", object_id=None,
-                  after={"ads": ads, "checks": checks, "cutoff": cutoff.isoformat(),
+                  after={"ads": ads, "checks": checks, "failed": failed, "cutoff": cutoff.isoformat(),
                          "days": settings.retention_days_raw}, when=now)  # fmt: skip
     logger.info(result.line())
     return result

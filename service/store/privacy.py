@@ -60,14 +60,16 @@ def _keep_hashed(hash_value: Hasher) -> Hasher:
     return lambda v: v if is_hashed(v) else hash_value(v)
 
 
-def retention_candidates(session: Session, *, cutoff: datetime, limit: int) -> list[int]:
+def retention_candidates(session: Session, *, cutoff: datetime, limit: int, after_id: int = 0) -> list[int]:
     """Ads received before ``cutoff`` with their raw text still, whose campaign is decided or was
-    never queued (scored, nothing to review); ads waiting for a decision are kept."""
+    never queued (scored, nothing to review), with ids above ``after_id``; ads waiting for a decision
+    are kept."""
     queued = select(QueueItem.id).where(QueueItem.cluster_id == Ad.cluster_id)
     decided = queued.where(QueueItem.status == ItemStatus.DECIDED)
     query = (
         select(Ad.id)
         .where(
+            Ad.id > after_id,
             Ad.redacted_at.is_(None),
             Ad.received_at < cutoff,
             Ad.scored.is_(True),
@@ -79,11 +81,11 @@ def retention_candidates(session: Session, *, cutoff: datetime, limit: int) -> l
     return list(session.scalars(query))
 
 
-def retention_checks(session: Session, *, cutoff: datetime, limit: int) -> list[int]:
-    """Officers' saved checks older than ``cutoff`` with their raw text still."""
+def retention_checks(session: Session, *, cutoff: datetime, limit: int, after_id: int = 0) -> list[int]:
+    """Officers' saved checks older than ``cutoff`` with their raw text still (ids above ``after_id``)."""
     query = (
         select(Check.id)
-        .where(Check.redacted_at.is_(None), Check.created_at < cutoff)
+        .where(Check.id > after_id, Check.redacted_at.is_(None), Check.created_at < cutoff)
         .order_by(Check.id)
         .limit(limit)
     )

@@ -283,3 +283,29 @@ def test_exports_are_redacted_unless_an_admin_states_a_purpose(stocked: Service)
         entry = session.scalar(select(AccessEntry).where(AccessEntry.action == "export_unredacted"))
         assert entry is not None and entry.purpose == "retrain model v0.4" and entry.role == "admin"
         assert entry.count == len(rows)
+
+
+def test_one_ad_that_cannot_be_retired_does_not_stall_the_job(stocked: Service) -> None:
+    svc = stocked
+    undecided = _undecided_ad_ids(svc)
+    poison = min(set(_ads(svc)) - undecided)
+    with svc.services.sessions.begin() as session:  # a damaged row: its slots are not an object
+        assessed = session.scalar(select(AdAssessment).where(AdAssessment.ad_id == poison))
+        assert assessed is not None
+        assessed.slots = ["not", "an", "object"]  # type: ignore[assignment]
+    result = run_retention(svc.services.sessions, svc.services.settings, now=utcnow() + timedelta(days=181))
+    assert result.failed == 1 and result.ads == 5 - len(undecided) - 1
+    assert _ads(svc)[poison].redacted_at is None and "345" in _ads(svc)[poison].text  # left whole
+
+
+def test_the_worker_runs_retention_when_it_is_due(svc: Service) -> None:
+    from service.privacy import RetentionSchedule
+
+    [schedule] = [s for s in svc.services.worker.schedules if isinstance(s, RetentionSchedule)]
+    assert schedule.enabled and schedule.interval == 24 * 3600
+    assert schedule.check() is False  # not in the first minute
+    runs: list[int] = []
+    schedule.run = lambda: runs.append(1)
+    schedule._next = 0.0
+    assert schedule.check() is True and runs == [1]
+    assert schedule.check() is False  # the next run is a day away
