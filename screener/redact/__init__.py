@@ -20,6 +20,7 @@ original (evidence of red flags) can be moved onto the redacted text: :func:`mov
 from __future__ import annotations
 
 from screener.redact._core import LABELS, Redaction, move_span, redact
+from screener.redact._phones import phone_like_spans
 from screener.redact._remap import redact_assessment
 
-__all__ = ["LABELS", "Redaction", "move_span", "redact", "redact_assessment"]
+__all__ = ["LABELS", "Redaction", "move_span", "phone_like_spans", "redact", "redact_assessment"]

@@ -22,7 +22,7 @@ from sqlalchemy import delete, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from screener.extract.contacts import find_contacts, normalize_contact
-from screener.redact import redact, redact_assessment
+from screener.redact import phone_like_spans, redact, redact_assessment
 from service.store.audit import audit
 from service.store.errors import NotFound
 from service.store.models import Ad, AdAssessment, AdContact, Check, Decision, QueueItem
@@ -108,6 +108,8 @@ def retire_ad(session: Session, *, ad_id: int, hash_value: Hasher, reason: str, 
     ad.text = redaction.text
     ad.redacted_at = now
     ad.redaction = reason
+    if reason == "erasure" and ad.url:  # a link can name the person too (wa.me/..., a profile)
+        ad.url = redact(ad.url).text
     assessed = session.scalar(select(AdAssessment).where(AdAssessment.ad_id == ad_id))
     if assessed is not None:
         assessed.assessment = redact_assessment(assessed.assessment, original, redaction, keep)
@@ -138,12 +140,24 @@ def _digits(value: str) -> str:
     return "".join(ch for ch in value if ch.isdigit())
 
 
+def _same_number(a: str, b: str) -> bool:
+    """Two digit strings naming the same number, with or without the trunk 0 or country code."""
+    a, b = a.lstrip("0"), b.lstrip("0")
+    return min(len(a), len(b)) >= 7 and (a.endswith(b) or b.endswith(a))
+
+
 def _mentions(text: str, value: str, forms: Sequence[str]) -> bool:
-    """Does ``text`` contain the contact, as typed or as any extracted form of it?"""
+    """Does ``text`` contain the contact: as typed, as any extracted form of it, or (a number the
+    extractor does not consider valid) as a phone-like run of the same digits?"""
     if value.lower() in text.lower():
         return True
     found = {c.value for c in find_contacts(text)}
-    return bool(found & set(forms))
+    if found & set(forms):
+        return True
+    digits = _digits(value)
+    return len(digits) >= 7 and any(
+        _same_number(_digits(text[a:b]), digits) for a, b in phone_like_spans(text)
+    )
 
 
 def _texts_mentioning(session: Session, column: Any, id_column: Any, value: str) -> list[tuple[int, str]]:

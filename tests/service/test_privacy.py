@@ -309,3 +309,13 @@ def test_the_worker_runs_retention_when_it_is_due(svc: Service) -> None:
     schedule._next = 0.0
     assert schedule.check() is True and runs == [1]
     assert schedule.check() is False  # the next run is a day away
+
+
+def test_erasure_finds_a_number_the_extractor_does_not_consider_valid(svc: Service) -> None:
+    _submit(svc, [{"text": "Kerja di Dubai gaji 30 juta, telp +62 804 1234 5678 (Bu Rina)"}, {"text": LEGIT}])
+    with svc.services.sessions() as session:
+        assert not list(session.scalars(select(AdContact.value).where(AdContact.value.contains("5678"))))
+    erased = svc.client.delete("/api/v1/contacts/0804-1234-5678", headers=svc.auth("admin"))
+    assert erased.status_code == 200 and erased.json()["ads"] == 1, erased.text
+    texts = [a.text for a in _ads(svc).values()]
+    assert LEGIT in texts and not any("5678" in t or "Rina" in t for t in texts)
