@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from screener.extract.contacts import find_contacts
@@ -20,6 +21,7 @@ LABELS = {
     "handle": "[AKUN]",
     "name": "[NAMA]",
     "account": "[REKENING]",
+    "erased": "[DIHAPUS]",  # a value erased on request, wherever it stood
 }
 
 
@@ -50,8 +52,21 @@ def move_span(redaction: Redaction, start: int, end: int) -> tuple[int, int]:
     return redaction.move(start), redaction.move(end, is_end=True)
 
 
-def _spans(text: str) -> list[tuple[int, int, str]]:
-    spans = [(c.start, c.end, c.kind) for c in find_contacts(text)]
+def _literal_spans(text: str, values: Sequence[str]) -> list[tuple[int, int, str]]:
+    lower = text.lower()
+    spans = []
+    for value in values:
+        needle = value.strip().lower()
+        position = 0
+        while needle and (found := lower.find(needle, position)) >= 0:
+            spans.append((found, found + len(needle), "erased"))
+            position = found + len(needle)
+    return spans
+
+
+def _spans(text: str, erase: Sequence[str] = ()) -> list[tuple[int, int, str]]:
+    spans = _literal_spans(text, erase)
+    spans += [(c.start, c.end, c.kind) for c in find_contacts(text)]
     spans += [(a, b, "account") for a, b in account_spans(text)]
     spans += [(a, b, "name") for a, b in name_spans(text)]
     spans += [(a, b, "phone") for a, b in phone_like_spans(text)]
@@ -71,13 +86,14 @@ def _spans(text: str) -> list[tuple[int, int, str]]:
     return merged
 
 
-def redact(text: str) -> Redaction:
+def redact(text: str, *, erase: Sequence[str] = ()) -> Redaction:
     """Mask phone numbers (valid or not, in digits or words), chat links and handles, e-mails, URLs,
-    names and account numbers."""
+    names and account numbers; and every occurrence of the ``erase`` values (any case), which an
+    erasure request names and the patterns above may not recognise (a name without a marker)."""
     pieces = []
     position = 0
     masked = []
-    for start, end, kind in _spans(text):
+    for start, end, kind in _spans(text, erase):
         pieces.append(text[position:start])
         pieces.append(LABELS[kind])
         masked.append((kind, start, end))

@@ -92,19 +92,26 @@ def retention_checks(session: Session, *, cutoff: datetime, limit: int, after_id
     return list(session.scalars(query))
 
 
-def retire_ad(session: Session, *, ad_id: int, hash_value: Hasher, reason: str, now: datetime) -> bool:
-    """Replace one ad's personal data (see the module docstring); False when already retired."""
+def retire_ad(
+    session: Session, *, ad_id: int, hash_value: Hasher, reason: str, now: datetime, erase: Sequence[str] = ()
+) -> bool:
+    """Replace one ad's personal data (see the module docstring); False when already retired.
+
+    ``erase``: values an erasure names, masked wherever they stand; an erasure reworks an ad already
+    retired too (redacting redacted text changes nothing else)."""
     query = select(Ad).where(Ad.id == ad_id)
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update()
     ad = session.scalar(query)
     if ad is None:
         raise NotFound(f"no ad {ad_id}", f"tidak ada iklan {ad_id}")
-    if ad.redacted_at is not None:
+    if ad.redacted_at is not None and not erase:
         return False
     keep = _keep_hashed(hash_value)
     original = ad.text
-    redaction = redact(original)
+    redaction = redact(original, erase=erase)
+    if ad.redacted_at is not None and redaction.text == original:
+        return False
     ad.text = redaction.text
     ad.redacted_at = now
     ad.redaction = reason
@@ -122,12 +129,17 @@ def retire_ad(session: Session, *, ad_id: int, hash_value: Hasher, reason: str, 
     return True
 
 
-def retire_check(session: Session, *, check_id: int, hash_value: Hasher, now: datetime) -> bool:
-    """Replace a saved check's text, link and assessment by their redacted forms."""
+def retire_check(
+    session: Session, *, check_id: int, hash_value: Hasher, now: datetime, erase: Sequence[str] = ()
+) -> bool:
+    """Replace a saved check's text, link and assessment by their redacted forms (``erase``: as
+    :func:`retire_ad`)."""
     check = session.get(Check, check_id)
-    if check is None or check.redacted_at is not None:
+    if check is None or (check.redacted_at is not None and not erase):
         return False
-    redaction = redact(check.text)
+    redaction = redact(check.text, erase=erase)
+    if check.redacted_at is not None and redaction.text == check.text:
+        return False
     check.assessment = redact_assessment(check.assessment, check.text, redaction, _keep_hashed(hash_value))
     check.text = redaction.text
     check.url = redact(check.url).text if check.url else None
@@ -201,12 +213,16 @@ def erase_contact(
             "this contact value is not in the store; nothing was changed",
             "nilai kontak ini tidak ada di penyimpanan; tidak ada yang diubah",
         )
+    erase = [value] if value.strip() else []
     retired = sum(
-        retire_ad(session, ad_id=i, hash_value=hash_value, reason="erasure", now=now) for i in sorted(ad_ids)
+        retire_ad(session, ad_id=i, hash_value=hash_value, reason="erasure", now=now, erase=erase)
+        for i in sorted(ad_ids)
     )
     # A retired ad's rows hold hashes now: delete the erased value's rows in every form.
     removed = _deleted(session.execute(delete(AdContact).where(AdContact.value.in_(forms))))
-    checks = sum(retire_check(session, check_id=i, hash_value=hash_value, now=now) for i in check_ids)
+    checks = sum(
+        retire_check(session, check_id=i, hash_value=hash_value, now=now, erase=erase) for i in check_ids
+    )
     for decision_id, note in notes:
         decision = session.get(Decision, decision_id)
         assert decision is not None

@@ -319,3 +319,16 @@ def test_erasure_finds_a_number_the_extractor_does_not_consider_valid(svc: Servi
     assert erased.status_code == 200 and erased.json()["ads"] == 1, erased.text
     texts = [a.text for a in _ads(svc).values()]
     assert LEGIT in texts and not any("5678" in t or "Rina" in t for t in texts)
+
+
+def test_erasing_a_name_masks_it_even_without_a_marker_and_after_retention(svc: Service) -> None:
+    ad = LEGIT + " Tanya langsung Budi Santoso di kantor."
+    _submit(svc, [{"text": ad}])
+    result = run_retention(svc.services.sessions, svc.services.settings, now=utcnow() + timedelta(days=181))
+    assert result.ads == 1 and "Budi Santoso" in next(iter(_ads(svc).values())).text  # no marker: kept
+    erased = svc.client.delete("/api/v1/contacts/budi santoso", headers=svc.auth("admin"))
+    assert erased.status_code == 200 and erased.json()["ads_retired"] == 1, erased.text
+    [stored] = _ads(svc).values()
+    assert "Budi" not in stored.text and "[DIHAPUS]" in stored.text and stored.redaction == "erasure"
+    _assert_whole_or_retired(svc)
+    assert svc.client.delete("/api/v1/contacts/budi santoso", headers=svc.auth("admin")).status_code == 404
