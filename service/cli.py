@@ -326,6 +326,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--force", action="store_true", help="promosikan walau menurun / promote anyway")
     p.set_defaults(func=cmd_models_promote)
 
+    from service.sources_cli import register_sources
+
+    register_sources(subparsers)
+
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit("use `screener serve` or `screener keys ...`")

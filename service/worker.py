@@ -15,13 +15,16 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from screener import Screener
 from service.settings import Settings
 from service.store import campaigns, leases, write_transaction
+
+if TYPE_CHECKING:
+    from service.watch import SourcePoller
 
 __all__ = ["ModelWatcher", "ScoringWorker", "load_default_screener", "score_rows", "sketch"]
 
@@ -72,8 +75,10 @@ class ScoringWorker:
         get_screener: Callable[[], Screener],
         *,
         watcher: ModelWatcher | None = None,
+        poller: SourcePoller | None = None,
     ) -> None:
         self.sessions = sessions
+        self.poller = poller
         self.settings = settings
         self.get_screener = get_screener
         self.watcher = watcher
@@ -130,8 +135,15 @@ class ScoringWorker:
         with write_transaction(self.sessions) as session:
             return leases.expire_leases(session)
 
+    def poll_sources(self) -> int:
+        """Poll the watched sources that are due; returns the number of new posts they brought."""
+        if self.poller is None:
+            return 0
+        return sum(r.new for r in self.poller.poll_due())
+
     def loop(self) -> None:
-        next_housekeeping = 0.0
+        next_housekeeping = next_poll = 0.0
+        poll_every = self.settings.source_poll_seconds
         while not self._stop.is_set():
             try:
                 if time.monotonic() >= next_housekeeping:
@@ -139,6 +151,9 @@ class ScoringWorker:
                     if self.watcher is not None:
                         self.watcher.check()
                     next_housekeeping = time.monotonic() + 5.0
+                if self.poller is not None and poll_every > 0 and time.monotonic() >= next_poll:
+                    next_poll = time.monotonic() + poll_every
+                    self.poll_sources()
                 if self.run_once() == 0:
                     self._wake.wait(self.settings.worker_poll_seconds)
                     self._wake.clear()
