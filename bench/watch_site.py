@@ -180,7 +180,7 @@ class WatchSite:
         self.huge_bytes = huge_bytes
         self.hits: Counter[str] = Counter()
         self.not_modified: Counter[str] = Counter()
-        self.broken: set[str] = set()  # paths answering 500 for now
+        self.broken: set[str] = set()  # paths (or path?query) answering 500 for now
         self.lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -248,7 +248,10 @@ class WatchSite:
                 site.hits[parts.path] += 1
                 if parts.path == "/slow":
                     time.sleep(site.slow_seconds)
-                status, kind, body, modified = site.render(parts.path, parse_qs(parts.query))
+                if self.path in site.broken:
+                    status, kind, body, modified = 500, "text/html", b"<h1>Internal Server Error</h1>", None
+                else:
+                    status, kind, body, modified = site.render(parts.path, parse_qs(parts.query))
                 etag = f'"{hashlib.sha256(body).hexdigest()[:16]}"'
                 last_modified = format_datetime(modified, usegmt=True) if modified else None
                 if status == 200 and (

@@ -138,6 +138,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     """Score pending batches (the same worker the service runs in a thread)."""
     from screener import Screener
     from service.store import create_db_engine, migrate, session_factory
+    from service.watch import SourcePoller, fetcher_for
     from service.worker import ScoringWorker, load_default_screener
 
     settings = _settings()
@@ -145,7 +146,9 @@ def cmd_worker(args: argparse.Namespace) -> int:
     try:
         migrate(engine)
         screener: Screener = load_default_screener(settings.model_path)
-        worker = ScoringWorker(session_factory(engine), settings, lambda: screener)
+        sessions = session_factory(engine)
+        poller = SourcePoller(sessions, settings, fetcher_for(settings))  # watched sources, when due
+        worker = ScoringWorker(sessions, settings, lambda: screener, poller=poller)
         if args.once:
             total = worker.drain()
             print(f"{total} iklan dinilai / ads scored", flush=True)

@@ -170,7 +170,7 @@ class Settings(BaseSettings):
     source_empty_after: int = Field(
         default=3,
         ge=1,
-        description="Fetches in a row with 0 posts after which a watched source shows \"0 posts found\" (a layout change?).",
+        description='Fetches in a row with 0 posts after which a watched source shows "0 posts found" (a layout change?).',
     )
     source_max_backoff_seconds: float = Field(
         default=6 * 3600,

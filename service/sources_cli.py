@@ -35,14 +35,9 @@ def _database() -> Iterator[tuple[Any, Any]]:
 
 
 def _fetcher(settings: Any) -> Any:
-    from service.intake import LinkFetcher
+    from service.watch import fetcher_for
 
-    return LinkFetcher(
-        timeout=settings.fetch_timeout,
-        max_bytes=settings.fetch_max_bytes,
-        max_redirects=settings.fetch_max_redirects,
-        allow_private=settings.allow_private_fetch,
-    )
+    return fetcher_for(settings)
 
 
 def _when(value: Any) -> str:

@@ -52,6 +52,7 @@ __all__ = [
     "SourcePoller",
     "SourceSpec",
     "check_new_source",
+    "fetcher_for",
     "parse_every",
     "source_health",
 ]
@@ -80,6 +81,16 @@ def parse_every(value: str | int) -> int:
             f"interval minimal 1m (diberikan {value!r})",
         )
     return seconds
+
+
+def fetcher_for(settings: Settings) -> LinkFetcher:
+    """Link intake with the settings' limits (for processes without an app: the CLI, the worker)."""
+    return LinkFetcher(
+        timeout=settings.fetch_timeout,
+        max_bytes=settings.fetch_max_bytes,
+        max_redirects=settings.fetch_max_redirects,
+        allow_private=settings.allow_private_fetch,
+    )
 
 
 @dataclass(frozen=True)

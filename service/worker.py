@@ -85,6 +85,7 @@ class ScoringWorker:
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
+        self._poll_thread: threading.Thread | None = None
 
     def review_threshold(self, screener: Screener) -> float:
         configured = self.settings.review_threshold
@@ -139,11 +140,29 @@ class ScoringWorker:
         """Poll the watched sources that are due; returns the number of new posts they brought."""
         if self.poller is None:
             return 0
-        return sum(r.new for r in self.poller.poll_due())
+        new = sum(r.new for r in self.poller.poll_due())
+        if new:
+            self.wake()
+        return new
+
+    def poll_loop(self) -> None:
+        """Poll due sources every ``source_poll_seconds`` (its own thread: a slow site, or a host's
+        rate limit, must not hold up scoring)."""
+        while not self._stop.is_set():
+            try:
+                self.poll_sources()
+            except Exception:  # keep polling; the poller records per-source failures itself
+                logger.exception("source poller: turn failed")
+            self._stop.wait(self.settings.source_poll_seconds)
+
+    def _start_poller(self) -> None:
+        if self.poller is not None and self.settings.source_poll_seconds > 0 and self._poll_thread is None:
+            self._poll_thread = threading.Thread(target=self.poll_loop, name="screener-sources", daemon=True)
+            self._poll_thread.start()
 
     def loop(self) -> None:
-        next_housekeeping = next_poll = 0.0
-        poll_every = self.settings.source_poll_seconds
+        self._start_poller()
+        next_housekeeping = 0.0
         while not self._stop.is_set():
             try:
                 if time.monotonic() >= next_housekeeping:
@@ -151,9 +170,6 @@ class ScoringWorker:
                     if self.watcher is not None:
                         self.watcher.check()
                     next_housekeeping = time.monotonic() + 5.0
-                if self.poller is not None and poll_every > 0 and time.monotonic() >= next_poll:
-                    next_poll = time.monotonic() + poll_every
-                    self.poll_sources()
                 if self.run_once() == 0:
                     self._wake.wait(self.settings.worker_poll_seconds)
                     self._wake.clear()
@@ -172,8 +188,9 @@ class ScoringWorker:
     def stop(self, timeout: float = 30.0) -> None:
         self._stop.set()
         self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
+        for thread in (self._thread, self._poll_thread):
+            if thread is not None:
+                thread.join(timeout)
 
 
 class ModelWatcher:
