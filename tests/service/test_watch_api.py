@@ -104,7 +104,9 @@ def test_the_apps_poller_queues_new_posts(make_service: Callable[..., Service]) 
     channel = Channel("loker_demo")
     for text in SAMPLE_POSTS[:4]:
         channel.add(text)
-    service = make_service(fetch_handler=channel_site(channel), audit_sample_rate=0)
+    service = make_service(
+        fetch_handler=channel_site(channel), audit_sample_rate=0, source_host_rate_per_minute=0
+    )
     auth = service.auth("moderator")
     source_id = service.client.post(
         "/api/v1/sources", json={"url": "https://t.me/s/loker_demo", "every": "1m"}, headers=auth
