@@ -31,9 +31,11 @@ from __future__ import annotations
 
 import asyncio
 import codecs
+import functools
 import ipaddress
 import re
 import socket
+import ssl
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -263,6 +265,14 @@ async def _check_url(url: httpx.URL, *, allow_private: bool, resolver: Resolver)
 
 # --------------------------------------------------------------------------------------------------
 # Fetching
+
+
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """One TLS context for every hop (certifi's roots, as httpx's default; none of SSL_CERT_* from the
+    environment). Loading the CA bundle takes about 0.1 s, which each fresh transport paid before; a
+    context holds no connection, so sharing it keeps each hop's fresh connection pool."""
+    return httpx.create_ssl_context(trust_env=False)
 
 
 @dataclass(frozen=True)
@@ -505,7 +515,7 @@ async def _fetch_body(
         # for the previous host name and must not carry a request for another one.
         # trust_env=False: no proxy from the environment (it would connect for us, to wherever the
         # name resolves for it) and no .netrc credentials sent to arbitrary sites.
-        hop_transport = transport or httpx.AsyncHTTPTransport(trust_env=False)
+        hop_transport = transport or httpx.AsyncHTTPTransport(verify=_tls_context(), trust_env=False)
         try:
             result = await _request_once(
                 hop_transport,
