@@ -200,6 +200,7 @@ class _Snapshot:
     selector: str | None
     etag: str | None
     last_modified: str | None
+    backfill_url: str | None
 
     @property
     def host(self) -> str:
@@ -250,6 +251,7 @@ class SourcePoller:
             source.selector,
             source.etag,
             source.last_modified,
+            source.backfill_url,
         )
 
     def _take_host(self, source: _Snapshot, *, wait: bool) -> bool:
@@ -276,42 +278,38 @@ class SourcePoller:
         batch_id: int | None = None
         first: RawPage | None = None
         url: str | None = source.url
+        resumed = False  # an older page left by an earlier poll has been taken up
         try:
             for page_number in range(self.settings.source_max_pages):
                 if url is None:
                     break
-                if page_number and not self._take_host(source, wait=True):
-                    break  # pragma: no cover - take() with wait always succeeds
+                if page_number:
+                    self._take_host(source, wait=True)
                 raw = self._fetch(source, url, conditional=page_number == 0)
-                if first is None:
-                    first = raw
-                if raw.status == 304:
-                    break
-                if raw.truncated:
-                    raise ScreenerError(
-                        f"the page is larger than {self.settings.fetch_max_bytes} bytes "
-                        "(SCREENER_FETCH_MAX_BYTES); nothing was read from it",
-                        f"halaman lebih besar dari {self.settings.fetch_max_bytes} byte "
-                        "(SCREENER_FETCH_MAX_BYTES); tidak ada yang dibaca",
-                    )
-                posts = parse_page(source.kind, raw.body, raw.final_url, source.selector)
-                found += len(posts)
-                fresh, all_new = self._new_posts(source, posts)
-                if fresh:
-                    with write_transaction(self.sessions) as session:
-                        batch_id = (
-                            store.record_page(session, source_id=source.id, posts=fresh, now=self.clock())
-                            or batch_id
-                        )
-                    new += len(fresh)
-                # Older posts are worth a page more only while everything on this one was new.
-                url = older_page_url(raw.final_url, posts) if source.kind == "telegram" and all_new else None
+                first = first or raw
+                next_url = None
+                if raw.status != 304:
+                    posts = self._posts(source, raw)
+                    found += len(posts)
+                    fresh, all_new = self._new_posts(source, posts)
+                    if fresh:
+                        with write_transaction(self.sessions) as session:
+                            recorded = store.record_page(
+                                session, source_id=source.id, posts=fresh, now=self.clock()
+                            )
+                        batch_id, new = recorded or batch_id, new + len(fresh)
+                    # Older posts are worth a page more only while everything on this one was new.
+                    if source.kind == "telegram" and all_new:
+                        next_url = older_page_url(raw.final_url, posts)
+                if next_url is None and not resumed and source.backfill_url:
+                    next_url, resumed = source.backfill_url, True
+                url = next_url
         except (ApiError, ScreenerError) as exc:
-            return self._failed(source, str(exc), found=found, new=new, batch_id=batch_id)
+            return self._failed(source, str(exc), url, found=found, new=new, batch_id=batch_id)
         except Exception as exc:  # a bug must not stop the other sources; it is shown on this one
             logger.exception("watched source %s: poll failed", source.id)
             return self._failed(
-                source, f"{type(exc).__name__}: {exc}", found=found, new=new, batch_id=batch_id
+                source, f"{type(exc).__name__}: {exc}", url, found=found, new=new, batch_id=batch_id
             )
         assert first is not None
         not_modified = first.status == 304
@@ -324,12 +322,23 @@ class SourcePoller:
                 etag=first.etag or (source.etag if not_modified else None),
                 last_modified=first.last_modified or (source.last_modified if not_modified else None),
                 now=self.clock(),
+                backfill_url=url,  # the page limit stopped the paging here (None: all read)
             )
         outcome = "not_modified" if not_modified else "ok"
         return PollResult(source.id, source.name, outcome, found, new, batch_id)
 
+    def _posts(self, source: _Snapshot, raw: RawPage) -> list[Post]:
+        if raw.truncated:
+            raise ScreenerError(
+                f"the page is larger than {self.settings.fetch_max_bytes} bytes "
+                "(SCREENER_FETCH_MAX_BYTES); nothing was read from it",
+                f"halaman lebih besar dari {self.settings.fetch_max_bytes} byte "
+                "(SCREENER_FETCH_MAX_BYTES); tidak ada yang dibaca",
+            )
+        return parse_page(source.kind, raw.body, raw.final_url, source.selector)
+
     def _failed(
-        self, source: _Snapshot, error: str, *, found: int, new: int, batch_id: int | None
+        self, source: _Snapshot, error: str, url: str | None, *, found: int, new: int, batch_id: int | None
     ) -> PollResult:
         with write_transaction(self.sessions) as session:
             store.record_failure(
@@ -338,6 +347,8 @@ class SourcePoller:
                 error=error,
                 now=self.clock(),
                 max_backoff_seconds=self.settings.source_max_backoff_seconds,
+                # An older page that failed is taken up again after the first page of the next poll.
+                backfill_url=url if url and url != source.url else None,
             )
         return PollResult(source.id, source.name, "error", found, new, batch_id, error)
 

@@ -332,6 +332,9 @@ class Source(Base):
     last_modified: Mapped[str | None] = mapped_column(String(100), default=None)
     batch_id: Mapped[int | None] = mapped_column(Integer, default=None)  # today's batch
     batch_day: Mapped[str | None] = mapped_column(String(10), default=None)  # its day, YYYY-MM-DD (UTC)
+    # An older page still to read (a Telegram preview's ?before=): paging stopped by the page limit
+    # or by a failure resumes there on the next poll, so older posts are not skipped.
+    backfill_url: Mapped[str | None] = mapped_column(String(2000), default=None)
 
 
 class SourcePost(Base):

@@ -211,9 +211,11 @@ def record_success(
     etag: str | None,
     last_modified: str | None,
     now: datetime,
+    backfill_url: str | None = None,
 ) -> Source:
     """A fetch that worked: the next run is one interval away; empty fetches are counted."""
     source = get_source(session, source_id=source_id)
+    source.backfill_url = backfill_url
     source.last_run_at = source.last_success_at = now
     source.failures = 0
     source.next_run_at = now + timedelta(seconds=source.every_seconds)
@@ -227,10 +229,19 @@ def record_success(
 
 
 def record_failure(
-    session: Session, *, source_id: int, error: str, now: datetime, max_backoff_seconds: float
+    session: Session,
+    *,
+    source_id: int,
+    error: str,
+    now: datetime,
+    max_backoff_seconds: float,
+    backfill_url: str | None = None,
 ) -> Source:
-    """A failed fetch: the error is kept and the next run backs off (interval x 2^failures, capped)."""
+    """A failed fetch: the error is kept and the next run backs off (interval x 2^failures, capped).
+    ``backfill_url``: an older page that failed, to resume from (else the one saved is kept)."""
     source = get_source(session, source_id=source_id)
+    if backfill_url is not None:
+        source.backfill_url = backfill_url
     source.failures += 1
     delay = min(max_backoff_seconds, source.every_seconds * 2 ** min(source.failures, 20))
     source.last_run_at = source.last_error_at = now

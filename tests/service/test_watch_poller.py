@@ -256,7 +256,34 @@ def test_a_fetch_failing_half_way_keeps_what_it_imported(rig: Rig) -> None:
     [result] = rig.poller.poll_due()
     assert (result.outcome, result.new) == ("error", 5)
     assert sorted(a.external_id for a in rig.ads()) == [f"loker_demo/{n}" for n in range(108, 113)]
-    assert rig.source(source_id).imported == 5
+    source = rig.source(source_id)
+    assert source.imported == 5 and (source.backfill_url or "").endswith("/s/loker_demo?before=108")
+    # Fixed: the next poll finds nothing new on the first page, then reads on where it failed.
+    rig.site.broken.clear()
+    rig.clock.advance(120)
+    [resumed] = rig.poller.poll_due()
+    assert (resumed.outcome, resumed.new) == ("ok", 7)
+    assert sorted(a.external_id for a in rig.ads()) == [f"loker_demo/{n}" for n in range(101, 113)]
+    assert rig.source(source_id).backfill_url is None
+
+
+def test_paging_stopped_by_the_page_limit_resumes_on_the_next_poll(rig: Rig) -> None:
+    rig.site.add_posts("loker_demo", SAMPLE_POSTS)  # 12 posts, 5 per page
+    limited = SourcePoller(
+        rig.sessions,
+        rig.settings.model_copy(update={"source_max_pages": 2}),
+        rig.poller.fetcher,
+        clock=rig.clock,
+    )
+    source_id = rig.add("/s/loker_demo")
+    assert limited.poll(source_id).new == 10
+    assert (rig.source(source_id).backfill_url or "").endswith("before=103")
+    [again] = limited.poll_due() or [limited.poll(source_id)]
+    assert (again.outcome, again.new) == ("not_modified", 2)  # the first page unchanged (304), then the rest
+    assert len(rig.ads()) == 12
+    # That page was full of new posts, so one older page is still to look at: it is empty.
+    assert limited.poll(source_id).new == 0 and rig.source(source_id).backfill_url is None
+    assert len(rig.ads()) == 12
 
 
 @pytest.mark.parametrize(

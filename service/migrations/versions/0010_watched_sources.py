@@ -44,6 +44,7 @@ def upgrade() -> None:
         sa.Column("last_modified", sa.String(100), nullable=True),
         sa.Column("batch_id", sa.Integer(), nullable=True),
         sa.Column("batch_day", sa.String(10), nullable=True),
+        sa.Column("backfill_url", sa.String(2000), nullable=True),
         sa.UniqueConstraint("url", name="uq_sources_url"),
         sa.CheckConstraint("status IN ('active', 'paused')", name="ck_sources_status"),
         sa.CheckConstraint("kind IN ('telegram', 'feed', 'html')", name="ck_sources_kind"),
