@@ -1,4 +1,5 @@
-"""The watched-source poller against a real local site (127.0.0.1, allowed here only) on real SQLite:
+"""The watched-source poller against a real local site (127.0.0.1, allowed here only) on real SQLite
+and PostgreSQL:
 paging, conditional requests, a changed post, a removed post, a 500, a slow page, a page over the
 size cap, a layout change, a private address, the per-host rate and a fetch failing half-way."""
 
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from queue_testing import pg_schema_url
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -71,10 +73,21 @@ class Rig:
             )
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path}/watch.db"
+        return
+    with pg_schema_url() as url:
+        if url is None:
+            pytest.skip("PostgreSQL not reachable")
+        yield url
+
+
 @pytest.fixture
-def rig(tmp_path: Path) -> Iterator[Rig]:
+def rig(tmp_path: Path, database_url: str) -> Iterator[Rig]:
     settings = Settings(
-        database_url=f"sqlite:///{tmp_path}/watch.db",
+        database_url=database_url,
         environment="test",
         data_dir=tmp_path,
         allow_private_fetch=True,
@@ -88,9 +101,11 @@ def rig(tmp_path: Path) -> Iterator[Rig]:
     sessions = session_factory(engine)
     clock = Clock()
     fetcher = LinkFetcher(timeout=0.5, max_bytes=200_000, allow_private=True)
-    with WatchSite(page_size=5, slow_seconds=1.5, huge_bytes=300_000) as site:
-        yield Rig(site, sessions, settings, clock, SourcePoller(sessions, settings, fetcher, clock=clock))
-    engine.dispose()
+    try:
+        with WatchSite(page_size=5, slow_seconds=1.5, huge_bytes=300_000) as site:
+            yield Rig(site, sessions, settings, clock, SourcePoller(sessions, settings, fetcher, clock=clock))
+    finally:
+        engine.dispose()
 
 
 def test_first_poll_pages_back_and_imports_every_post_once(rig: Rig) -> None:
