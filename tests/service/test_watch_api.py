@@ -119,3 +119,34 @@ def test_the_apps_poller_queues_new_posts(make_service: Callable[..., Service]) 
     assert (source["health"], source["imported"], source["last_found"]) == ("ok", 4, 4)
     batch = service.client.get(f"/api/v1/batches/{source['batch_id']}", headers=auth).json()
     assert (batch["accepted"], batch["scored"], batch["status"]) == (4, 4, "done")
+
+
+@pytest.mark.slow
+def test_the_in_app_worker_polls_on_its_own(make_service: Callable[..., Service]) -> None:
+    import time
+
+    channel = Channel("loker_demo")
+    for text in SAMPLE_POSTS[:3]:
+        channel.add(text)
+    service = make_service(
+        fetch_handler=channel_site(channel), source_poll_seconds=0.2, source_host_rate_per_minute=0,
+        worker_poll_seconds=0.1,
+    )  # fmt: skip
+    auth = service.auth("moderator")
+    with service.client:  # runs the lifespan: the worker's threads start, and stop at the end
+        source_id = service.client.post(
+            "/api/v1/sources", json={"url": "https://t.me/s/loker_demo", "every": "1m"}, headers=auth
+        ).json()["id"]
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            source = service.client.get(f"/api/v1/sources/{source_id}", headers=auth).json()
+            batch_id = source["batch_id"]
+            if (
+                batch_id
+                and service.client.get(f"/api/v1/batches/{batch_id}", headers=auth).json()["status"] == "done"
+            ):
+                break
+            time.sleep(0.1)  # the worker runs in its own threads: nothing to wait on but its results
+        else:
+            raise AssertionError(f"the worker did not poll and score: {source}")
+    assert source["imported"] == 3 and source["health"] == "ok"
