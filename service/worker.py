@@ -4,7 +4,9 @@ It runs as a thread started by the app's lifespan (``worker_enabled``) or as ``s
 Each chunk is read, scored with ``Screener.assess_many`` and sketched with ``screener.dedupe`` outside
 the write transaction, then written in one transaction that marks the ads scored (see
 :mod:`service.store.campaigns`): a crash loses at most the chunk in flight, which the next run scores.
-The same loop checks ``models/DEFAULT`` and swaps in a promoted model without downtime.
+The same loop checks ``models/DEFAULT`` and swaps in a promoted model without downtime. With a
+:class:`~service.watch.SourcePoller`, a second thread polls the watched sources that are due every
+``source_poll_seconds`` and wakes the scoring loop when they bring new posts.
 """
 
 from __future__ import annotations

@@ -123,3 +123,12 @@ def test_parse_page_dispatches_and_needs_a_selector_for_html() -> None:
 def test_hostile_nesting_does_not_recurse() -> None:
     deep = b"<div class='iklan'>" + b"<div>" * 5000 + b"teks" + b"</div>" * 5001
     assert parse_html(deep, "https://x.example/", "div.iklan")[0].text.startswith("teks")
+
+
+def test_public_names() -> None:
+    import screener.watch
+
+    assert sorted(screener.watch.__all__) == [
+        "KINDS", "Post", "guess_kind", "older_page_url", "parse_feed", "parse_html", "parse_page",
+        "parse_telegram", "post_hash",
+    ]  # fmt: skip
