@@ -29,7 +29,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -230,10 +230,29 @@ class SourcePoller:
     # -- which sources ------------------------------------------------------------------------------
 
     def poll_due(self, *, wait: bool = False, limit: int = 100) -> list[PollResult]:
-        """Poll every due source once; with ``wait``, wait for busy hosts instead of deferring."""
+        """Poll every due source once; with ``wait``, wait for busy hosts instead of deferring.
+
+        Each source is claimed first (:func:`service.store.sources.claim_due`), so several service
+        processes, each with its worker, never poll one source at the same time."""
         with self.sessions() as session:
-            due = [self._snapshot(s) for s in store.due_sources(session, now=self.clock(), limit=limit)]
-        return [self._poll(s, wait=wait) for s in due]
+            due = [
+                (self._snapshot(s), s.next_run_at)
+                for s in store.due_sources(session, now=self.clock(), limit=limit)
+            ]
+        results = []
+        for source, due_at in due:
+            assert due_at is not None  # due_sources returns those with next_run_at <= now
+            if not wait and self.throttle.wait_seconds(source.host) > 0:
+                results.append(PollResult(source.id, source.name, "deferred"))
+                continue
+            lease = timedelta(seconds=self.settings.fetch_timeout * (self.settings.source_max_pages + 1) + 60)
+            with write_transaction(self.sessions) as session:
+                claimed = store.claim_due(
+                    session, source_id=source.id, due_at=due_at, until=self.clock() + lease
+                )
+            if claimed:
+                results.append(self._poll(source, wait=True))
+        return results
 
     def poll(self, source_id: int) -> PollResult:
         """Poll one source now, whatever its schedule or status (waits for its host if busy)."""

@@ -26,6 +26,7 @@ from service.vocabulary import BatchStatus
 __all__ = [
     "NewPost",
     "add_source",
+    "claim_due",
     "due_sources",
     "get_source",
     "list_sources",
@@ -132,6 +133,17 @@ def due_sources(session: Session, *, now: datetime, limit: int = 100) -> list[So
         .limit(limit)
     )
     return list(session.scalars(query))
+
+
+def claim_due(session: Session, *, source_id: int, due_at: datetime, until: datetime) -> bool:
+    """Take a due source for one poll: its next run moves to ``until`` unless another process (another
+    service worker) took it first. A poll that dies half-way is retried after ``until``."""
+    result = session.execute(
+        update(Source)
+        .where(Source.id == source_id, Source.status == ACTIVE, Source.next_run_at == due_at)
+        .values(next_run_at=until)
+    )
+    return bool(getattr(result, "rowcount", 0) == 1)
 
 
 def seen_hashes(session: Session, *, source_id: int, keys: Sequence[str]) -> dict[str, str]:

@@ -328,3 +328,24 @@ def test_adding_twice_and_unknown_ids(rig: Rig) -> None:
         assert session.scalar(select(func.count()).select_from(Source)) == 1
         with pytest.raises(NotFound):
             store.get_source(session, source_id=99)
+
+
+def test_two_processes_never_poll_one_source_at_once(rig: Rig) -> None:
+    # Two service workers (two pollers on one database): the source is claimed by one of them.
+    rig.site.add_posts("loker_demo", SAMPLE_POSTS[:3])
+    source_id = rig.add("/s/loker_demo")
+    other = SourcePoller(rig.sessions, rig.settings, rig.poller.fetcher, clock=rig.clock)
+    with rig.sessions() as session:
+        [due] = store.due_sources(session, now=rig.clock())
+        due_at = due.next_run_at
+    assert due_at is not None
+    lease = rig.clock() + timedelta(minutes=5)
+    with write_transaction(rig.sessions) as session:
+        assert store.claim_due(session, source_id=source_id, due_at=due_at, until=lease)
+    with write_transaction(rig.sessions) as session:  # the other process read the same due time
+        assert not store.claim_due(session, source_id=source_id, due_at=due_at, until=lease)
+    assert other.poll_due() == [] and rig.poller.poll_due() == []  # taken: not due for anyone now
+    rig.clock.advance(5 * 60)  # the claimer died half-way: the source is due again after the lease
+    [first] = rig.poller.poll_due()
+    assert first.new == 3 and other.poll_due() == []
+    assert len(rig.ads()) == 3
