@@ -30,7 +30,7 @@ from service.metrics import Metrics
 from service.middleware import RequestMiddleware
 from service.pages import EVALUATION_DIR, install_pages
 from service.ratelimit import RateLimiter
-from service.routes import api, examples, ops, privacy, queue
+from service.routes import api, examples, ops, privacy, queue, sources
 from service.services import Services
 from service.settings import Settings
 from service.store import create_db_engine, migrate, session_factory
@@ -150,6 +150,7 @@ def create_app(
     app.include_router(ops.router)
     app.include_router(examples.router)
     app.include_router(privacy.router)
+    app.include_router(sources.router)
     install_pages(app)  # the HTML pages, /static and their security headers
     app.add_middleware(RequestMiddleware, metrics=services.metrics)
     return app

@@ -138,6 +138,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     """Score pending batches (the same worker the service runs in a thread)."""
     from screener import Screener
     from service.store import create_db_engine, migrate, session_factory
+    from service.watch import SourcePoller, fetcher_for
     from service.worker import ScoringWorker, load_default_screener
 
     settings = _settings()
@@ -145,10 +146,11 @@ def cmd_worker(args: argparse.Namespace) -> int:
     try:
         migrate(engine)
         screener: Screener = load_default_screener(settings.model_path)
-        worker = ScoringWorker(session_factory(engine), settings, lambda: screener)
+        sessions = session_factory(engine)
+        poller = SourcePoller(sessions, settings, fetcher_for(settings))  # watched sources, when due
+        worker = ScoringWorker(sessions, settings, lambda: screener, poller=poller)
         from service.privacy import RetentionSchedule, run_retention
 
-        sessions = worker.sessions
         worker.schedules.append(RetentionSchedule(settings, lambda: run_retention(sessions, settings)))
         if args.once:
             total = worker.drain()
@@ -349,8 +351,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.set_defaults(func=cmd_models_promote)
 
     from service.privacy_cli import register as register_privacy
+    from service.sources_cli import register_sources
 
     register_privacy(subparsers)  # screener privacy retention|erase, screener audit verify
+    register_sources(subparsers)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -31,9 +31,11 @@ from __future__ import annotations
 
 import asyncio
 import codecs
+import functools
 import ipaddress
 import re
 import socket
+import ssl
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -43,16 +45,20 @@ from bs4 import BeautifulSoup, NavigableString, PageElement, Tag
 from service.errors import ApiError
 
 __all__ = [
+    "SOURCE_TYPES",
     "USER_AGENT",
     "FetchTimeout",
     "FetchedPage",
     "IntakeError",
     "LinkFetcher",
+    "RawPage",
     "UnsupportedContent",
     "UpstreamError",
     "UrlRefused",
+    "check_address",
     "extract_text",
     "fetch_page",
+    "fetch_raw",
 ]
 
 USER_AGENT = "tppo-screener/0.1 (+link check)"
@@ -261,6 +267,14 @@ async def _check_url(url: httpx.URL, *, allow_private: bool, resolver: Resolver)
 # Fetching
 
 
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """One TLS context for every hop (certifi's roots, as httpx's default; none of SSL_CERT_* from the
+    environment). Loading the CA bundle takes about 0.1 s, which each fresh transport paid before; a
+    context holds no connection, so sharing it keeps each hop's fresh connection pool."""
+    return httpx.create_ssl_context(trust_env=False)
+
+
 @dataclass(frozen=True)
 class FetchedPage:
     """A fetched page: the URL asked for, where it ended up, and its extracted text."""
@@ -277,6 +291,37 @@ class FetchedPage:
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _TEXT_TYPES = _HTML_TYPES | {"text/plain"}
+# What a watched source may answer with: web pages and feeds (``fetch_raw``).
+SOURCE_TYPES = _HTML_TYPES | {
+    "application/rss+xml", "application/atom+xml", "application/xml", "text/xml", "application/rdf+xml",
+}  # fmt: skip
+_CONDITIONAL = ("if-none-match", "if-modified-since")
+
+
+@dataclass(frozen=True)
+class RawPage:
+    """A fetched body as bytes (``fetch_raw``): ``status`` is 200, or 304 for a conditional request
+    whose page has not changed (then ``body`` is empty)."""
+
+    url: str
+    final_url: str
+    status: int
+    content_type: str
+    body: bytes
+    truncated: bool
+    etag: str | None
+    last_modified: str | None
+
+
+@dataclass(frozen=True)
+class _Body:
+    status: int
+    content_type: str
+    charset: str | None
+    body: bytes
+    truncated: bool
+    etag: str | None
+    last_modified: str | None
 
 
 @dataclass(frozen=True)
@@ -300,6 +345,75 @@ class LinkFetcher:
             transport=self.transport,
             resolver=self.resolver,
         )
+
+    async def fetch_raw(self, url: str, *, headers: dict[str, str] | None = None) -> RawPage:
+        return await fetch_raw(
+            url,
+            headers=headers,
+            timeout=self.timeout,
+            max_bytes=self.max_bytes,
+            max_redirects=self.max_redirects,
+            allow_private=self.allow_private,
+            transport=self.transport,
+            resolver=self.resolver,
+        )
+
+    async def check_address(self, url: str) -> None:
+        await check_address(url, allow_private=self.allow_private, resolver=self.resolver)
+
+
+async def check_address(url: str, *, allow_private: bool = False, resolver: Resolver | None = None) -> None:
+    """Refuse ``url`` (:class:`UrlRefused`) unless it is http(s) and resolves to public addresses only."""
+    try:
+        parsed = httpx.URL(url.strip())
+    except (httpx.InvalidURL, TypeError):
+        raise _refuse_invalid() from None
+    await _check_url(parsed, allow_private=allow_private, resolver=resolver or _default_resolver)
+
+
+async def fetch_raw(
+    url: str,
+    *,
+    headers: dict[str, str] | None = None,
+    timeout: float = 5.0,
+    max_bytes: int = 2_000_000,
+    max_redirects: int = 5,
+    allow_private: bool = False,
+    transport: httpx.AsyncBaseTransport | None = None,
+    resolver: Resolver | None = None,
+) -> RawPage:
+    """Fetch ``url`` under the same rules as :func:`fetch_page` and return the body's bytes.
+
+    For watched sources: web pages and feeds (:data:`SOURCE_TYPES`) are accepted; ``headers`` may
+    carry ``If-None-Match`` / ``If-Modified-Since``, and then a ``304`` answer is a :class:`RawPage`
+    with ``status=304`` (the page has not changed). The response's ``ETag`` and ``Last-Modified``
+    are returned for the next conditional request.
+    """
+    try:
+        async with asyncio.timeout(timeout):
+            final, got = await _fetch_body(
+                url,
+                timeout=timeout,
+                max_bytes=max_bytes,
+                max_redirects=max_redirects,
+                allow_private=allow_private,
+                transport=transport,
+                resolver=resolver or _default_resolver,
+                headers=headers or {},
+                content_types=SOURCE_TYPES,
+            )
+    except (TimeoutError, httpx.TimeoutException):
+        raise FetchTimeout() from None
+    return RawPage(
+        url=url,
+        final_url=str(final),
+        status=got.status,
+        content_type=got.content_type,
+        body=got.body,
+        truncated=got.truncated,
+        etag=got.etag,
+        last_modified=got.last_modified,
+    )
 
 
 async def fetch_page(
@@ -361,6 +475,35 @@ async def _fetch(
     transport: httpx.AsyncBaseTransport | None,
     resolver: Resolver,
 ) -> FetchedPage:
+    current, got = await _fetch_body(
+        url,
+        timeout=timeout,
+        max_bytes=max_bytes,
+        max_redirects=max_redirects,
+        allow_private=allow_private,
+        transport=transport,
+        resolver=resolver,
+        headers={},
+        content_types=_TEXT_TYPES,
+    )
+    # Parsing is CPU-bound (seconds for a hostile 2 MB page): keep it off the event loop.
+    return await asyncio.to_thread(
+        _build_page, url, current, got.content_type, got.charset, got.body, got.truncated
+    )
+
+
+async def _fetch_body(
+    url: str,
+    *,
+    timeout: float,
+    max_bytes: int,
+    max_redirects: int,
+    allow_private: bool,
+    transport: httpx.AsyncBaseTransport | None,
+    resolver: Resolver,
+    headers: dict[str, str],
+    content_types: frozenset[str],
+) -> tuple[httpx.URL, _Body]:
     try:
         current = httpx.URL(url.strip())
     except (httpx.InvalidURL, TypeError):
@@ -372,10 +515,16 @@ async def _fetch(
         # for the previous host name and must not carry a request for another one.
         # trust_env=False: no proxy from the environment (it would connect for us, to wherever the
         # name resolves for it) and no .netrc credentials sent to arbitrary sites.
-        hop_transport = transport or httpx.AsyncHTTPTransport(trust_env=False)
+        hop_transport = transport or httpx.AsyncHTTPTransport(verify=_tls_context(), trust_env=False)
         try:
             result = await _request_once(
-                hop_transport, current, address, timeout=timeout, max_bytes=max_bytes
+                hop_transport,
+                current,
+                address,
+                timeout=timeout,
+                max_bytes=max_bytes,
+                extra_headers=headers,
+                content_types=content_types,
             )
         finally:
             if transport is None:
@@ -389,16 +538,21 @@ async def _fetch(
                 )
             current = result
             continue
-        content_type, charset, body, truncated = result
-        # Parsing is CPU-bound (seconds for a hostile 2 MB page): keep it off the event loop.
-        return await asyncio.to_thread(_build_page, url, current, content_type, charset, body, truncated)
+        return current, result
     raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
 
 
 async def _request_once(
-    transport: httpx.AsyncBaseTransport, url: httpx.URL, address: IPAddress, *, timeout: float, max_bytes: int
-) -> httpx.URL | tuple[str, str | None, bytes, bool]:
-    """GET ``url`` from the checked ``address``: the redirect target, or (type, charset, body, truncated)."""
+    transport: httpx.AsyncBaseTransport,
+    url: httpx.URL,
+    address: IPAddress,
+    *,
+    timeout: float,
+    max_bytes: int,
+    extra_headers: dict[str, str],
+    content_types: frozenset[str],
+) -> httpx.URL | _Body:
+    """GET ``url`` from the checked ``address``: the redirect target, or the body."""
     # Not closed here: closing a client closes its transport, which may be the caller's.
     client = httpx.AsyncClient(
         transport=transport,
@@ -414,7 +568,8 @@ async def _request_once(
     # Connect to the address we checked; the name goes in Host and in the TLS SNI (which is also the
     # name the certificate is verified against).
     target = url.copy_with(host=str(address))
-    headers = {"Host": url.netloc.decode("ascii")}
+    headers = {**extra_headers, "Host": url.netloc.decode("ascii")}
+    conditional = any(name.lower() in _CONDITIONAL for name in extra_headers)
     extensions = {"sni_hostname": url.raw_host.decode("ascii")} if url.scheme == "https" else {}
     try:
         async with client.stream("GET", target, headers=headers, extensions=extensions) as response:
@@ -427,6 +582,9 @@ async def _request_once(
                     return url.join(location)
                 except httpx.InvalidURL:
                     raise _bad_redirect() from None
+            etag, modified = response.headers.get("etag"), response.headers.get("last-modified")
+            if status == 304 and conditional:
+                return _Body(304, "", None, b"", False, etag, modified)
             if status >= 400:
                 raise UpstreamError(
                     f"The site answered with an error (HTTP {status}).",
@@ -442,7 +600,7 @@ async def _request_once(
                     upstream_status=status,
                 )
             content_type, charset = _parse_content_type(response.headers.get("content-type", ""))
-            if content_type not in _TEXT_TYPES:
+            if content_type not in content_types:
                 shown = content_type or "unknown"
                 raise UnsupportedContent(
                     f"The link does not point to a web page or plain text (content type: {shown}).",
@@ -450,7 +608,7 @@ async def _request_once(
                     code="unsupported_content_type",
                 )
             body, truncated = await _read_capped(response, max_bytes)
-            return content_type, charset, body, truncated
+            return _Body(status, content_type, charset, body, truncated, etag, modified)
     except httpx.TimeoutException:
         raise
     except httpx.RequestError:

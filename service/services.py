@@ -23,6 +23,7 @@ from service.metrics import Metrics
 from service.ratelimit import RateLimiter
 from service.settings import Settings
 from service.store.models import utcnow
+from service.watch import SourcePoller
 from service.worker import ModelWatcher, ScoringWorker, load_default_screener
 
 __all__ = ["Services"]
@@ -46,6 +47,7 @@ class Services:
     # The time leases are claimed, checked and released at: a seam for tests (no sleeping).
     clock: Callable[[], datetime] = utcnow
     worker: ScoringWorker = field(init=False)
+    poller: SourcePoller = field(init=False)  # watched sources, polled by the worker's loop
     # Queue bookkeeping (claims, releases, listings) has its own bucket: releasing 40 items one by
     # one must not use up the scoring limit, nor be refused by it.
     bookkeeping_limiter: RateLimiter = field(init=False)
@@ -58,7 +60,10 @@ class Services:
         if self.settings.model_path is None and self.settings.model_reload_seconds > 0:
             watcher = ModelWatcher(self.swap_screener, self.settings.model_reload_seconds)
         # The lambda reads the attribute on every chunk, so a swapped model is used at once.
-        self.worker = ScoringWorker(self.sessions, self.settings, lambda: self.screener, watcher=watcher)
+        self.poller = SourcePoller(self.sessions, self.settings, self.fetcher, clock=self.clock)
+        self.worker = ScoringWorker(
+            self.sessions, self.settings, lambda: self.screener, watcher=watcher, poller=self.poller
+        )
         from service.privacy import RetentionSchedule, run_retention
 
         self.worker.schedules.append(

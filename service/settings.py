@@ -165,6 +165,32 @@ class Settings(BaseSettings):
         default=PLACEHOLDER_SECRET,
         description="Secret key of the keyed hashes (HMAC-SHA256) that replace retired and erased contact values; a long random value in production (a placeholder is refused there, like the secret key), kept stable (changing it unlinks old hashes).",
     )
+    source_poll_seconds: float = Field(
+        default=10.0,
+        ge=0,
+        description="How often the worker looks for watched sources that are due; 0 = never (then only `screener sources poll`).",
+    )
+    source_host_rate_per_minute: int = Field(
+        default=6,
+        ge=0,
+        description="Most fetches of watched sources per host and minute (evenly spaced); 0 = no limit.",
+    )
+    source_max_pages: int = Field(
+        default=5,
+        ge=1,
+        le=100,
+        description="Pages a poll follows back into a Telegram preview's older posts (`?before=`) while all are new.",
+    )
+    source_empty_after: int = Field(
+        default=3,
+        ge=1,
+        description='Fetches in a row with 0 posts after which a watched source shows "0 posts found" (a layout change?).',
+    )
+    source_max_backoff_seconds: float = Field(
+        default=6 * 3600,
+        ge=60,
+        description="Longest wait before retrying a failing watched source (the wait doubles after each failure).",
+    )
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:

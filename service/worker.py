@@ -4,7 +4,9 @@ It runs as a thread started by the app's lifespan (``worker_enabled``) or as ``s
 Each chunk is read, scored with ``Screener.assess_many`` and sketched with ``screener.dedupe`` outside
 the write transaction, then written in one transaction that marks the ads scored (see
 :mod:`service.store.campaigns`): a crash loses at most the chunk in flight, which the next run scores.
-The same loop checks ``models/DEFAULT`` and swaps in a promoted model without downtime.
+The same loop checks ``models/DEFAULT`` and swaps in a promoted model without downtime. With a
+:class:`~service.watch.SourcePoller`, a second thread polls the watched sources that are due every
+``source_poll_seconds`` and wakes the scoring loop when they bring new posts.
 """
 
 from __future__ import annotations
@@ -15,13 +17,16 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from screener import Screener
 from service.settings import Settings
 from service.store import campaigns, leases, write_transaction
+
+if TYPE_CHECKING:
+    from service.watch import SourcePoller
 
 __all__ = ["ModelWatcher", "ScoringWorker", "load_default_screener", "score_rows", "sketch"]
 
@@ -72,8 +77,10 @@ class ScoringWorker:
         get_screener: Callable[[], Screener],
         *,
         watcher: ModelWatcher | None = None,
+        poller: SourcePoller | None = None,
     ) -> None:
         self.sessions = sessions
+        self.poller = poller
         self.settings = settings
         self.get_screener = get_screener
         self.watcher = watcher
@@ -82,6 +89,7 @@ class ScoringWorker:
         self._thread: threading.Thread | None = None
         # Daily jobs run between chunks (the retention job: service.privacy.RetentionSchedule).
         self.schedules: list[Any] = []
+        self._poll_thread: threading.Thread | None = None
 
     def review_threshold(self, screener: Screener) -> float:
         configured = self.settings.review_threshold
@@ -132,7 +140,32 @@ class ScoringWorker:
         with write_transaction(self.sessions) as session:
             return leases.expire_leases(session)
 
+    def poll_sources(self) -> int:
+        """Poll the watched sources that are due; returns the number of new posts they brought."""
+        if self.poller is None:
+            return 0
+        new = sum(r.new for r in self.poller.poll_due())
+        if new:
+            self.wake()
+        return new
+
+    def poll_loop(self) -> None:
+        """Poll due sources every ``source_poll_seconds`` (its own thread: a slow site, or a host's
+        rate limit, must not hold up scoring)."""
+        while not self._stop.is_set():
+            try:
+                self.poll_sources()
+            except Exception:  # keep polling; the poller records per-source failures itself
+                logger.exception("source poller: turn failed")
+            self._stop.wait(self.settings.source_poll_seconds)
+
+    def _start_poller(self) -> None:
+        if self.poller is not None and self.settings.source_poll_seconds > 0 and self._poll_thread is None:
+            self._poll_thread = threading.Thread(target=self.poll_loop, name="screener-sources", daemon=True)
+            self._poll_thread.start()
+
     def loop(self) -> None:
+        self._start_poller()
         next_housekeeping = 0.0
         while not self._stop.is_set():
             try:
@@ -161,8 +194,9 @@ class ScoringWorker:
     def stop(self, timeout: float = 30.0) -> None:
         self._stop.set()
         self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
+        for thread in (self._thread, self._poll_thread):
+            if thread is not None:
+                thread.join(timeout)
 
 
 class ModelWatcher:

@@ -251,6 +251,7 @@ NAV = (
     NavItem("/antrian", N_("Antrian"), (MODERATOR, ADMIN)),
     NavItem("/antrian/unggah", N_("Unggah batch"), (MODERATOR, ADMIN)),
     NavItem("/antrian/adjudikasi", N_("Adjudikasi"), (ADMIN,)),
+    NavItem("/sumber", N_("Sumber dipantau"), (MODERATOR, ADMIN)),
     NavItem("/contoh", N_("Contoh"), (EDUCATOR, ADMIN)),
     NavItem("/contoh/kuis", N_("Kuis"), (EDUCATOR, ADMIN)),
     NavItem("/model", N_("Model"), tuple(Role)),

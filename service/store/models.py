@@ -42,6 +42,8 @@ __all__ = [
     "ClusterBatch",
     "Decision",
     "QueueItem",
+    "Source",
+    "SourcePost",
     "UTCDateTime",
     "utcnow",
 ]
@@ -320,3 +322,66 @@ class AccessEntry(Base):
     object_id: Mapped[str | None] = mapped_column(String(300), default=None)  # ids; contacts as keyed hashes
     count: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+# -- watched public sources (migration 0010) ---------------------------------------------------------
+
+
+class Source(Base):
+    """A watched public page (Telegram channel preview, feed, or HTML page with a CSS selector)."""
+
+    __tablename__ = "sources"
+    __table_args__ = (
+        UniqueConstraint("url", name="uq_sources_url"),
+        Index("ix_sources_status_next_run", "status", "next_run_at"),
+        CheckConstraint("status IN ('active', 'paused')", name="ck_sources_status"),
+        CheckConstraint("kind IN ('telegram', 'feed', 'html')", name="ck_sources_kind"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    kind: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(200))
+    every_seconds: Mapped[int] = mapped_column(Integer)
+    selector: Mapped[str | None] = mapped_column(Text, default=None)
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    key_id: Mapped[int | None] = mapped_column(Integer, default=None)  # who added it
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    next_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    last_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    last_error: Mapped[str | None] = mapped_column(Text, default=None)
+    last_error_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    failures: Mapped[int] = mapped_column(Integer, default=0)  # consecutive failed fetches (backoff)
+    empty_fetches: Mapped[int] = mapped_column(Integer, default=0)  # consecutive fetches with 0 posts
+    last_found: Mapped[int] = mapped_column(Integer, default=0)  # posts on the last fetched page(s)
+    imported: Mapped[int] = mapped_column(Integer, default=0)  # new posts sent to batches, in all
+    etag: Mapped[str | None] = mapped_column(String(300), default=None)
+    last_modified: Mapped[str | None] = mapped_column(String(100), default=None)
+    batch_id: Mapped[int | None] = mapped_column(Integer, default=None)  # today's batch
+    batch_day: Mapped[str | None] = mapped_column(String(10), default=None)  # its day, YYYY-MM-DD (UTC)
+    # An older page still to read (a Telegram preview's ?before=): paging stopped by the page limit
+    # or by a failure resumes there on the next poll, so older posts are not skipped.
+    backfill_url: Mapped[str | None] = mapped_column(String(2000), default=None)
+
+
+class SourcePost(Base):
+    """A post a source has shown: its id (or link / content hash) and the hash of the text imported."""
+
+    __tablename__ = "source_posts"
+    __table_args__ = (
+        UniqueConstraint("source_id", "post_key", name="uq_source_posts_source_key"),
+        Index("ix_source_posts_source_hash", "source_id", "content_hash"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[int] = mapped_column(
+        ForeignKey("sources.id", name="fk_source_posts_source_id", ondelete="CASCADE")
+    )
+    post_key: Mapped[str] = mapped_column(String(300))
+    link: Mapped[str | None] = mapped_column(Text, default=None)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

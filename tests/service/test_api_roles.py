@@ -49,6 +49,13 @@ MATRIX: dict[str, tuple[str, str, dict | list | None, tuple[int, ...]]] = {
     "erase": ("DELETE", "/api/v1/contacts/{value}", None, (401, 403, 403, 403, 404)),
     "audit": ("GET", "/api/v1/audit", None, (401, 403, 403, 403, 200)),
     "model-reload": ("POST", "/api/v1/model/reload", None, (401, 403, 403, 403, 200)),
+    # Watched sources: moderators and admins. The add is refused past the role check (a private
+    # address, 422), so no cell leaves a source behind for another.
+    "sources": ("GET", "/api/v1/sources", None, (401, 403, 200, 403, 200)),
+    "source-add": ("POST", "/api/v1/sources", {"url": "http://10.0.0.1/feed.xml"}, (401, 403, 422, 403, 422)),
+    "source": ("GET", "/api/v1/sources/{source_id}", None, (401, 403, 404, 403, 404)),
+    "source-pause": ("PATCH", "/api/v1/sources/{source_id}", {"status": "paused"}, (401, 403, 404, 403, 404)),
+    "source-remove": ("DELETE", "/api/v1/sources/{source_id}", None, (401, 403, 404, 403, 404)),
 }
 
 CELLS = [
@@ -80,7 +87,9 @@ def test_role_matrix(service: Service, endpoint: str, role: str, expected: int) 
     method, path, body, _ = MATRIX[endpoint]
     victim, _ = service.add_key("officer", "victim")  # a spare key to revoke
     headers = {} if role == "none" else service.auth(role)
-    url = path.format(check_id=1, key_id=victim, batch_id=999, item_id=999, value="+6281234567890")
+    url = path.format(
+        check_id=1, key_id=victim, batch_id=999, item_id=999, source_id=999, value="+6281234567890"
+    )
     response = service.client.request(method, url, json=body, headers=headers)
     assert response.status_code == expected, response.text
     if expected == 401:

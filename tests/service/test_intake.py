@@ -601,7 +601,67 @@ def test_public_names() -> None:
         "UrlRefused",
         "extract_text",
         "fetch_page",
+        "RawPage",
+        "SOURCE_TYPES",
+        "check_address",
+        "fetch_raw",
     }
+
+
+# -- fetch_raw: watched sources (feeds, conditional requests) ---------------------------------------
+
+
+def _feed_site() -> Site:
+    def feed(request: httpx.Request) -> httpx.Response:
+        if request.headers.get("if-none-match") == '"v1"':
+            return httpx.Response(304, headers={"etag": '"v1"'})
+        return httpx.Response(
+            200,
+            headers={
+                "content-type": "application/rss+xml",
+                "etag": '"v1"',
+                "last-modified": "Mon, 30 Nov 2026 08:00:00 GMT",
+            },
+            content=b"<rss><channel><item><title>x</title></item></channel></rss>",
+        )
+
+    return Site(
+        {
+            ("example.com", "/feed"): feed,
+            ("example.com", "/304"): httpx.Response(304),
+            ("example.com", "/png"): httpx.Response(200, headers={"content-type": "image/png"}, content=b"x"),
+            ("example.com", "/to-private"): redirect("http://internal.example/feed"),
+        }
+    )
+
+
+def _raw(site: Site, url: str, **kwargs: object) -> intake.RawPage:
+    kwargs.setdefault("resolver", stub_resolver)
+    return asyncio.run(intake.fetch_raw(url, transport=site.transport, **kwargs))  # type: ignore[arg-type]
+
+
+def test_fetch_raw_returns_feed_bytes_and_validators() -> None:
+    site = _feed_site()
+    page = _raw(site, "http://example.com/feed")
+    assert (page.status, page.content_type, page.etag) == (200, "application/rss+xml", '"v1"')
+    assert page.last_modified == "Mon, 30 Nov 2026 08:00:00 GMT" and page.body.startswith(b"<rss>")
+    again = _raw(site, "http://example.com/feed", headers={"If-None-Match": '"v1"'})
+    assert (again.status, again.body) == (304, b"")
+    assert site.requests[-1].headers["if-none-match"] == '"v1"'
+
+
+def test_fetch_raw_refuses_what_fetch_page_refuses() -> None:
+    site = _feed_site()
+    with pytest.raises(UpstreamError):  # 304 without having asked for one
+        _raw(site, "http://example.com/304")
+    with pytest.raises(UnsupportedContent):
+        _raw(site, "http://example.com/png")
+    with pytest.raises(UrlRefused) as refused:
+        _raw(site, "http://example.com/to-private")
+    assert refused.value.code == "url_private"
+    with pytest.raises(UrlRefused):
+        asyncio.run(intake.check_address("http://internal.example/feed", resolver=stub_resolver))
+    asyncio.run(intake.check_address("http://example.com/feed", resolver=stub_resolver))
 
 
 @pytest.mark.parametrize(
