@@ -198,12 +198,21 @@ def cmd_indicators(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
+    from screener import holdout as holdout_module
     from screener.datasets import load_corpus, load_labelled
     from screener.model import save_model
     from screener.train import TrainSettings, train
 
     dataset = (
         load_corpus(args.data) if args.data is None or Path(args.data).is_dir() else load_labelled(args.data)
+    )
+    # The frozen evaluation split leaves before anything else happens; --extra rows join afterwards,
+    # so they can never enter it.
+    holdout = holdout_module.load_holdout(args.holdout)
+    dataset, held = holdout_module.split_holdout(dataset, holdout)
+    print(
+        f"{len(held)} baris holdout tidak dilatih / holdout rows left out ({holdout.path.name})",
+        file=sys.stderr,
     )
     if args.extra:
         dataset = dataset.concat(load_corpus(args.extra))
@@ -244,7 +253,12 @@ def cmd_train(args: argparse.Namespace) -> int:
             **card_figures(result.get("real_dev") or {}),
         }
         model.card["evaluation_seconds"] = round(time.perf_counter() - started, 1)
+    model.card["holdout"] = holdout_module.card_entry(holdout, len(held))
     path = save_model(model, args.out)
+    print(
+        f"Belum dipakai sampai dipromosikan / not used until promoted: screener models promote {path}",
+        file=sys.stderr,
+    )
     summary = model.card.get("metrics") or model.card["cv_metrics"]
     keys = ("precision", "recall", "f1", "pr_auc", "roc_auc", "brier", "ece")
     print(json.dumps({"model": str(path), "thresholds": model.card["thresholds"],
@@ -358,7 +372,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", default=None, help="korpus (folder JSONL) / corpus folder or labelled file")
     p.add_argument("--extra", default=None, help="data tambahan berformat korpus / extra corpus-format rows")
     p.add_argument(
-        "--out", default=None, help="folder model / models folder (default: models/ in the project)"
+        "--out",
+        default=None,
+        help="folder tujuan model + kartunya / folder to write the model and its card to (default: "
+        "models/ in the project); the model is used only after `screener models promote`",
+    )
+    p.add_argument(
+        "--holdout",
+        default=None,
+        help="berkas grup holdout yang tidak dilatih / the frozen evaluation split, never trained on "
+        "(default: models/holdout.txt)",
     )
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--version", default=None)

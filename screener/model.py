@@ -53,6 +53,9 @@ MIN_SCOPE_WORDS = 6
 # A text file in the models folder naming the promoted model's artefact (``screener models promote``
 # writes it).
 POINTER_NAME = "DEFAULT"
+# A tracked text file naming the model shipped in the repository: the current model until one is
+# promoted (the lead rewrites it when retraining the shipped model).
+SHIPPED_NAME = "SHIPPED"
 # The default models folder and its pointer file; declared here, computed by __getattr__ below.
 MODELS_DIR: Path
 DEFAULT_POINTER: Path
@@ -244,11 +247,12 @@ def save_model(model: TrainedModel, directory: Path | str | None = None) -> Path
 
 
 def default_model_path(models_dir: Path | str | None = None) -> Path:
-    """The default model: the artefact named in ``models/DEFAULT`` (the promoted model) when that file
-    exists, else the artefact of the newest card (by its ``created_at``) in the models folder.
+    """The current model: the artefact ``models/DEFAULT`` names (the promoted model) when that file
+    exists, else the shipped model (the artefact ``models/SHIPPED`` names, the one in the repository).
 
-    The service and the CLI choose another with a setting or ``--model``; the library itself reads no
-    environment variables.
+    A model merely copied or trained into the models folder is never the current one: only
+    ``screener models promote`` makes it so. The service and the CLI choose another with a setting or
+    ``--model``; the library itself reads no environment variables.
 
     Parameters
     ----------
@@ -256,24 +260,18 @@ def default_model_path(models_dir: Path | str | None = None) -> Path:
         The models folder; by default :func:`screener.paths.models_dir`.
     """
     folder = Path(models_dir) if models_dir is not None else paths.models_dir()
-    pointer = folder / POINTER_NAME
-    if pointer.is_file():
-        named = pointer.read_text(encoding="utf-8").strip()
-        if named:
-            return folder / Path(named).name  # a file in the models folder, never a path elsewhere
-    cards = []
-    for card_path in folder.glob(f"{MODEL_NAME}-*.json"):
-        try:
-            created = json.loads(card_path.read_text(encoding="utf-8")).get("created_at", "")
-        except (OSError, ValueError):
-            continue
-        cards.append((str(created), card_path.name, card_path))
-    if not cards:
-        raise ModelError(
-            f"no model in {folder}; run `screener train` first",
-            f"tidak ada model di {folder}; jalankan `screener train` terlebih dahulu",
-        )
-    return max(cards)[2].with_suffix(".joblib")
+    for name in (POINTER_NAME, SHIPPED_NAME):
+        pointer = folder / name
+        if pointer.is_file():
+            named = pointer.read_text(encoding="utf-8").strip()
+            if named:
+                return folder / Path(named).name  # a file in the models folder, never a path elsewhere
+    raise ModelError(
+        f"no current model in {folder}: neither {POINTER_NAME} nor {SHIPPED_NAME} names one; "
+        "promote one with `screener models promote PATH`",
+        f"tidak ada model bawaan di {folder}: {POINTER_NAME} maupun {SHIPPED_NAME} tidak menyebut model; "
+        "promosikan dengan `screener models promote PATH`",
+    )
 
 
 def load_model(path: Path | str | None = None) -> TrainedModel:

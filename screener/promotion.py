@@ -15,7 +15,8 @@ list :func:`default_checks` returns or passed as ``checks=``. Criteria that need
 (for instance the share of a real-data file each model flags) read :attr:`Measurement.real_data`,
 which :func:`measure` fills with one :func:`screener.evaluate.real_data_check` per file it is given.
 
-Writing ``models/DEFAULT`` is left to the caller: this module only decides.
+Writing ``models/DEFAULT`` is left to the caller (:func:`screener.registry.promote`): this module
+only decides.
 """
 
 from __future__ import annotations
@@ -225,6 +226,7 @@ def measure(
     data: str | Path | None = None,
     real_data_files: Sequence[str | Path] = (),
     real_dev: str | Path | None = None,
+    dataset: Any = None,
 ) -> Measurement:
     """Evaluate one model for a promotion decision (nothing is trained, no report is written).
 
@@ -238,6 +240,8 @@ def measure(
         Real-data files to run :func:`screener.evaluate.real_data_check` on, one each.
     real_dev : str or Path, optional
         The folder of real dev files (default :func:`screener.paths.shared_data_dir`; skipped when absent).
+    dataset : Dataset, optional
+        Already loaded evaluation data (the frozen split), used instead of ``data``.
 
     Returns
     -------
@@ -248,7 +252,9 @@ def measure(
     from screener.model import load_model
 
     path = Path(model_path)
-    result = run_evaluate(model_path=path, data=data, report_dir=None, real_data=False, real_dev=real_dev)
+    result = run_evaluate(
+        model_path=path, data=data, dataset=dataset, report_dir=None, real_data=False, real_dev=real_dev
+    )
     real_data: dict[str, Mapping[str, Any]] = {}
     if real_data_files:
         model = load_model(path)

@@ -196,41 +196,26 @@ def cmd_export_decisions(args: argparse.Namespace) -> int:
 
 
 def cmd_models_promote(args: argparse.Namespace) -> int:
-    """Evaluate the candidate and the current default on the fixed corpus; promote only without regression."""
-    import os
-    from pathlib import Path
+    """Compare the candidate with the current model on the frozen split; promote only without regression."""
+    from screener import registry
 
-    from screener import model as model_module
-    from screener import promotion
-
-    candidate = Path(args.path).resolve()
-    if candidate.suffix == ".json":
-        candidate = candidate.with_suffix(".joblib")
-    models_dir = model_module.MODELS_DIR.resolve()
-    if candidate.parent != models_dir:
-        raise ServiceCliError(
-            f"{candidate} is not in the models folder {models_dir}; models load only from there",
-            f"{candidate} tidak berada di folder model {models_dir}",
-        )
-    current = model_module.default_model_path().resolve()
-    measured = {}
-    for name, path in (("current", current), ("candidate", candidate)):
-        measured[name] = promotion.measure(path, data=args.data)
-        print(f"{name:9} {path.name}: {measured[name].summary()}")
-    decision = promotion.decide(
-        measured["current"],
-        measured["candidate"],
-        checks=promotion.default_checks(tolerance=args.tolerance),
+    result = registry.promote(
+        args.path,
+        data=args.data,
+        holdout=args.holdout,
+        tolerance=args.tolerance,
         force=args.force,
     )
+    print(f"evaluated on / dinilai pada: {result.evaluated_on}")
+    for warning in result.warnings:
+        print(f"peringatan / warning: {warning}", file=sys.stderr)
+    decision = result.decision
     if not decision.promote:
         raise ServiceCliError(decision.message, decision.message_id)
-    pointer = models_dir / model_module.DEFAULT_POINTER.name
-    temporary = pointer.with_suffix(".tmp")
-    temporary.write_text(candidate.name + "\n", encoding="utf-8")
-    os.replace(temporary, pointer)  # atomic: the service never reads half a pointer
-    print(f"{candidate.name} sekarang model bawaan / is now the default ({pointer}); "
-          "the service reloads it within SCREENER_MODEL_RELOAD_SECONDS or on POST /api/v1/model/reload")  # fmt: skip
+    assert result.installed is not None
+    print(f"{result.installed.name} sekarang model bawaan / is now the default "
+          f"({result.installed.parent / 'DEFAULT'}); the service reloads it within "
+          "SCREENER_MODEL_RELOAD_SECONDS or on POST /api/v1/model/reload")  # fmt: skip
     return 0
 
 
@@ -344,8 +329,20 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p = models_sub.add_parser(
         "promote", help="jadikan model bawaan bila tidak menurun / promote unless it regresses"
     )
-    p.add_argument("path", help="artefak .joblib di folder models / a .joblib in the models folder")
-    p.add_argument("--data", default=None, help="data evaluasi / evaluation data (default: the corpus)")
+    p.add_argument(
+        "path",
+        help="artefak .joblib kandidat (di mana saja; disalin ke models/) / the candidate .joblib, anywhere "
+        "(copied into models/ when promoted)",
+    )
+    p.add_argument(
+        "--data",
+        default=None,
+        help="data evaluasi pengganti holdout / corpus-format data to compare on instead of the frozen "
+        "holdout (neither model may have trained on it)",
+    )
+    p.add_argument(
+        "--holdout", default=None, help="berkas holdout / the frozen split file (default: models/holdout.txt)"
+    )
     p.add_argument("--tolerance", type=float, default=0.005, help="penurunan yang diizinkan / allowed drop")
     p.add_argument("--force", action="store_true", help="promosikan walau menurun / promote anyway")
     p.set_defaults(func=cmd_models_promote)

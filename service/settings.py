@@ -41,7 +41,7 @@ class Settings(BaseSettings):
         default=None,
         description=(
             "Path to a .joblib model with its card beside it; empty means the default model in models/ "
-            "in the project (the one models/DEFAULT names, else the newest card)."
+            "in the project (the one models/DEFAULT names, else the shipped model models/SHIPPED names)."
         ),
     )
     host: str = Field(default="127.0.0.1", description="Address `screener serve` listens on.")

@@ -14,10 +14,11 @@ from pathlib import Path
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException
 from starlette.types import Message
 
 from service.batches import IngestResult, format_of, ingest_file
-from service.errors import PayloadTooLarge, Unprocessable, UnsupportedMediaType
+from service.errors import BadRequest, PayloadTooLarge, Unprocessable, UnsupportedMediaType
 from service.services import Services
 
 __all__ = [
@@ -79,7 +80,15 @@ async def read_batch_form(request: Request, *, limit: int, max_fields: int = 5) 
             raise _too_large(limit)
         return message
 
-    return await Request(request.scope, counted).form(max_files=1, max_fields=max_fields)
+    try:
+        return await Request(request.scope, counted).form(max_files=1, max_fields=max_fields)
+    except HTTPException as exc:  # Starlette's answer to a broken multipart body: 400 "not valid JSON"
+        if exc.status_code != 400:
+            raise
+        raise BadRequest(
+            f"the upload is not a valid multipart form ({exc.detail})",
+            f"unggahan bukan formulir multipart yang sah ({exc.detail})",
+        ) from exc
 
 
 async def ingest_stream(

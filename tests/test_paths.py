@@ -75,6 +75,7 @@ def test_a_models_folder_can_be_given(tmp_path: Path) -> None:
     shipped = default_model_path()
     for suffix in (".joblib", ".json"):
         shutil.copy(shipped.with_suffix(suffix), tmp_path / shipped.with_suffix(suffix).name)
+    shutil.copy(shipped.parent / "SHIPPED", tmp_path / "SHIPPED")  # the current model until a promotion
     assert default_model_path(tmp_path) == tmp_path / shipped.name
 
 

@@ -1,6 +1,7 @@
 """The promotion rule: a list of checks, each naming its objections in both languages."""
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from sklearn.model_selection import train_test_split
 
 from screener.cli import main
 from screener.datasets import load_corpus
+from screener.errors import ModelError
 from screener.model import default_model_path, save_model
 from screener.promotion import (
     PROMOTE_METRICS,
@@ -23,6 +25,7 @@ from screener.promotion import (
 )
 from screener.train import TrainSettings, train
 
+CORPUS = Path(__file__).resolve().parents[1] / "datasets" / "corpus"
 BASE = {"pr_auc": 0.99, "roc_auc": 0.99, "f1": 0.95, "recall": 0.97, "precision": 0.93, "brier": 0.02}
 
 
@@ -123,26 +126,30 @@ def weak_model_and_judge_rows(tmp_path_factory: pytest.TempPathFactory) -> tuple
 def project(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, weak_model_and_judge_rows: tuple[Path, str]
 ) -> Path:
-    """A checkout with the shipped model promoted, a weaker model beside it and 150 rows to judge on."""
+    """A checkout with the shipped model promoted, a weaker model trained elsewhere and 150 rows to judge on."""
     root = tmp_path / "checkout"
     (root / "models").mkdir(parents=True)
+    (root / "elsewhere").mkdir()
     (root / "pyproject.toml").write_text('[project]\nname = "tppo-screener"\n', encoding="utf-8")
     shipped = default_model_path()
     weak, judge_lines = weak_model_and_judge_rows
     for suffix in (".joblib", ".json"):
         shutil.copy(shipped.with_suffix(suffix), root / "models" / shipped.with_suffix(suffix).name)
-        # The same model under a newer version: no figure can regress.
-        shutil.copy(shipped.with_suffix(suffix), root / "models" / f"tppo-screener-same{suffix}")
-        shutil.copy(weak.with_suffix(suffix), root / "models" / weak.with_suffix(suffix).name)
+        # The same artefact under another name: promoting it would compare the model with itself.
+        shutil.copy(shipped.with_suffix(suffix), root / "elsewhere" / f"tppo-screener-same{suffix}")
+        shutil.copy(weak.with_suffix(suffix), root / "elsewhere" / weak.with_suffix(suffix).name)
     (root / "models" / "DEFAULT").write_text(shipped.name + "\n", encoding="utf-8")
+    shutil.copy(shipped.parent / "holdout.txt", root / "models" / "holdout.txt")
     (root / "judge").mkdir()
     (root / "judge" / "rows.jsonl").write_text(judge_lines, encoding="utf-8")
     monkeypatch.chdir(root)
     return root
 
 
-def promote(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(["models", "promote", *argv, "--data", "judge"])
+def promote(
+    argv: list[str], capsys: pytest.CaptureFixture[str], *, judge: bool = True
+) -> tuple[int, str, str]:
+    code = main(["models", "promote", *argv, *(["--data", "judge"] if judge else [])])
     captured = capsys.readouterr()
     return code, captured.out, captured.err
 
@@ -152,29 +159,72 @@ def test_promote_refuses_a_regression_and_force_overrides_it(
 ) -> None:
     pointer = project / "models" / "DEFAULT"
     before = pointer.read_text(encoding="utf-8")
-    code, out, err = promote(["models/tppo-screener-weak.joblib"], capsys)
+    code, out, err = promote(["elsewhere/tppo-screener-weak.joblib"], capsys)
     assert code == 2 and pointer.read_text(encoding="utf-8") == before
-    assert out.startswith(f"current   {default_model_path().name}: pr_auc=")
+    assert not (project / "models" / "tppo-screener-weak.joblib").exists()  # nothing copied in
+    assert f"current   {default_model_path().name}: pr_auc=" in out
     assert "candidate tppo-screener-weak.joblib: pr_auc=" in out
     assert err.startswith("galat / error: kinerja turun pada data evaluasi, model tidak dipromosikan: ")
     assert " / regression on the evaluation set, not promoted: " in err and err.count("\n") == 1
+    # The metric and both figures are named: "pr_auc 0.9123 < 0.9876".
+    assert re.search(r"(pr_auc|roc_auc|f1|recall|precision) \d\.\d{4} < \d\.\d{4}", err), err
 
-    code, out, _ = promote(["models/tppo-screener-weak.json", "--force"], capsys)
+    code, out, _ = promote(["elsewhere/tppo-screener-weak.json", "--force"], capsys)
     assert code == 0 and "is now the default" in out
     assert pointer.read_text(encoding="utf-8") == "tppo-screener-weak.joblib\n"
+    assert (project / "models" / "tppo-screener-weak.json").is_file()  # copied in with its card
+    assert default_model_path() == project / "models" / "tppo-screener-weak.joblib"
 
 
-def test_promote_accepts_a_model_without_regression(
+def test_a_candidate_from_anywhere_is_copied_in_and_promoted(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, _ = promote(["models/tppo-screener-same.joblib"], capsys)
-    assert code == 0 and "tppo-screener-same.joblib sekarang model bawaan" in out
-    assert (project / "models" / "DEFAULT").read_text(encoding="utf-8") == "tppo-screener-same.joblib\n"
+    shipped = default_model_path()
+    (project / "models" / "DEFAULT").write_text("tppo-screener-weak.joblib\n", encoding="utf-8")
+    for suffix in (".joblib", ".json"):
+        shutil.copy(project / "elsewhere" / f"tppo-screener-weak{suffix}", project / "models")
+    outside = project / "elsewhere" / "candidate"
+    outside.mkdir()
+    for suffix in (".joblib", ".json"):
+        shutil.copy(project / "models" / shipped.with_suffix(suffix).name, outside)
+    (project / "models" / shipped.name).unlink()
+    (project / "models" / shipped.with_suffix(".json").name).unlink()
+    code, out, _ = promote([str(outside / shipped.name)], capsys)
+    assert code == 0 and f"{shipped.name} sekarang model bawaan" in out, out
+    assert (project / "models" / "DEFAULT").read_text(encoding="utf-8") == f"{shipped.name}\n"
+    assert (project / "models" / shipped.name).read_bytes() == (outside / shipped.name).read_bytes()
 
 
-def test_promote_only_from_the_models_folder(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = promote([str(project / "judge" / "elsewhere.joblib")], capsys)
-    assert code == 2 and "is not in the models folder" in err
+@pytest.mark.parametrize("candidate", ["models/{shipped}", "elsewhere/tppo-screener-same.joblib"])
+def test_promoting_the_current_model_against_itself_is_refused(
+    project: Path, capsys: pytest.CaptureFixture[str], candidate: str
+) -> None:
+    code, out, err = promote([candidate.format(shipped=default_model_path().name)], capsys)
+    assert code == 2 and "is already the current model" in err and "nothing to compare" in err
+    assert out == ""  # refused before anything was measured
+
+
+def test_a_model_merely_copied_into_models_is_not_used(project: Path) -> None:
+    shipped = default_model_path()
+    (project / "models" / "DEFAULT").unlink()
+    for suffix in (".joblib", ".json"):  # newer than the shipped model, yet never promoted
+        shutil.copy(project / "elsewhere" / f"tppo-screener-weak{suffix}", project / "models")
+    with pytest.raises(ModelError, match="neither DEFAULT nor SHIPPED"):
+        default_model_path()
+    (project / "models" / "SHIPPED").write_text(shipped.name + "\n", encoding="utf-8")
+    assert default_model_path() == project / "models" / shipped.name
+
+
+def test_on_the_holdout_a_candidate_that_trained_on_it_is_refused(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "datasets").mkdir()
+    (project / "datasets" / "corpus").symlink_to(CORPUS)
+    code, out, err = promote(["elsewhere/tppo-screener-weak.joblib"], capsys, judge=False)
+    assert code == 2, err
+    assert "evaluated on / dinilai pada: holdout holdout.txt (" in out
+    assert "tppo-screener-weak.joblib did not exclude holdout.txt from training" in err
+    assert "was trained on the holdout: its figures are optimistic" in err  # the shipped 0.3.0 was
 
 
 def _dev(**rates: float | None) -> dict:

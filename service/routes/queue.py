@@ -65,6 +65,39 @@ def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     return {code: {"model": ErrorPublic} for code in (401, 429, *codes)}
 
 
+# The upload route reads its body itself, so FastAPI cannot describe it: say here what it takes
+# (clients and the schemathesis run read it). One ad per record; only `text` is required.
+_AD_RECORD: dict[str, Any] = {
+    "type": "object",
+    "required": ["text"],
+    "properties": {
+        "text": {"type": "string", "minLength": 1},
+        "id": {"type": ["string", "integer"], "description": "Your id for the ad (or `external_id`)."},
+        "source": {"type": "string", "maxLength": 200},
+        "platform": {"type": "string", "maxLength": 50},
+        "url": {"type": "string", "maxLength": 2000},
+    },
+}
+BATCH_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "description": "Ads: a JSON array, JSON lines, CSV with a `text` column, or a multipart `file`.",
+        "content": {
+            "application/json": {"schema": {"type": "array", "items": _AD_RECORD}},
+            "application/x-ndjson": {"schema": {"type": "string"}},
+            "text/csv": {"schema": {"type": "string"}},
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                }
+            },
+        },
+    }
+}
+
+
 upload_router = APIRouter(prefix="/api/v1", tags=["queue"])
 json_router = APIRouter(prefix="/api/v1", route_class=JSONBodyRoute, tags=["queue"])
 
@@ -73,7 +106,8 @@ json_router = APIRouter(prefix="/api/v1", route_class=JSONBodyRoute, tags=["queu
     "/batches",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=BatchCreated,
-    responses=_errors(403, 413, 415, 422),
+    responses=_errors(400, 403, 413, 415, 422),
+    openapi_extra=BATCH_BODY,
 )
 async def submit_batch(
     request: Request,

@@ -105,3 +105,25 @@ def module_service(screener: Any, tmp_path_factory: pytest.TempPathFactory) -> I
     service = _build(screener, _settings(tmp_path_factory.mktemp("service"), "screener"))
     yield service
     _close(service)
+
+
+@pytest.fixture(scope="module")
+def make_module_service(
+    screener: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Callable[..., Service]]:
+    """As ``make_service``, for services shared by a whole module (settings overrides allowed)."""
+    built: list[Service] = []
+    folder = tmp_path_factory.mktemp("services")
+    counter = itertools.count()
+
+    def build(
+        *, fetch_handler: Callable[[httpx.Request], httpx.Response] = fake_site, **overrides: Any
+    ) -> Service:
+        settings = _settings(folder, f"screener-{next(counter)}", **overrides)
+        service = _build(screener, settings, fetch_handler=fetch_handler)
+        built.append(service)
+        return service
+
+    yield build
+    for service in built:
+        _close(service)
