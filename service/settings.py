@@ -151,6 +151,13 @@ class Settings(BaseSettings):
         description="Service URL the CLI client commands (`screener batch`) use.",
     )
     api_key: str = Field(default="", description="API key the CLI client commands use (or pass --key).")
+    author_hash_key: str = Field(
+        default=PLACEHOLDER_SECRET,
+        description=(
+            "Key of the HMAC-SHA256 hash that imported ads keep instead of their author's name or number; "
+            "a long random value in production (changing it makes old and new hashes differ)."
+        ),
+    )
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:
@@ -161,6 +168,10 @@ class Settings(BaseSettings):
                 )
             if self.allow_private_fetch:
                 raise ValueError("SCREENER_ALLOW_PRIVATE_FETCH must not be set in production")
+            if self.author_hash_key == PLACEHOLDER_SECRET or len(self.author_hash_key) < 32:
+                raise ValueError(
+                    "SCREENER_AUTHOR_HASH_KEY must be a random value of at least 32 characters in production"
+                )
         return self
 
     @property

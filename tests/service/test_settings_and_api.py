@@ -41,7 +41,10 @@ def test_production_refuses_the_placeholder_secret() -> None:
         Settings(environment="production", secret_key=PLACEHOLDER_SECRET)
     with pytest.raises(ValidationError, match="ALLOW_PRIVATE_FETCH"):
         Settings(environment="production", secret_key="x" * 40, allow_private_fetch=True)
-    assert Settings(environment="production", secret_key="x" * 40).environment == "production"
+    with pytest.raises(ValidationError, match="AUTHOR_HASH_KEY"):
+        Settings(environment="production", secret_key="x" * 40)
+    ready = Settings(environment="production", secret_key="x" * 40, author_hash_key="y" * 40)
+    assert ready.environment == "production"
     assert Settings(environment="development").secret_key == PLACEHOLDER_SECRET
 
 
