@@ -16,7 +16,15 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 from starlette.types import Message
 
-from service.batches import SUFFIXES, UNSUPPORTED_EN, UNSUPPORTED_ID, IngestResult, choose_format, format_of, ingest_file
+from service.batches import (
+    SUFFIXES,
+    UNSUPPORTED_EN,
+    UNSUPPORTED_ID,
+    IngestResult,
+    choose_format,
+    format_of,
+    ingest_file,
+)
 from service.errors import PayloadTooLarge, Unprocessable, UnsupportedMediaType
 from service.services import Services
 
@@ -106,12 +114,12 @@ async def ingest_stream(
     with tempfile.TemporaryDirectory(prefix="screener-batch-") as folder:
         spooled = Path(folder) / "upload"
         await spool(chunks, spooled, limit=settings.max_batch_bytes)
-        path, fmt = await run_in_threadpool(_spooled_as, spooled, declared=fmt, forced=forced)
+        path, chosen = await run_in_threadpool(_spooled_as, spooled, declared=fmt, forced=forced)
         result = await run_in_threadpool(
             ingest_file,
             services.sessions,
             path,
-            fmt,
+            chosen,
             key_id=key_id,
             filename=filename,
             content_type=content_type,

@@ -31,15 +31,14 @@ LOCAL_TZ = timezone(timedelta(hours=7), "WIB")
 MIN_WORDS = 4  # fewer words than this is a reply, not an ad ("ok", "mau kak", "info gaji?")
 
 # Words that make up pure replies in recruitment groups; a message of only these is chatter.
-REPLY_WORDS = frozenset(
-    """
+_REPLY_TEXT = """
     ok oke okay okey sip siap mau minat berminat kak ka kakak min admin sis gan bang bu pak mas mba mbak
     info infonya inbox ib pm japri dm cek done up upp sundul nitip ikut join daftar bisa boleh ya iya yaa
     yes no tidak nggak gak makasih terima kasih thanks thank you thx tq ty trims noted halo hallo hai hi
     selamat pagi siang sore malam assalamualaikum waalaikumsalam amin aamiin mantap wah wow masih ada
     berapa gaji dimana lokasi syarat apa
-    """.split()
-)
+"""
+REPLY_WORDS = frozenset(_REPLY_TEXT.split())
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
@@ -71,7 +70,9 @@ def parse_time(value: Any, *, local: timezone = LOCAL_TZ) -> datetime | None:
         when = value
     elif isinstance(value, bool):
         return None
-    elif isinstance(value, int | float) or (isinstance(value, str) and re.fullmatch(r"\d{9,13}", value.strip())):
+    elif isinstance(value, int | float) or (
+        isinstance(value, str) and re.fullmatch(r"\d{9,13}", value.strip())
+    ):
         seconds = float(value)
         if seconds > 1e11:  # milliseconds
             seconds /= 1000

@@ -118,7 +118,7 @@ def iter_array(handle: IO[str]) -> Iterator[tuple[int, Any]]:
         raise DataError("the JSON file is not an array", "berkas JSON bukan larik")
     index = 0
     try:
-        for index, value in enumerate(reader.elements(), start=1):  # noqa: B007 - used after the loop
+        for index, value in enumerate(reader.elements(), start=1):
             yield index, value
     except Broken:
         yield index + 1, "invalid JSON from here on; the rest was not read / JSON rusak mulai dari sini"

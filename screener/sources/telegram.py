@@ -69,7 +69,10 @@ def iter_telegram(handle: IO[str], *, counts: ImportCounts) -> Iterator[tuple[in
     """``(message number, row | problem)`` for each message of a ``result.json`` read from ``handle``."""
     reader = JsonReader(handle)
     if reader.peek() != "{":
-        raise DataError("a Telegram export is a JSON object with messages", "ekspor Telegram adalah objek JSON berisi messages")
+        raise DataError(
+            "a Telegram export is a JSON object with messages",
+            "ekspor Telegram adalah objek JSON berisi messages",
+        )
     group: str | None = None
     username: str | None = None
     number = 0
@@ -86,9 +89,10 @@ def iter_telegram(handle: IO[str], *, counts: ImportCounts) -> Iterator[tuple[in
             seen_messages = True
             if reader.peek() != "[":
                 raise DataError(
-                    "the Telegram export's messages are not a list", "messages dalam ekspor Telegram bukan daftar"
+                    "the Telegram export's messages are not a list",
+                    "messages dalam ekspor Telegram bukan daftar",
                 )
-            for number, message in enumerate(reader.elements(), start=1):  # noqa: B007
+            for number, message in enumerate(reader.elements(), start=1):
                 if not isinstance(message, dict):
                     yield number, "pesan bukan objek JSON / the message is not a JSON object"
                     continue
@@ -97,16 +101,23 @@ def iter_telegram(handle: IO[str], *, counts: ImportCounts) -> Iterator[tuple[in
                     continue
                 row = _row(message, group=group, username=username)
                 if row is None:
-                    counts.skip("media" if any(k in message for k in ("photo", "file", "media_type")) else "empty")
+                    counts.skip(
+                        "media" if any(k in message for k in ("photo", "file", "media_type")) else "empty"
+                    )
                 elif is_chatter(row["text"]):
                     counts.skip("short")
                 else:
                     yield number, row
     except Broken:
-        yield number + 1, "JSON rusak mulai dari sini, sisanya tidak dibaca / invalid JSON from here on; the rest was not read"
+        yield (
+            number + 1,
+            "JSON rusak mulai dari sini, sisanya tidak dibaca / invalid JSON from here on; the rest was not read",
+        )
         return
     if not seen_messages:
-        raise DataError("the Telegram export has no messages list", "ekspor Telegram tidak berisi daftar messages")
+        raise DataError(
+            "the Telegram export has no messages list", "ekspor Telegram tidak berisi daftar messages"
+        )
 
 
 def iter_telegram_file(path: Path, *, counts: ImportCounts) -> Iterator[tuple[int, Row | str]]:

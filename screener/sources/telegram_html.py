@@ -44,7 +44,15 @@ def _when(title: str | None) -> datetime | None:
     offset = timedelta(hours=int(match["oh"] or 7), minutes=int(match["om"] or 0))
     zone = timezone(-offset if match["sign"] == "-" else offset)
     try:
-        return datetime(int(match["y"]), int(match["mo"]), int(match["d"]), int(match["h"]), int(match["mi"]), int(match["s"]), tzinfo=zone)
+        return datetime(
+            int(match["y"]),
+            int(match["mo"]),
+            int(match["d"]),
+            int(match["h"]),
+            int(match["mi"]),
+            int(match["s"]),
+            tzinfo=zone,
+        )
     except ValueError:
         return None
 
@@ -65,8 +73,7 @@ def iter_telegram_html(
     header = soup.select_one("div.page_header div.text")
     group = header.get_text(strip=True)[:300] if header else None
     for number, node in enumerate(soup.select("div.message"), start=1):
-        classes = node.get("class") or []
-        if "service" in classes:
+        if "service" in node.get_attribute_list("class"):
             counts.skip("service")
             continue
         body = node.find("div", class_="body", recursive=False) or node

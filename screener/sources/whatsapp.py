@@ -65,7 +65,11 @@ def group_from_filename(name: str | None) -> str | None:
     if not name:
         return None
     stem = Path(name).stem
-    match = re.match(r"^(?:WhatsApp Chat (?:with|dengan|-)|Chat WhatsApp dengan|Obrolan WhatsApp dengan)\s+(.+)$", stem, re.I)
+    match = re.match(
+        r"^(?:WhatsApp Chat (?:with|dengan|-)|Chat WhatsApp dengan|Obrolan WhatsApp dengan)\s+(.+)$",
+        stem,
+        re.I,
+    )
     if match:
         return match.group(1).strip()[:300] or None
     return None if stem.lower() in ("_chat", "chat", "batch") else stem[:300]
@@ -151,7 +155,13 @@ def iter_whatsapp(
         elif is_chatter(text):
             counts.skip("short")
         else:
-            row: Row = {"text": text, "platform": PLATFORM, "source": SOURCE, "posted_at": when, "author": author}
+            row: Row = {
+                "text": text,
+                "platform": PLATFORM,
+                "source": SOURCE,
+                "posted_at": when,
+                "author": author,
+            }
             if group:
                 row["group"] = group
             yield number, row
@@ -163,7 +173,10 @@ def iter_whatsapp(
             if _DATE_LIKE.match(line):
                 yield from finish()
                 pending = None
-                yield number, f"tata letak tanggal tidak dikenal, baris dilewati / unknown date layout, line skipped: {line[:80]!r}"
+                yield (
+                    number,
+                    f"tata letak tanggal tidak dikenal, baris dilewati / unknown date layout, line skipped: {line[:80]!r}",
+                )
             elif pending is not None:
                 pending[3].append(line)
             continue
@@ -171,7 +184,10 @@ def iter_whatsapp(
         pending = None
         when = _when(match, day_first, tz)
         if when is None:
-            yield number, f"tanggal atau jam tidak sah, baris dilewati / invalid date or time, line skipped: {line[:80]!r}"
+            yield (
+                number,
+                f"tanggal atau jam tidak sah, baris dilewati / invalid date or time, line skipped: {line[:80]!r}",
+            )
             continue
         body = _AUTHOR.match(match["rest"])
         if body is None:  # "Budi bergabung menggunakan tautan undangan grup ini", "Messages ... encrypted"
@@ -194,7 +210,9 @@ def _open_text(path: Path) -> tuple[str | None, Iterator[str], Iterator[str]]:
             from screener.errors import DataError
 
             raise DataError("the ZIP holds no .txt chat export", "ZIP tidak berisi ekspor obrolan .txt")
-        name = min(names, key=lambda n: (not Path(n).name.lower().startswith(("_chat", "whatsapp", "chat")), n))
+        name = min(
+            names, key=lambda n: (not Path(n).name.lower().startswith(("_chat", "whatsapp", "chat")), n)
+        )
 
         def member() -> Iterator[str]:
             with archive.open(name) as handle:

@@ -43,7 +43,9 @@ def _post(service: Service, body: bytes, content_type: str, **params: str) -> An
 
 def _upload(service: Service, path: Path, **params: str) -> Any:
     files = {"file": (path.name, path.read_bytes(), "application/octet-stream")}
-    return service.client.post("/api/v1/batches", files=files, headers=service.auth("moderator"), params=params)
+    return service.client.post(
+        "/api/v1/batches", files=files, headers=service.auth("moderator"), params=params
+    )
 
 
 def _ads(service: Service, batch_id: int) -> list[Ad]:
@@ -86,7 +88,9 @@ def test_authors_never_stored_in_clear(svc: Service) -> None:
         pytest.param("scraped_posts.csv", "scraped_csv", 2, 1, id="scraped-csv"),
     ],
 )
-def test_formats_detected_as_upload_and_raw_body(svc: Service, name: str, fmt: str, accepted: int, skipped: int) -> None:
+def test_formats_detected_as_upload_and_raw_body(
+    svc: Service, name: str, fmt: str, accepted: int, skipped: int
+) -> None:
     path = FIXTURES / name
     for response in (_upload(svc, path), _post(svc, path.read_bytes(), "application/octet-stream")):
         assert response.status_code == 202, response.text
@@ -98,7 +102,9 @@ def test_telegram_export_metadata(svc: Service) -> None:
     body = _post(svc, (FIXTURES / "telegram_result.json").read_bytes(), "application/json").json()
     ads = _ads(svc, body["id"])
     assert [a.external_id for a in ads] == ["2", "3", "4", "5"]
-    assert {a.group_name for a in ads} == {"Loker Contoh Channel"} and ads[3].source == "forwarded:Info Kerja Lain"
+    assert {a.group_name for a in ads} == {"Loker Contoh Channel"} and ads[
+        3
+    ].source == "forwarded:Info Kerja Lain"
     assert ads[0].author_hash == author_hash("channel1000000001", KEY)
 
 

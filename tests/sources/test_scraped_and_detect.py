@@ -54,7 +54,11 @@ def test_column_mapping(record: dict, field: str, value: object) -> None:
 
 @pytest.mark.parametrize(
     ("url", "platform"),
-    [("https://m.facebook.com/x", "facebook"), ("https://t.me/s/ch", "telegram"), ("https://example.org", None)],
+    [
+        ("https://m.facebook.com/x", "facebook"),
+        ("https://t.me/s/ch", "telegram"),
+        ("https://example.org", None),
+    ],
 )
 def test_guess_platform(url: str, platform: str | None) -> None:
     assert guess_platform(url) == platform
@@ -120,7 +124,11 @@ def test_unknown_format_names_the_formats_tried(tmp_path: Path, content: bytes) 
 
 
 def test_detect_zip(tmp_path: Path) -> None:
-    for member, fmt in (("_chat.txt", "whatsapp"), ("x/result.json", "telegram"), ("x/messages.html", "telegram_html")):
+    for member, fmt in (
+        ("_chat.txt", "whatsapp"),
+        ("x/result.json", "telegram"),
+        ("x/messages.html", "telegram_html"),
+    ):
         path = tmp_path / f"{fmt}.zip"
         with zipfile.ZipFile(path, "w") as z:
             z.writestr(member, "x")

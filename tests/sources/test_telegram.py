@@ -30,7 +30,9 @@ def test_result_json() -> None:
     assert [r["external_id"] for r in rows] == ["2", "3", "4", "5"]
     assert rows[0]["group"] == "Loker Contoh Channel" and rows[0]["platform"] == "telegram"
     assert rows[0]["posted_at"] == datetime(2026, 12, 1, 9, 20, tzinfo=WIB)
-    assert rows[1]["text"].startswith("DICARI ADMIN untuk kantor") and rows[1]["text"].endswith("example.org/loker")
+    assert rows[1]["text"].startswith("DICARI ADMIN untuk kantor") and rows[1]["text"].endswith(
+        "example.org/loker"
+    )
     assert rows[1]["posted_at"] == datetime(2026, 12, 2, 10, 0, tzinfo=WIB)  # the post time, not the edit
     assert rows[2]["text"].startswith("Brosur lowongan")  # a caption
     assert rows[3]["source"] == "forwarded:Info Kerja Lain"
@@ -58,7 +60,12 @@ def test_messages_not_a_list_is_refused() -> None:
 
 
 def test_broken_tail_keeps_the_messages_before_it() -> None:
-    good = {"id": 1, "type": "message", "date": "2026-12-01T10:00:00", "text": "Lowongan pabrik di Bekasi gaji UMK"}
+    good = {
+        "id": 1,
+        "type": "message",
+        "date": "2026-12-01T10:00:00",
+        "text": "Lowongan pabrik di Bekasi gaji UMK",
+    }
     handle = io.StringIO('{"name": "x", "messages": [' + json.dumps(good) + ', {"id": 2, "text": ')
     out = list(iter_telegram(handle, counts=ImportCounts()))
     assert isinstance(out[0][1], dict) and isinstance(out[1][1], str) and out[1][0] == 2
@@ -74,8 +81,16 @@ def test_streams_one_message_at_a_time() -> None:
             self.reads += 1
             return super().read(size)
 
-    message = {"type": "message", "date": "2026-12-01T10:00:00", "text": "Lowongan pabrik di Bekasi gaji UMK " + "x" * 200}
-    body = '{"name": "big", "messages": [' + ",".join(json.dumps({**message, "id": i}) for i in range(5000)) + "]}"
+    message = {
+        "type": "message",
+        "date": "2026-12-01T10:00:00",
+        "text": "Lowongan pabrik di Bekasi gaji UMK " + "x" * 200,
+    }
+    body = (
+        '{"name": "big", "messages": ['
+        + ",".join(json.dumps({**message, "id": i}) for i in range(5000))
+        + "]}"
+    )
     handle = Counting(body)
     stream = iter_telegram(handle, counts=ImportCounts())
     next(stream)

@@ -68,7 +68,10 @@ def test_layouts(name: str, texts: list[str], when: datetime, skipped: dict[str,
 
 def test_multiline_message_in_english_export_keeps_its_second_line() -> None:
     rows, _, _ = _read(FIXTURES / "whatsapp_android_en.txt")
-    assert rows[1]["text"] == "Customer service job abroad, salary 20 million, ticket paid,\nno experience needed"
+    assert (
+        rows[1]["text"]
+        == "Customer service job abroad, salary 20 million, ticket paid,\nno experience needed"
+    )
     assert rows[1]["author"] == "+62 812-0000-2222"
 
 
