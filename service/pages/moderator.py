@@ -31,6 +31,7 @@ from service.review_queue import batch_public, check_indicators
 from service.services import Services
 from service.store import errors as store_errors
 from service.store import leases, reads, review, write_transaction
+from screener.sources import FORMATS
 from service.uploads import check_declared_size, ingest_upload, read_batch_form
 from service.vocabulary import WAITING, BatchStatus, ItemReason, ItemStatus, Role, Verdict
 
@@ -138,7 +139,11 @@ async def queue_page(
                     batch_id=batch_id, limit=PAGE_SIZE, offset=offset,
                 )  # fmt: skip
                 mine = _leased(session, caller.key_id, services.clock())
-                return {"items": _rows(rows), "total": total, "mine": _rows(mine, excerpt=140)}
+                items = _rows(rows)
+                groups = reads.group_names(session, [row[0].ad_id for row in rows])
+                for entry, row in zip(items, rows, strict=True):
+                    entry["group"] = groups.get(row[0].ad_id)
+                return {"items": items, "total": total, "mine": _rows(mine, excerpt=140)}
         except SQLAlchemyError as exc:
             logger.warning("queue page: the queue store is not usable: %s", exc)
             return None
@@ -397,8 +402,8 @@ async def adjudicate(
 
 @router.get("/antrian/unggah")
 async def upload_form(request: Request, caller: Moderator) -> Response:
-    """The batch upload form (CSV, JSONL or a JSON array)."""
-    return render(request, "upload.html", {"error": None})
+    """The batch upload form (CSV, JSONL, JSON array, WhatsApp / Telegram export, scraped CSV / JSON)."""
+    return render(request, "upload.html", {"error": None, "formats": FORMATS})
 
 
 @router.post("/antrian/unggah")
@@ -410,11 +415,18 @@ async def upload(request: Request, services: ServicesDep, caller: Moderator) -> 
         form = await read_batch_form(request, limit=limit)
         try:
             check_csrf(request, form.get("csrf_token"))
-            result = await ingest_upload(services, form.get("file"), key_id=caller.key_id)
+            chosen = form.get("format")
+            forced = chosen if isinstance(chosen, str) and chosen else None
+            result = await ingest_upload(services, form.get("file"), key_id=caller.key_id, forced=forced)
         finally:
             await form.close()
     except ApiError as exc:
-        return render(request, "upload.html", {"error": _message(request, exc)}, status_code=exc.status)
+        return render(
+            request,
+            "upload.html",
+            {"error": _message(request, exc), "formats": FORMATS},
+            status_code=exc.status,
+        )
     return redirect(f"/antrian/batch/{result.batch_id}")
 
 

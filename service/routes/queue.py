@@ -161,7 +161,11 @@ def queue(
         session, statuses=(status,) if status else WAITING, indicator=indicator, place=place,
         platform=platform, scope=scope, reason=reason, batch_id=batch, limit=limit, offset=offset,
     )  # fmt: skip
-    return QueuePublic(items=_listing(rows), total=total, limit=limit, offset=offset)
+    items = _listing(rows)
+    groups = reads.group_names(session, [item.ad_id for item, *_ in rows])
+    for entry, (item, *_) in zip(items, rows, strict=True):
+        entry["group"] = groups.get(item.ad_id)
+    return QueuePublic(items=items, total=total, limit=limit, offset=offset)
 
 
 @json_router.post("/queue/claim", response_model=ItemsPublic, responses=_errors(400, 403, 415, 422))
