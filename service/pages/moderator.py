@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from screener.catalogue import catalogue
+from screener.sources import FORMATS
 from screener.vocabulary import Scope
 from service.auth import REVIEW, Caller
 from service.deps import ServicesDep
@@ -31,7 +32,6 @@ from service.review_queue import batch_public, check_indicators
 from service.services import Services
 from service.store import errors as store_errors
 from service.store import leases, reads, review, write_transaction
-from screener.sources import FORMATS
 from service.uploads import check_declared_size, ingest_upload, read_batch_form
 from service.vocabulary import WAITING, BatchStatus, ItemReason, ItemStatus, Role, Verdict
 

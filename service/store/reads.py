@@ -80,7 +80,7 @@ def group_names(session: Session, ad_ids: Sequence[int]) -> dict[int, str]:
     if not ad_ids:
         return {}
     query = select(Ad.id, Ad.group_name).where(Ad.id.in_(set(ad_ids)), Ad.group_name.is_not(None))
-    return {ad_id: name for ad_id, name in session.execute(query)}
+    return {ad_id: name for ad_id, name in session.execute(query) if name}
 
 
 def item_detail(session: Session, *, item_id: int, slot_sample: int = 500) -> dict[str, Any]:
