@@ -159,6 +159,29 @@ class Settings(BaseSettings):
         ),
     )
 
+    alert_webhook_url: str = Field(
+        default="",
+        description=(
+            "URL the service POSTs an alert to (JSON, signed) when a new destination appears among flagged "
+            "offers or one contact shows up in SCREENER_ALERT_CONTACT_SOURCES sources; empty = no alerts."
+        ),
+    )
+    alert_webhook_secret: str = Field(
+        default=PLACEHOLDER_SECRET,
+        description=(
+            "Key of the X-Screener-Signature header (sha256=HMAC-SHA256 of the body) on alert webhooks; a long "
+            "random value in production when a webhook is set."
+        ),
+    )
+    alert_contact_sources: int = Field(
+        default=3,
+        ge=0,
+        description="Sources one contact must show up in for an alert; 0 = no contact alerts.",
+    )
+    alert_check_seconds: float = Field(
+        default=60.0, gt=0, description="How often the service looks for alerts to send (with a webhook set)."
+    )
+
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:
         if self.environment == "production":
@@ -171,6 +194,12 @@ class Settings(BaseSettings):
             if self.author_hash_key == PLACEHOLDER_SECRET or len(self.author_hash_key) < 32:
                 raise ValueError(
                     "SCREENER_AUTHOR_HASH_KEY must be a random value of at least 32 characters in production"
+                )
+            if self.alert_webhook_url and (
+                self.alert_webhook_secret == PLACEHOLDER_SECRET or len(self.alert_webhook_secret) < 32
+            ):
+                raise ValueError(
+                    "SCREENER_ALERT_WEBHOOK_SECRET must be a random value of at least 32 characters in production"
                 )
         return self
 

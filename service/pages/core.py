@@ -253,6 +253,7 @@ NAV = (
     NavItem("/antrian/adjudikasi", N_("Adjudikasi"), (ADMIN,)),
     NavItem("/contoh", N_("Contoh"), (EDUCATOR, ADMIN)),
     NavItem("/contoh/kuis", N_("Kuis"), (EDUCATOR, ADMIN)),
+    NavItem("/tren", N_("Tren"), (MODERATOR, EDUCATOR, ADMIN)),
     NavItem("/model", N_("Model"), tuple(Role)),
 )
 

@@ -30,6 +30,7 @@ __all__ = [
     "Ad",
     "AdAssessment",
     "AdContact",
+    "AlertSent",
     "ApiKey",
     "AuditEntry",
     "Base",
@@ -301,3 +302,15 @@ class AuditEntry(Base):
     before: Mapped[dict[str, Any] | None] = mapped_column(JSONType, default=None)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSONType, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class AlertSent(Base):
+    """An alert the webhook accepted (migration 0009): each (kind, value) is sent once."""
+
+    __tablename__ = "alerts_sent"
+    __table_args__ = (UniqueConstraint("kind", "value", name="uq_alerts_sent_kind_value"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    value: Mapped[str] = mapped_column(String(300))
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -1,5 +1,6 @@
 """Source metadata on ads: the group / channel / page, when the message was posted, the author's keyed hash;
-batches count the messages an import skipped (chatter, system lines, media) and name the format read.
+batches count the messages an import skipped (chatter, system lines, media) and name the format read;
+``alerts_sent`` remembers the alerts the webhook accepted.
 
 Revision ID: 0009
 Revises: 0005
@@ -18,6 +19,14 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_table(
+        "alerts_sent",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("kind", sa.String(30), nullable=False),
+        sa.Column("value", sa.String(300), nullable=False),
+        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=False),
+        sa.UniqueConstraint("kind", "value", name="uq_alerts_sent_kind_value"),
+    )
     with op.batch_alter_table("batches") as batch:
         batch.add_column(sa.Column("skipped", sa.Integer(), nullable=False, server_default="0"))
         batch.add_column(sa.Column("source_format", sa.String(30), nullable=True))
@@ -30,6 +39,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("alerts_sent")
     with op.batch_alter_table("ads") as batch:
         batch.drop_index("ix_ads_author_hash")
         batch.drop_index("ix_ads_posted_at")
