@@ -7,6 +7,7 @@ be reversed by hashing a list of known phone numbers without the key.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import re
@@ -27,6 +28,7 @@ def normalize_author(author: str) -> str:
     return " ".join(text.casefold().split())
 
 
+@functools.lru_cache(maxsize=65536)  # a group has few authors and many messages
 def author_hash(author: str, key: str) -> str:
     """The author's keyed hash (64 hex characters); raises ``ValueError`` without a key."""
     if not key:

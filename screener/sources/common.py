@@ -44,8 +44,13 @@ _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 def is_chatter(text: str) -> bool:
     """True for a very short message or a pure reply ("ok", "mau kak", "info min"): not an ad."""
-    words = [w.casefold() for w in _WORD.findall(text)]
-    return len(words) < MIN_WORDS or all(w in REPLY_WORDS for w in words)
+    count, replies_only = 0, True
+    for match in _WORD.finditer(text):  # stops at the fourth word once one is not a reply word
+        count += 1
+        replies_only = replies_only and match.group().casefold() in REPLY_WORDS
+        if count >= MIN_WORDS and not replies_only:
+            return False
+    return True
 
 
 @dataclass

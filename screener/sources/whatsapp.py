@@ -10,7 +10,8 @@ or month-first is decided from the file (a first number over 12 means day-first,
 month-first; else month-first only with AM/PM). System lines (no ``Name:``, or WhatsApp's own notices),
 media placeholders (``<Media tidak disertakan>``, ``<Media omitted>``, ``image omitted``), deleted
 messages and chatter (:func:`~screener.sources.common.is_chatter`) are skipped and counted. A line that
-starts like a date but in no layout above is reported with its line number; the rest is imported.
+starts with a date and a sender but in no layout above is reported with its line number (a date
+alone at the start of a line is part of the message); the rest is imported.
 Times are the phone's local time, taken as WIB (UTC+7).
 """
 
@@ -43,7 +44,11 @@ _DATE = r"(?P<a>\d{1,4})[/.\-](?P<b>\d{1,2})[/.\-](?P<c>\d{1,4})"
 _TIME = r"(?P<h>\d{1,2})[:.](?P<m>\d{2})(?:[:.](?P<s>\d{2}))?(?:\s?(?P<ampm>[AaPp]\.?\s?[Mm]\.?))?"
 _ANDROID = re.compile(rf"^{_DATE},?\s{_TIME}\s[-\u2013]\s(?P<rest>.*)$")
 _IOS = re.compile(rf"^\[{_DATE},?\s{_TIME}\]\s(?P<rest>.*)$")
-_DATE_LIKE = re.compile(r"^\[?\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}\b")
+# A line that starts with a date and goes on like a message header ("... - Name: " / "...] Name: ")
+# in a layout not read above; a date alone ("12/03/2024 - 15/04/2024" in an ad) is a message's line.
+_DATE_LIKE = re.compile(
+    r"^\[?\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}\b[^:\n]{0,30}?(?:\s[-\u2013]\s|\]\s?)[^:\n]{1,80}:\s"
+)
 _AUTHOR = re.compile(r"^(?P<author>[^:\n]{1,80}?):\s(?P<text>.*)$", re.S)
 
 _MEDIA = re.compile(
@@ -75,8 +80,16 @@ def group_from_filename(name: str | None) -> str | None:
     return None if stem.lower() in ("_chat", "chat", "batch") else stem[:300]
 
 
+_STARTS = frozenset("[0123456789")
+
+
 def _clean(line: str) -> str:
-    return line.strip(_MARKS).rstrip("\r\n").replace("\u202f", " ").replace("\u00a0", " ")
+    line = line.rstrip("\r\n")
+    if line and (line[0] in _MARKS or line[-1] in _MARKS):
+        line = line.strip(_MARKS)
+    if "\u202f" in line or "\u00a0" in line:  # iOS puts narrow no-break spaces before AM/PM
+        line = line.replace("\u202f", " ").replace("\u00a0", " ")
+    return line
 
 
 def _header(line: str) -> re.Match[str] | None:
@@ -168,6 +181,10 @@ def iter_whatsapp(
 
     for number, raw in enumerate(lines, start=1):
         line = _clean(raw)
+        if not line or line[0] not in _STARTS:  # most continuation lines: no regex needed
+            if pending is not None:
+                pending[3].append(line)
+            continue
         match = _header(line)
         if match is None:
             if _DATE_LIKE.match(line):

@@ -36,7 +36,10 @@ def _queue_rows(session: Session) -> list[tuple[str, str]]:
     page.wait_for_selector("#queue-filters")
     items = page.locator("ol.examples > li")
     return [
-        (items.nth(i).locator(".pill.platform").inner_text(), items.nth(i).locator(".pill.group").inner_text())
+        (
+            items.nth(i).locator(".pill.platform").inner_text(),
+            items.nth(i).locator(".pill.group").inner_text(),
+        )
         for i in range(items.count())
     ]
 

@@ -120,3 +120,14 @@ def test_streaming_does_not_read_ahead() -> None:
     stream = iter_whatsapp(lines(), counts=ImportCounts(), day_first=True)
     next(stream)
     assert len(read) == 2
+
+
+def test_a_date_inside_a_message_is_part_of_it() -> None:
+    lines = io.StringIO(
+        "01/12/26 10.00 - Rina: Lowongan kerja kontrak di pabrik Bekasi, periode:\n"
+        "12/01/2027 - 15/04/2027\n"
+        "31/12/26 pukul 10.00 - Rina: tata letak lain\n"
+    )
+    out = list(iter_whatsapp(lines, counts=ImportCounts(), day_first=True))
+    assert isinstance(out[0][1], dict) and out[0][1]["text"].endswith("periode:\n12/01/2027 - 15/04/2027")
+    assert out[1][0] == 3 and isinstance(out[1][1], str)
