@@ -44,9 +44,8 @@ _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 def is_chatter(text: str) -> bool:
     """True for a very short message or a pure reply ("ok", "mau kak", "info min"): not an ad."""
-    count, replies_only = 0, True
-    for match in _WORD.finditer(text):  # stops at the fourth word once one is not a reply word
-        count += 1
+    replies_only = True
+    for count, match in enumerate(_WORD.finditer(text), start=1):  # stops early on a long ad
         replies_only = replies_only and match.group().casefold() in REPLY_WORDS
         if count >= MIN_WORDS and not replies_only:
             return False
