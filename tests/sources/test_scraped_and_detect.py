@@ -138,3 +138,26 @@ def test_detect_zip(tmp_path: Path) -> None:
         z.writestr("a.png", "x")
     with pytest.raises(UnknownFormat):
         detect_format(empty)
+
+
+def test_public_names() -> None:
+    import screener.sources
+
+    assert sorted(screener.sources.__all__) == sorted(
+        ["FORMATS", "IMPORT_FORMATS", "PLAIN_FORMATS", "ImportCounts", "Row", "UnknownFormat", "detect_format",
+         "is_chatter", "iter_import", "parse_time"]
+    )  # fmt: skip
+    for name in screener.sources.__all__:
+        assert hasattr(screener.sources, name)
+
+
+def test_library_layering() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, screener.sources, screener.trends; "
+        "print(sorted(m for m in ('fastapi', 'sqlalchemy', 'service') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
