@@ -20,10 +20,11 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
+from screener.errors import DataError
 from screener.sources.common import LOCAL_TZ, ImportCounts, Row, is_chatter
 
 __all__ = [
@@ -218,26 +219,29 @@ def iter_whatsapp(
     yield from finish()
 
 
-def _open_text(path: Path) -> tuple[str | None, Iterator[str], Iterator[str]]:
+Lines = Generator[str, None, None]
+
+
+def _open_text(path: Path) -> tuple[str | None, Lines, Lines]:
     """(member name, lines for the pre-scan, lines for the import) of a .txt or the .txt in a ZIP."""
     if zipfile.is_zipfile(path):
-        archive = zipfile.ZipFile(path)
-        names = [n for n in archive.namelist() if n.lower().endswith(".txt") and not n.startswith("__MACOSX")]
+        with zipfile.ZipFile(path) as archive:
+            names = [
+                n for n in archive.namelist() if n.lower().endswith(".txt") and not n.startswith("__MACOSX")
+            ]
         if not names:
-            from screener.errors import DataError
-
             raise DataError("the ZIP holds no .txt chat export", "ZIP tidak berisi ekspor obrolan .txt")
         name = min(
             names, key=lambda n: (not Path(n).name.lower().startswith(("_chat", "whatsapp", "chat")), n)
         )
 
-        def member() -> Iterator[str]:
-            with archive.open(name) as handle:
+        def member() -> Lines:
+            with zipfile.ZipFile(path) as archive, archive.open(name) as handle:
                 yield from io.TextIOWrapper(handle, encoding="utf-8-sig", errors="replace", newline=None)
 
         return name, member(), member()
 
-    def plain() -> Iterator[str]:
+    def plain() -> Lines:
         with path.open(encoding="utf-8-sig", errors="replace", newline=None) as handle:
             yield from handle
 
@@ -252,4 +256,5 @@ def iter_whatsapp_file(
     member, prescan, lines = _open_text(path)
     group = group_from_filename(filename) or group_from_filename(member)
     day_first = _day_first(prescan)
+    prescan.close()  # the pre-scan stops early: close its file now
     yield from iter_whatsapp(lines, counts=counts, group=group, day_first=day_first, tz=tz)
