@@ -304,8 +304,10 @@ def ingest_file(
         with write_transaction(sessions) as session:
             ingest.fail_batch(session, batch_id=batch_id, error=message)
 
+    last_row = 0
     try:
         for row, ad in parse_rows(path, fmt, max_text_bytes=max_text_bytes, counts=counts, filename=filename):
+            last_row = row
             if isinstance(ad, str):
                 errors.append((row, ad))
                 rejected += 1
@@ -320,10 +322,22 @@ def ingest_file(
             if len(rows) >= CHUNK_ROWS or len(errors) >= CHUNK_ROWS:
                 flush()
     except (DataError, UnicodeDecodeError, csv.Error, zipfile.BadZipFile) as exc:
-        fail(str(exc))
-        raise Unprocessable(
-            f"the file cannot be read: {exc}", f"berkas tidak dapat dibaca: {exc}", code="unreadable_batch"
-        ) from exc
+        if fmt in sources.IMPORT_FORMATS and accepted:
+            # An export that breaks half-way keeps what was read before: the rest is reported.
+            errors.append(
+                (
+                    last_row + 1,
+                    f"berkas tidak dapat dibaca dari sini, sisanya dilewati / the file cannot be read from here on; the rest was skipped: {exc}",
+                )
+            )
+            rejected += 1
+        else:
+            fail(str(exc))
+            raise Unprocessable(
+                f"the file cannot be read: {exc}",
+                f"berkas tidak dapat dibaca: {exc}",
+                code="unreadable_batch",
+            ) from exc
     flush()
     skipped = counts.total_skipped
     with write_transaction(sessions) as session:

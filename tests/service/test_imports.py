@@ -165,3 +165,20 @@ def test_insert_ads_refuses_an_author_without_a_key(svc: Service) -> None:
 )
 def test_normalize_author(a: str, b: str) -> None:
     assert normalize_author(a) == normalize_author(b)
+
+
+def test_an_export_broken_half_way_keeps_what_was_read(svc: Service) -> None:
+    good = "".join(
+        f'p{i},"Lowongan operator pabrik nomor {i} di Karawang, gaji UMK, ada mess",x\n' for i in range(400)
+    )
+    body = ("post_id,content,channel\n" + good).encode() + b'bad,"\xff\xfe broken bytes",x\n' + good.encode()
+    response = _post(svc, body, "application/octet-stream")
+    assert response.status_code == 202, response.text
+    created = response.json()
+    assert created["format"] == "scraped_csv" and 0 < created["accepted"] < 800 and created["rejected"] == 1
+    batch = svc.client.get(f"/api/v1/batches/{created['id']}", headers=svc.auth("moderator")).json()
+    assert "the rest was skipped" in batch["errors"][-1]["message"]
+    assert len(_ads(svc, created["id"])) == created["accepted"]
+    # Broken before anything was read: refused, nothing kept.
+    refused = _post(svc, b"post_id,content\n" + b"x,\xff\xfe\n" * 10, "application/octet-stream")
+    assert refused.status_code in (415, 422)
