@@ -19,7 +19,7 @@ from service.vocabulary import Role
 
 __all__ = ["router"]
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 Viewer = Annotated[Caller, page_role(Role.MODERATOR, Role.EDUCATOR)]
 Weeks = Annotated[int, Query(ge=1, le=MAX_WEEKS)]
 
