@@ -181,3 +181,25 @@ def test_webhook_down_keeps_the_alert_for_later(svc: Service) -> None:
         assert run_alerts(svc.services.sessions, sender, now=NOW, min_sources=3) == 3
     finally:
         later.close()
+
+
+def test_the_app_runs_the_alert_watcher_when_a_webhook_is_set(make_service: Callable[..., Service]) -> None:
+    hook = _Hook(failures=0)
+    try:
+        clock = Clock()
+        clock.now = NOW
+        service = make_service(
+            worker_enabled=False, rate_limit_per_minute=0, clock=clock, alert_webhook_url=hook.url,
+            alert_webhook_secret="w" * 40, alert_check_seconds=0.2, alert_contact_sources=3,
+        )  # fmt: skip
+        _fill(service)
+        with service.client:  # the lifespan starts the watcher
+            for _ in range(100):
+                if len(hook.received) >= 3:
+                    break
+                threading.Event().wait(0.1)
+        assert sorted(json.loads(body)["type"] for body, _ in hook.received) == [
+            "contact_in_sources", "new_destination", "new_destination",
+        ]  # fmt: skip
+    finally:
+        hook.close()
