@@ -58,7 +58,8 @@ COVER_ROLES: tuple[tuple[str, str], ...] = (
     ("perawat / caregiver", r"perawat|caregiver|nurse|lansia|jompo"),
     ("ART / PRT", r"\bart\b|\bprt\b|rumah tangga|housemaid|domestic helper|baby ?sitter|nanny"),
 )
-_ROLE_PATTERNS = tuple((label, re.compile(pattern)) for label, pattern in COVER_ROLES)
+# One pass over the text for every role: an alternation of named groups, one per role.
+_ROLES_RE = re.compile("|".join(f"(?P<r{i}>{pattern})" for i, (_, pattern) in enumerate(COVER_ROLES)))
 
 # Monthly pay in IDR: (upper bound exclusive, label).
 SALARY_BANDS: tuple[tuple[float, str], ...] = (
@@ -79,8 +80,8 @@ def week_start(when: datetime) -> date:
 
 def cover_roles(text: str) -> list[str]:
     """The cover roles an ad names (labels of :data:`COVER_ROLES`, in that order)."""
-    lowered = text.lower()
-    return [label for label, pattern in _ROLE_PATTERNS if pattern.search(lowered)]
+    found = {int(m.lastgroup[1:]) for m in _ROLES_RE.finditer(text.lower()) if m.lastgroup}
+    return [COVER_ROLES[i][0] for i in sorted(found)]
 
 
 def salary_band(idr_per_month: float | None) -> str:

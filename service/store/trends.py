@@ -17,15 +17,42 @@ __all__ = ["trend_records"]
 def trend_records(
     session: Session, *, until: datetime | None = None, batch_size: int = 1000
 ) -> Iterator[TrendRecord]:
-    """Every scored ad as a :class:`TrendRecord`, dated by when it was posted (else received)."""
+    """Every scored ad as a :class:`TrendRecord`, dated by when it was posted (else received).
+
+    Only the parts of the stored assessment that trends use are read (scope, places, contacts, pay),
+    not the whole document.
+    """
+    doc = AdAssessment.assessment
     query = select(
-        Ad.text, Ad.posted_at, Ad.received_at, Ad.platform, Ad.group_name, Ad.source, AdAssessment.assessment
-    ).join(AdAssessment, AdAssessment.ad_id == Ad.id)
+        Ad.text, Ad.posted_at, Ad.received_at, Ad.platform, Ad.group_name, Ad.source, AdAssessment.tier,
+        AdAssessment.indicators, doc["scope"].as_string(), doc["places"], doc["contacts"],
+        doc[("salary", "amount", "idr_month_high")].as_float(),
+    ).join(AdAssessment, AdAssessment.ad_id == Ad.id)  # fmt: skip
     if until is not None:
         query = query.where(Ad.received_at <= until)
-    for text, posted_at, received_at, platform, group, source, assessment in session.execute(
-        query.execution_options(yield_per=batch_size)
-    ):
+    for row in session.execute(query.execution_options(yield_per=batch_size)):
+        (
+            text,
+            posted_at,
+            received_at,
+            platform,
+            group,
+            source,
+            tier,
+            indicators,
+            scope,
+            places,
+            contacts,
+            pay,
+        ) = row
+        parts = {
+            "tier": tier,
+            "scope": scope or "offer",
+            "indicators": indicators or [],
+            "places": places or [],
+            "contacts": contacts or [],
+            "salary": {"amount": {"idr_month_high": pay}},
+        }
         yield record_from_assessment(
-            assessment, text=text, when=posted_at or received_at, platform=platform, source=group or source
+            parts, text=text, when=posted_at or received_at, platform=platform, source=group or source
         )

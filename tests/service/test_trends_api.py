@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
-from queue_testing import LEGIT, OTHER_RISKY, jsonl, repost
+from queue_testing import LEGIT, OTHER_RISKY, jsonl, pg_schema_url, repost
 from service_testing import Clock, Service
 
 from service.alerts import WebhookSender, run_alerts
@@ -41,13 +41,22 @@ def _fill(service: Service) -> None:
     service.services.worker.drain()
 
 
-@pytest.fixture
-def svc(make_service: Callable[..., Service]) -> Service:
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def svc(request: pytest.FixtureRequest, make_service: Callable[..., Service]) -> Iterator[Service]:
     clock = Clock()
     clock.now = NOW
-    service = make_service(worker_enabled=False, rate_limit_per_minute=0, clock=clock)
-    _fill(service)
-    return service
+    overrides: dict[str, Any] = {"worker_enabled": False, "rate_limit_per_minute": 0, "clock": clock}
+    if request.param == "sqlite":
+        service = make_service(**overrides)
+        _fill(service)
+        yield service
+        return
+    with pg_schema_url() as url:
+        if url is None:
+            pytest.skip("PostgreSQL not reachable at 127.0.0.1:5432")
+        service = make_service(database_url=url, **overrides)
+        _fill(service)
+        yield service
 
 
 def test_trends_api(svc: Service) -> None:
