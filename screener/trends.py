@@ -58,8 +58,16 @@ COVER_ROLES: tuple[tuple[str, str], ...] = (
     ("perawat / caregiver", r"perawat|caregiver|nurse|lansia|jompo"),
     ("ART / PRT", r"\bart\b|\bprt\b|rumah tangga|housemaid|domestic helper|baby ?sitter|nanny"),
 )
-# One pass over the text for every role: an alternation of named groups, one per role.
-_ROLES_RE = re.compile("|".join(f"(?P<r{i}>{pattern})" for i, (_, pattern) in enumerate(COVER_ROLES)))
+
+
+def _literals(pattern: str) -> tuple[str, ...]:
+    """For each alternative of ``pattern``, its longest plain run of letters: text that every match
+    contains, so a substring test rules a role out before any regex runs."""
+    runs = (max(re.split(r"\\b|[^a-z ]|.\?", alt), key=len) for alt in pattern.split("|"))
+    return tuple(run for run in runs if run)
+
+
+_ROLES = tuple((label, re.compile(pattern), _literals(pattern)) for label, pattern in COVER_ROLES)
 
 # Monthly pay in IDR: (upper bound exclusive, label).
 SALARY_BANDS: tuple[tuple[float, str], ...] = (
@@ -80,8 +88,12 @@ def week_start(when: datetime) -> date:
 
 def cover_roles(text: str) -> list[str]:
     """The cover roles an ad names (labels of :data:`COVER_ROLES`, in that order)."""
-    found = {int(m.lastgroup[1:]) for m in _ROLES_RE.finditer(text.lower()) if m.lastgroup}
-    return [COVER_ROLES[i][0] for i in sorted(found)]
+    lowered = text.lower()
+    return [
+        label
+        for label, pattern, literals in _ROLES
+        if any(literal in lowered for literal in literals) and pattern.search(lowered)
+    ]
 
 
 def salary_band(idr_per_month: float | None) -> str:
