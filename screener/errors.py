@@ -6,13 +6,14 @@ Bahasa Indonesia and English, so the CLI can print one line and the service can 
     ScreenerError
     ├── InputError (422)          empty, binary or undecodable text
     ├── DataError (422)           a malformed dataset file, row or column mapping
+    │   └── UnknownFormat (415)   an import file in no format the importers know (names those tried)
     ├── ModelError (500)          a model file that is missing, tampered with or from another version
     └── CatalogueError (500)      an invalid catalogue data file (a bug, caught by the tests)
 """
 
 from __future__ import annotations
 
-__all__ = ["CatalogueError", "DataError", "InputError", "ModelError", "ScreenerError"]
+__all__ = ["CatalogueError", "DataError", "InputError", "ModelError", "ScreenerError", "UnknownFormat"]
 
 
 class ScreenerError(Exception):
@@ -40,6 +41,19 @@ class InputError(ScreenerError):
 class DataError(ScreenerError):
     status = 422
     code = "invalid_data"
+
+
+class UnknownFormat(DataError):
+    status = 415
+    code = "unsupported_format"
+
+    def __init__(self, tried: list[str] | tuple[str, ...]) -> None:
+        self.tried = list(tried)
+        names = ", ".join(self.tried)
+        super().__init__(
+            f"the file is in no known format (tried: {names})",
+            f"format berkas tidak dikenal (sudah dicoba: {names})",
+        )
 
 
 class ModelError(ScreenerError):

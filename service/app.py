@@ -22,6 +22,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from screener import Screener, __version__
+from service.alerts import alert_watcher
 from service.auth import KeyToucher
 from service.deps import install_services
 from service.errors import install_error_handlers
@@ -30,7 +31,7 @@ from service.metrics import Metrics
 from service.middleware import RequestMiddleware
 from service.pages import EVALUATION_DIR, install_pages
 from service.ratelimit import RateLimiter
-from service.routes import api, examples, ops, privacy, queue, sources
+from service.routes import api, examples, ops, privacy, queue, sources, trends
 from service.services import Services
 from service.settings import Settings
 from service.store import create_db_engine, migrate, session_factory
@@ -128,11 +129,17 @@ def create_app(
         clock=clock or utcnow,
     )
 
+    alerts = alert_watcher(settings, services.sessions, services.clock)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.worker_enabled:
             services.worker.start()
+        if alerts is not None:
+            alerts.start()
         yield
+        if alerts is not None:
+            alerts.stop()
         services.worker.stop()
         engine.dispose()
 
@@ -151,6 +158,7 @@ def create_app(
     app.include_router(examples.router)
     app.include_router(privacy.router)
     app.include_router(sources.router)
+    app.include_router(trends.router)
     install_pages(app)  # the HTML pages, /static and their security headers
     app.add_middleware(RequestMiddleware, metrics=services.metrics)
     return app

@@ -277,8 +277,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
     batch = subparsers.add_parser("batch", help="kirim batch iklan / submit batches of ads")
     batch_sub = batch.add_subparsers(dest="batch_command", required=True)
-    p = batch_sub.add_parser("submit", help="kirim berkas CSV/JSONL/JSON / submit a CSV, JSONL or JSON file")
+    p = batch_sub.add_parser(
+        "submit",
+        help="kirim berkas CSV/JSONL/JSON, ekspor WhatsApp/Telegram / submit a CSV, JSONL, JSON file or a chat export",
+    )
     p.add_argument("file")
+    p.add_argument(
+        "--format", default=None, help="baca sebagai format ini / read as this format (default: detected)"
+    )
     p.add_argument("--url", default=None, help="alamat layanan / service URL (default SCREENER_API_URL)")
     p.add_argument("--key", default=None, help="kunci API / API key (default SCREENER_API_KEY)")
     p.add_argument("--no-wait", action="store_true", help="jangan tunggu penilaian / do not wait for scoring")

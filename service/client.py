@@ -113,12 +113,17 @@ def cmd_batch_submit(args: argparse.Namespace) -> int:
     url, auth = _client(args)
     path = Path(args.file)
     fmt = format_of(None, path.name)
-    if fmt is None or not path.is_file():
+    if not path.is_file():
         raise ServiceCliError(
-            f"{path}: expected an existing .csv, .jsonl or .json file",
-            f"{path}: perlu berkas .csv, .jsonl atau .json yang ada",
+            f"{path}: expected an existing file (.csv, .jsonl, .json, a WhatsApp or Telegram export)",
+            f"{path}: perlu berkas yang ada (.csv, .jsonl, .json, ekspor WhatsApp atau Telegram)",
         )
-    content_type = {"csv": "text/csv", "jsonl": "application/x-ndjson", "json": "application/json"}[fmt]
+    # The service detects chat and channel exports from the content; format= forces a reader.
+    types = {"csv": "text/csv", "jsonl": "application/x-ndjson", "json": "application/json"}
+    content_type = types[fmt] if fmt else "application/octet-stream"
+    params = {"filename": path.name}
+    if getattr(args, "format", None):
+        params["format"] = args.format
     size = os.path.getsize(path)
 
     def chunks() -> Iterator[bytes]:
@@ -133,9 +138,7 @@ def cmd_batch_submit(args: argparse.Namespace) -> int:
     upload_headers = {**auth, "Content-Type": content_type, "Content-Length": str(size)}
     with httpx.Client(base_url=url, timeout=httpx.Timeout(30.0, read=600.0)) as client:
         try:
-            response = client.post(
-                "/api/v1/batches", content=chunks(), headers=upload_headers, params={"filename": path.name}
-            )
+            response = client.post("/api/v1/batches", content=chunks(), headers=upload_headers, params=params)
         except httpx.TransportError as exc:
             raise _unreachable(url, exc) from None
         if response.status_code != 202:
@@ -144,6 +147,10 @@ def cmd_batch_submit(args: argparse.Namespace) -> int:
         print(
             f"batch {created['id']}: {created['accepted']} diterima / accepted, {created['rejected']} ditolak / rejected"
         )
+        if created.get("skipped") or created.get("format") not in (None, "csv", "jsonl", "json"):
+            print(
+                f"format {created.get('format')}: {created.get('skipped', 0)} dilewati (bukan iklan) / skipped (not ads)"
+            )
         if args.no_wait:
             return 0
         batch = _watch_batch(client, url, auth, int(created["id"]), poll=args.poll, watch=True)

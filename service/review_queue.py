@@ -37,6 +37,8 @@ class BatchCreated(BaseModel):
     status: str
     accepted: int
     rejected: int
+    skipped: int = Field(default=0, description="Messages skipped as not ads (chatter, system lines, media).")
+    format: str | None = Field(default=None, description="The format the file was read as.")
 
 
 class BatchRowError(BaseModel):
@@ -52,6 +54,8 @@ class BatchPublic(BaseModel):
     rejected: int
     scored: int
     enqueued: int
+    skipped: int = Field(default=0, description="Messages skipped as not ads (chatter, system lines, media).")
+    format: str | None = Field(default=None, description="The format the file was read as.")
     progress: float = Field(description="Scored share of the accepted ads, 0 to 1.")
     error: str | None
     errors: list[BatchRowError]
@@ -105,6 +109,8 @@ def batch_public(session: Session, *, batch_id: int) -> BatchPublic:
         rejected=batch.rejected,
         scored=batch.scored,
         enqueued=batch.enqueued,
+        skipped=batch.skipped,
+        format=batch.source_format,
         progress=round(batch.scored / batch.accepted, 4) if batch.accepted else 1.0,
         error=batch.error,
         errors=[BatchRowError(row=e.row, message=e.message) for e in errors],

@@ -191,6 +191,36 @@ class Settings(BaseSettings):
         ge=60,
         description="Longest wait before retrying a failing watched source (the wait doubles after each failure).",
     )
+    author_hash_key: str = Field(
+        default=PLACEHOLDER_SECRET,
+        description=(
+            "Key of the HMAC-SHA256 hash that imported ads keep instead of their author's name or number; "
+            "a long random value in production (changing it makes old and new hashes differ)."
+        ),
+    )
+
+    alert_webhook_url: str = Field(
+        default="",
+        description=(
+            "URL the service POSTs an alert to (JSON, signed) when a new destination appears among flagged "
+            "offers or one contact shows up in SCREENER_ALERT_CONTACT_SOURCES sources; empty = no alerts."
+        ),
+    )
+    alert_webhook_secret: str = Field(
+        default=PLACEHOLDER_SECRET,
+        description=(
+            "Key of the X-Screener-Signature header (sha256=HMAC-SHA256 of the body) on alert webhooks; a long "
+            "random value in production when a webhook is set."
+        ),
+    )
+    alert_contact_sources: int = Field(
+        default=3,
+        ge=0,
+        description="Sources one contact must show up in for an alert; 0 = no contact alerts.",
+    )
+    alert_check_seconds: float = Field(
+        default=60.0, gt=0, description="How often the service looks for alerts to send (with a webhook set)."
+    )
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:
@@ -204,6 +234,16 @@ class Settings(BaseSettings):
             if self.privacy_key == PLACEHOLDER_SECRET or len(self.privacy_key) < 32:
                 raise ValueError(
                     "SCREENER_PRIVACY_KEY must be a random value of at least 32 characters in production"
+                )
+            if self.author_hash_key == PLACEHOLDER_SECRET or len(self.author_hash_key) < 32:
+                raise ValueError(
+                    "SCREENER_AUTHOR_HASH_KEY must be a random value of at least 32 characters in production"
+                )
+            if self.alert_webhook_url and (
+                self.alert_webhook_secret == PLACEHOLDER_SECRET or len(self.alert_webhook_secret) < 32
+            ):
+                raise ValueError(
+                    "SCREENER_ALERT_WEBHOOK_SECRET must be a random value of at least 32 characters in production"
                 )
         return self
 

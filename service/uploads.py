@@ -17,7 +17,15 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.types import Message
 
-from service.batches import IngestResult, format_of, ingest_file
+from service.batches import (
+    SUFFIXES,
+    UNSUPPORTED_EN,
+    UNSUPPORTED_ID,
+    IngestResult,
+    choose_format,
+    format_of,
+    ingest_file,
+)
 from service.errors import BadRequest, PayloadTooLarge, Unprocessable, UnsupportedMediaType
 from service.services import Services
 
@@ -39,10 +47,7 @@ def _too_large(limit: int) -> PayloadTooLarge:
 
 
 def unsupported() -> UnsupportedMediaType:
-    return UnsupportedMediaType(
-        "send CSV (text/csv), JSON lines (application/x-ndjson) or a JSON array (application/json)",
-        "kirim CSV (text/csv), JSON lines (application/x-ndjson) atau larik JSON (application/json)",
-    )
+    return UnsupportedMediaType(UNSUPPORTED_EN, UNSUPPORTED_ID)
 
 
 async def spool(chunks: AsyncIterator[bytes], target: Path, *, limit: int) -> int:
@@ -91,30 +96,45 @@ async def read_batch_form(request: Request, *, limit: int, max_fields: int = 5) 
         ) from exc
 
 
+def _spooled_as(path: Path, *, declared: str | None, forced: str | None) -> tuple[Path, str]:
+    """The format chosen for the spooled file, and the file under a name with that format's suffix
+    (the CSV / JSONL readers go by the suffix)."""
+    fmt = choose_format(path, declared=declared, forced=forced)
+    suffix = next((s for s, f in SUFFIXES.items() if f == fmt), ".bin")
+    return path.rename(path.with_name(f"batch{suffix}")), fmt
+
+
 async def ingest_stream(
     services: Services,
     chunks: AsyncIterator[bytes],
-    fmt: str,
+    fmt: str | None,
     *,
     key_id: int,
     filename: str | None,
     content_type: str | None,
+    forced: str | None = None,
 ) -> IngestResult:
-    """Spool ``chunks`` and store them as a batch; the worker is woken to score it."""
+    """Spool ``chunks`` and store them as a batch; the worker is woken to score it.
+
+    ``fmt``: the format the content type or file name declares, if any; ``forced``: ``format=``. The
+    format read is ``forced``, else the one the content shows, else ``fmt`` (415 when none).
+    """
     settings = services.settings
     with tempfile.TemporaryDirectory(prefix="screener-batch-") as folder:
-        path = Path(folder) / f"batch.{fmt}"
-        await spool(chunks, path, limit=settings.max_batch_bytes)
+        spooled = Path(folder) / "upload"
+        await spool(chunks, spooled, limit=settings.max_batch_bytes)
+        path, chosen = await run_in_threadpool(_spooled_as, spooled, declared=fmt, forced=forced)
         result = await run_in_threadpool(
             ingest_file,
             services.sessions,
             path,
-            fmt,
+            chosen,
             key_id=key_id,
             filename=filename,
             content_type=content_type,
             max_ads=settings.max_batch_ads,
             max_text_bytes=settings.max_text_bytes,
+            author_key=settings.author_hash_key,
         )
     services.worker.wake()
     return result
@@ -125,16 +145,16 @@ async def _upload_chunks(upload: UploadFile) -> AsyncIterator[bytes]:
         yield chunk
 
 
-async def ingest_upload(services: Services, upload: object, *, key_id: int) -> IngestResult:
-    """Store the multipart field ``file`` of a batch upload as a batch."""
+async def ingest_upload(
+    services: Services, upload: object, *, key_id: int, forced: str | None = None
+) -> IngestResult:
+    """Store the multipart field ``file`` of a batch upload as a batch (format as :func:`ingest_stream`)."""
     if not isinstance(upload, UploadFile):
         raise Unprocessable(
             "send the batch as the multipart field 'file'",
             "kirim batch sebagai kolom multipart 'file'",
         )
     fmt = format_of(upload.content_type, upload.filename) or format_of(None, upload.filename)
-    if fmt is None:
-        raise unsupported()
     return await ingest_stream(
         services,
         _upload_chunks(upload),
@@ -142,4 +162,5 @@ async def ingest_upload(services: Services, upload: object, *, key_id: int) -> I
         key_id=key_id,
         filename=upload.filename,
         content_type=upload.content_type,
+        forced=forced,
     )

@@ -254,6 +254,7 @@ NAV = (
     NavItem("/sumber", N_("Sumber dipantau"), (MODERATOR, ADMIN)),
     NavItem("/contoh", N_("Contoh"), (EDUCATOR, ADMIN)),
     NavItem("/contoh/kuis", N_("Kuis"), (EDUCATOR, ADMIN)),
+    NavItem("/tren", N_("Tren"), (MODERATOR, EDUCATOR, ADMIN)),
     NavItem("/model", N_("Model"), tuple(Role)),
 )
 

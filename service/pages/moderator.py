@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from screener.catalogue import catalogue
+from screener.sources import FORMATS
 from screener.vocabulary import Scope
 from service.access import contact_ref, record_read
 from service.auth import REVIEW, Caller
@@ -140,7 +141,11 @@ async def queue_page(
                     batch_id=batch_id, limit=PAGE_SIZE, offset=offset,
                 )  # fmt: skip
                 mine = _leased(session, caller.key_id, services.clock())
-                return {"items": _rows(rows), "total": total, "mine": _rows(mine, excerpt=140)}
+                items = _rows(rows)
+                groups = reads.group_names(session, [row[0].ad_id for row in rows])
+                for entry, row in zip(items, rows, strict=True):
+                    entry["group"] = groups.get(row[0].ad_id)
+                return {"items": items, "total": total, "mine": _rows(mine, excerpt=140)}
         except SQLAlchemyError as exc:
             logger.warning("queue page: the queue store is not usable: %s", exc)
             return None
@@ -407,8 +412,8 @@ async def adjudicate(
 
 @router.get("/antrian/unggah")
 async def upload_form(request: Request, caller: Moderator) -> Response:
-    """The batch upload form (CSV, JSONL or a JSON array)."""
-    return render(request, "upload.html", {"error": None})
+    """The batch upload form (CSV, JSONL, JSON array, WhatsApp / Telegram export, scraped CSV / JSON)."""
+    return render(request, "upload.html", {"error": None, "formats": FORMATS})
 
 
 @router.post("/antrian/unggah")
@@ -420,11 +425,18 @@ async def upload(request: Request, services: ServicesDep, caller: Moderator) -> 
         form = await read_batch_form(request, limit=limit)
         try:
             check_csrf(request, form.get("csrf_token"))
-            result = await ingest_upload(services, form.get("file"), key_id=caller.key_id)
+            chosen = form.get("format")
+            forced = chosen if isinstance(chosen, str) and chosen else None
+            result = await ingest_upload(services, form.get("file"), key_id=caller.key_id, forced=forced)
         finally:
             await form.close()
     except ApiError as exc:
-        return render(request, "upload.html", {"error": _message(request, exc)}, status_code=exc.status)
+        return render(
+            request,
+            "upload.html",
+            {"error": _message(request, exc), "formats": FORMATS},
+            status_code=exc.status,
+        )
     return redirect(f"/antrian/batch/{result.batch_id}")
 
 

@@ -116,32 +116,39 @@ async def submit_batch(
     filename: Annotated[
         str | None, Query(max_length=300, description="The file's name, for a raw-body upload.")
     ] = None,
+    format: Annotated[
+        str | None,
+        Query(
+            max_length=30,
+            description="Read the file as this format (csv, jsonl, json, whatsapp, telegram, telegram_html, "
+            "scraped_csv, scraped_jsonl, scraped_json); default: detected from the content.",
+        ),
+    ] = None,
 ) -> JSONResponse:
-    """Submit ads (CSV, JSONL or a JSON array; multipart field `file` or the raw body); 202 when stored."""
+    """Submit ads (CSV, JSONL, JSON array, WhatsApp / Telegram export, scraped CSV / JSON; multipart field `file` or the raw body); 202 when stored."""
     limit = services.settings.max_batch_bytes
     check_declared_size(request, limit=limit)
     content_type = request.headers.get("content-type", "")
     if content_type.lower().startswith("multipart/form-data"):
         form = await read_batch_form(request, limit=limit)
         try:
-            result = await ingest_upload(services, form.get("file"), key_id=caller.key_id)
+            result = await ingest_upload(services, form.get("file"), key_id=caller.key_id, forced=format)
         finally:
             await form.close()
     else:
-        fmt = format_of(content_type)
-        if fmt is None:
-            raise unsupported()
         result = await ingest_stream(
             services,
             request.stream(),
-            fmt,
+            format_of(content_type, filename),
             key_id=caller.key_id,
             filename=filename or None,
             content_type=content_type,
+            forced=format,
         )
     body = BatchCreated(
-        id=result.batch_id, status=result.status, accepted=result.accepted, rejected=result.rejected
-    )
+        id=result.batch_id, status=result.status, accepted=result.accepted, rejected=result.rejected,
+        skipped=result.skipped, format=result.format,
+    )  # fmt: skip
     return JSONResponse(
         body.model_dump(), status_code=202, headers={"Location": f"/api/v1/batches/{result.batch_id}"}
     )
@@ -204,11 +211,15 @@ def queue(
         session, statuses=(status,) if status else WAITING, indicator=indicator, place=place,
         platform=platform, scope=scope, reason=reason, batch_id=batch, limit=limit, offset=offset,
     )  # fmt: skip
+    items = _listing(rows)
+    groups = reads.group_names(session, [item.ad_id for item, *_ in rows])
+    for entry, (item, *_) in zip(items, rows, strict=True):
+        entry["group"] = groups.get(item.ad_id)
     if rows:  # the listing carries the ads' openings
         record_read_sync(
             services, caller, request, action="read_queue", object_type="queue_item", count=len(rows)
         )
-    return QueuePublic(items=_listing(rows), total=total, limit=limit, offset=offset)
+    return QueuePublic(items=items, total=total, limit=limit, offset=offset)
 
 
 @json_router.post("/queue/claim", response_model=ItemsPublic, responses=_errors(400, 403, 415, 422))

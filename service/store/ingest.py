@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from screener.sources.authors import author_hash
 from service.store.errors import NotFound
 from service.store.models import Ad, Batch, BatchError, utcnow
 from service.vocabulary import BatchStatus
@@ -20,6 +22,7 @@ __all__ = [
     "get_batch",
     "insert_ads",
     "insert_batch_errors",
+    "note_import",
 ]
 
 
@@ -36,6 +39,7 @@ def create_batch(
         rejected=0,
         scored=0,
         enqueued=0,
+        skipped=0,
         created_at=now,
         updated_at=now,
     )
@@ -44,8 +48,29 @@ def create_batch(
     return batch
 
 
-def insert_ads(session: Session, *, batch_id: int, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert parsed rows (``text`` plus optional ``source``, ``platform``, ``url``, ``external_id``)."""
+def _posted_at(value: Any) -> datetime | None:
+    """A datetime or an ISO 8601 string; naive times are taken as UTC."""
+    if value is None or value == "":
+        return None
+    when = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+
+
+def _author(value: Any, key: str | None) -> str | None:
+    if value is None or value == "":
+        return None
+    if not key:  # never store an author in clear
+        raise ValueError("rows with an author need author_key (SCREENER_AUTHOR_HASH_KEY)")
+    return author_hash(str(value), key)
+
+
+def insert_ads(
+    session: Session, *, batch_id: int, rows: Sequence[dict[str, Any]], author_key: str | None = None
+) -> None:
+    """Insert parsed rows: ``text`` plus optional ``source``, ``platform``, ``url``, ``external_id``,
+    ``group`` (group / channel / page), ``posted_at`` (datetime or ISO string) and ``author``, which is
+    stored only as its keyed hash (HMAC-SHA256 with ``author_key``; a row with an author and no key
+    raises ``ValueError``)."""
     if not rows:
         return
     now = utcnow()
@@ -59,6 +84,9 @@ def insert_ads(session: Session, *, batch_id: int, rows: Sequence[dict[str, Any]
                 "platform": r.get("platform"),
                 "url": r.get("url"),
                 "external_id": r.get("external_id"),
+                "group_name": (r.get("group") or None) and str(r["group"])[:300],
+                "posted_at": _posted_at(r.get("posted_at")),
+                "author_hash": _author(r.get("author"), author_key),
                 "received_at": now,
                 "scored": False,
             }
@@ -75,6 +103,13 @@ def insert_batch_errors(session: Session, *, batch_id: int, errors: Sequence[tup
         return
     session.execute(insert(BatchError), [{"batch_id": batch_id, "row": r, "message": m} for r, m in errors])
     session.execute(update(Batch).where(Batch.id == batch_id).values(rejected=Batch.rejected + len(errors)))
+
+
+def note_import(session: Session, *, batch_id: int, source_format: str, skipped: int) -> None:
+    """The format the upload was read as, and how many messages it skipped (not ads)."""
+    session.execute(
+        update(Batch).where(Batch.id == batch_id).values(source_format=source_format[:30], skipped=skipped)
+    )
 
 
 def finish_upload(session: Session, *, batch_id: int) -> Batch:

@@ -31,6 +31,7 @@ __all__ = [
     "Ad",
     "AdAssessment",
     "AdContact",
+    "AlertSent",
     "ApiKey",
     "AuditEntry",
     "Base",
@@ -135,6 +136,9 @@ class Batch(Base):
     rejected: Mapped[int] = mapped_column(Integer, default=0)
     scored: Mapped[int] = mapped_column(Integer, default=0)
     enqueued: Mapped[int] = mapped_column(Integer, default=0)
+    # Migration 0009: messages an import skipped (chatter, system lines, media) and the format read.
+    skipped: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    source_format: Mapped[str | None] = mapped_column(String(30), default=None)
     error: Mapped[str | None] = mapped_column(Text, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -161,6 +165,8 @@ class Ad(Base):
         Index("ix_ads_cluster_id", "cluster_id"),
         Index("ix_ads_batch_id", "batch_id"),
         Index("ix_ads_redacted_at_id", "redacted_at", "id"),
+        Index("ix_ads_posted_at", "posted_at"),
+        Index("ix_ads_author_hash", "author_hash"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -171,6 +177,11 @@ class Ad(Base):
     platform: Mapped[str | None] = mapped_column(String(50), default=None)
     url: Mapped[str | None] = mapped_column(Text, default=None)
     external_id: Mapped[str | None] = mapped_column(String(200), default=None)
+    # Source metadata (migration 0009): the group / channel / page, when it was posted, and the
+    # author as a keyed hash (HMAC-SHA256, ``SCREENER_AUTHOR_HASH_KEY``), never the name or number.
+    group_name: Mapped[str | None] = mapped_column(String(300), default=None)
+    posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    author_hash: Mapped[str | None] = mapped_column(String(64), default=None)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     scored: Mapped[bool] = mapped_column(default=False)
     cluster_id: Mapped[int | None] = mapped_column(Integer, default=None)
@@ -385,3 +396,15 @@ class SourcePost(Base):
     posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class AlertSent(Base):
+    """An alert the webhook accepted (migration 0009): each (kind, value) is sent once."""
+
+    __tablename__ = "alerts_sent"
+    __table_args__ = (UniqueConstraint("kind", "value", name="uq_alerts_sent_kind_value"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    value: Mapped[str] = mapped_column(String(300))
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

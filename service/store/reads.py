@@ -18,7 +18,7 @@ from service.store.lookup import indicator_ids, places_named
 from service.store.models import Ad, AdAssessment, AdContact, Cluster, Decision, QueueItem, utcnow
 from service.vocabulary import ItemStatus
 
-__all__ = ["contact_report", "item_detail", "list_items", "stats"]
+__all__ = ["contact_report", "group_names", "item_detail", "list_items", "stats"]
 
 
 def list_items(
@@ -73,6 +73,14 @@ def list_items(
     )
     total = int(session.scalar(select(func.count()).select_from(QueueItem).where(*conditions)) or 0)
     return list(session.execute(query).all()), total
+
+
+def group_names(session: Session, ad_ids: Sequence[int]) -> dict[int, str]:
+    """The group / channel / page of each ad that has one (queue listings show it beside the platform)."""
+    if not ad_ids:
+        return {}
+    query = select(Ad.id, Ad.group_name).where(Ad.id.in_(set(ad_ids)), Ad.group_name.is_not(None))
+    return {ad_id: name for ad_id, name in session.execute(query) if name}
 
 
 def item_detail(session: Session, *, item_id: int, slot_sample: int = 500) -> dict[str, Any]:
@@ -131,6 +139,9 @@ def item_detail(session: Session, *, item_id: int, slot_sample: int = 500) -> di
             "external_id": ad.external_id,
             "batch_id": ad.batch_id,
             "received_at": ad.received_at.isoformat(),
+            "group": ad.group_name,
+            "posted_at": ad.posted_at.isoformat() if ad.posted_at else None,
+            "author_hash": ad.author_hash,
         },
         "assessment": assessment,
         "cluster": {

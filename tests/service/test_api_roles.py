@@ -44,6 +44,7 @@ MATRIX: dict[str, tuple[str, str, dict | list | None, tuple[int, ...]]] = {
     ),
     "stats": ("GET", "/api/v1/stats", None, (401, 403, 200, 403, 200)),
     "examples": ("GET", "/api/v1/examples", None, (401, 403, 403, 200, 200)),
+    "trends": ("GET", "/api/v1/trends", None, (401, 403, 200, 200, 200)),
     "contacts": ("GET", "/api/v1/contacts/{value}", None, (401, 200, 200, 403, 200)),
     "export": ("GET", "/api/v1/export/decisions", None, (401, 403, 403, 200, 200)),  # redacted by default
     "erase": ("DELETE", "/api/v1/contacts/{value}", None, (401, 403, 403, 403, 404)),

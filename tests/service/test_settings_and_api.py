@@ -41,12 +41,17 @@ def test_production_refuses_the_placeholder_secret() -> None:
         Settings(environment="production", secret_key=PLACEHOLDER_SECRET)
     with pytest.raises(ValidationError, match="ALLOW_PRIVATE_FETCH"):
         Settings(
-            environment="production", secret_key="x" * 40, privacy_key="p" * 40, allow_private_fetch=True
-        )
+            environment="production", secret_key="x" * 40, privacy_key="p" * 40,
+            author_hash_key="y" * 40, allow_private_fetch=True,
+        )  # fmt: skip
     with pytest.raises(ValidationError, match="PRIVACY_KEY"):
-        Settings(environment="production", secret_key="x" * 40)
-    production = Settings(environment="production", secret_key="x" * 40, privacy_key="p" * 40)
-    assert production.environment == "production"
+        Settings(environment="production", secret_key="x" * 40, author_hash_key="y" * 40)
+    with pytest.raises(ValidationError, match="AUTHOR_HASH_KEY"):
+        Settings(environment="production", secret_key="x" * 40, privacy_key="p" * 40)
+    ready = Settings(
+        environment="production", secret_key="x" * 40, privacy_key="p" * 40, author_hash_key="y" * 40
+    )
+    assert ready.environment == "production"
     assert Settings(environment="development").secret_key == PLACEHOLDER_SECRET
 
 
