@@ -13,7 +13,7 @@ Scoring is the worker's job and the same for every format (``bench/bench_queue.p
 drains the worker too, for a small run.
 
 The last line is ``whatsapp_msgs_per_s=... telegram_msgs_per_s=... poll_sources_per_s=...``;
-``poll_sources_per_s`` is ``nan`` until watched sources exist (:func:`poll_sources_per_s`).
+``poll_sources_per_s`` is the first poll of ``--sources`` fixture sources (``bench/bench_poll.py``).
 
     .venv/bin/python bench/bench_sources.py [--whatsapp 200000] [--telegram 50000] [--score]
 """
@@ -148,8 +148,10 @@ def parse_peak_mb(path: Path, fmt: str) -> float:
 
 
 def poll_sources_per_s(n_sources: int = 50) -> float:
-    """Watched sources polled per second (issue 14 part 2 fills this in); ``nan`` until then."""
-    return float("nan")
+    """Watched fixture sources polled per second, first poll (``bench/bench_poll.py``)."""
+    from bench_poll import poll_sources_per_s as first_poll_rate  # beside this file, on sys.path
+
+    return first_poll_rate(n_sources)
 
 
 def compare(folder: Path, name: str, path: Path, fmt: str, n: int, screener: Screener | None) -> float:
@@ -198,7 +200,7 @@ def main() -> None:
             f"whatsapp import streaming: peak Python memory {peak:.1f} MB for a {whatsapp.stat().st_size / 1e6:.1f} MB export"
         )
     poll = poll_sources_per_s(args.sources)
-    print(f"whatsapp_msgs_per_s={wa:.0f} telegram_msgs_per_s={tg:.0f} poll_sources_per_s={poll}")
+    print(f"whatsapp_msgs_per_s={wa:.0f} telegram_msgs_per_s={tg:.0f} poll_sources_per_s={poll:.1f}")
 
 
 if __name__ == "__main__":
