@@ -29,7 +29,7 @@ from service.intake import LinkFetcher
 from service.metrics import Metrics
 from service.middleware import RequestMiddleware
 from service.pages import EVALUATION_DIR, install_pages
-from service.ratelimit import RateLimiter
+from service.ratelimit_shared import build_limiter
 from service.routes import api, examples, ops, queue
 from service.services import Services
 from service.settings import Settings
@@ -114,7 +114,7 @@ def create_app(
         sessions=session_factory(engine),
         screener=loaded,
         metrics=Metrics(),
-        rate_limiter=RateLimiter(settings.rate_limit_per_minute),
+        rate_limiter=build_limiter(settings, engine, settings.rate_limit_per_minute, name="api"),
         key_toucher=KeyToucher(),
         fetcher=LinkFetcher(
             timeout=settings.fetch_timeout,

@@ -88,7 +88,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     }
     if settings.workers > 1:
         # Migrate and create the first admin key once, here, before the workers race to do it; each
-        # worker then builds its own app from the environment.
+        # worker then builds its own app from the environment (which must then say how many there are:
+        # the rate limit's backend depends on it).
+        import os
+
+        os.environ["SCREENER_WORKERS"] = str(settings.workers)
         bootstrap(settings)
         uvicorn.run("service.app:create_app", factory=True, workers=settings.workers, **common)
     else:

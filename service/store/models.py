@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     CheckConstraint,
     DateTime,
     Float,
@@ -41,6 +42,7 @@ __all__ = [
     "ClusterBatch",
     "Decision",
     "QueueItem",
+    "RateBucket",
     "UTCDateTime",
     "utcnow",
 ]
@@ -291,3 +293,15 @@ class AuditEntry(Base):
     before: Mapped[dict[str, Any] | None] = mapped_column(JSONType, default=None)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSONType, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class RateBucket(Base):
+    """A token bucket shared by every process on the database (migration 0008; service/ratelimit_db.py)."""
+
+    __tablename__ = "rate_buckets"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)  # which limit: "api", "bookkeeping"
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)  # the API key's id
+    tokens: Mapped[float] = mapped_column(Float)
+    refreshed_at: Mapped[float] = mapped_column(Float)  # Unix seconds of the last refill
+    granted: Mapped[bool] = mapped_column(Boolean)  # the last request's answer, read by RETURNING
