@@ -134,6 +134,7 @@ def create_app(
             services.worker.start()
         yield
         services.worker.stop()
+        services.metrics.process_exit()
         engine.dispose()
 
     app = FastAPI(

@@ -74,11 +74,16 @@ def _log_config() -> dict[str, Any]:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    settings = _settings(host=args.host, port=args.port, workers=args.workers)
+    # Before anything imports prometheus_client's metrics: /metrics sums every process using the folder.
+    from service.metrics import prepare_multiprocess
+
+    prepare_multiprocess(settings.metrics_dir)
+
     import uvicorn
 
     from service.app import bootstrap, create_app
 
-    settings = _settings(host=args.host, port=args.port, workers=args.workers)
     common: dict[str, Any] = {
         "host": settings.host,
         "port": settings.port,
