@@ -74,7 +74,11 @@ def insert_batch_errors(session: Session, *, batch_id: int, errors: Sequence[tup
     if not errors:
         return
     session.execute(insert(BatchError), [{"batch_id": batch_id, "row": r, "message": m} for r, m in errors])
-    session.execute(update(Batch).where(Batch.id == batch_id).values(rejected=Batch.rejected + len(errors)))
+    session.execute(
+        update(Batch)
+        .where(Batch.id == batch_id)
+        .values(rejected=Batch.rejected + len(errors), updated_at=utcnow())  # still receiving: not stuck
+    )
 
 
 def finish_upload(session: Session, *, batch_id: int) -> Batch:
