@@ -335,6 +335,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--force", action="store_true", help="promosikan walau menurun / promote anyway")
     p.set_defaults(func=cmd_models_promote)
 
+    from service.cli_db import register_db
+
+    register_db(subparsers)
+
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit("use `screener serve` or `screener keys ...`")
