@@ -135,6 +135,10 @@ def create_app(
         yield
         services.worker.stop()
         services.metrics.process_exit()
+        for limiter in (services.rate_limiter, services.bookkeeping_limiter):
+            close = getattr(limiter, "close", None)  # shared limiters hold a pool or a client
+            if close is not None:
+                close()
         engine.dispose()
 
     app = FastAPI(

@@ -3,7 +3,9 @@
 - :class:`DatabaseRateLimiter`: a row per (limit, key) in ``rate_buckets`` (migration 0008). Each
   request is ONE statement, ``INSERT ... ON CONFLICT DO UPDATE ... RETURNING``, which refills, takes a
   token and reads the answer back under the row's lock (PostgreSQL), inside ``BEGIN IMMEDIATE`` on
-  SQLite (the write lock is taken first, so two processes never read the same tokens).
+  SQLite (the write lock is taken first, so two processes never read the same tokens). On PostgreSQL
+  the statement is its own transaction (autocommit) with ``synchronous_commit`` off: a crash may
+  forget the last instants of bucket updates (a few tokens given back), and no request waits for disk.
 - :class:`RedisRateLimiter`: a hash per (limit, key) updated by a Lua script (atomic in Redis), with an
   expiry of one full refill, after which a missing bucket and a full one are the same.
 
@@ -19,7 +21,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from service.ratelimit import Limiter, RateLimiter, retry_after
@@ -54,8 +56,19 @@ def _upsert_sql(dialect: str) -> str:
     return _UPSERT.format(refilled=_REFILLED.format(**words), **words)
 
 
+def _pg_session_settings(dbapi_connection: Any, _record: Any) -> None:
+    # A crash may forget the last instants of bucket updates (a few tokens given back): harmless, and
+    # then no request waits for the disk.
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+
+
 class DatabaseRateLimiter:
-    """``acquire(key)``: one atomic upsert on ``rate_buckets``; 0 to go ahead, else seconds to wait."""
+    """``acquire(key)``: one atomic upsert on ``rate_buckets``; 0 to go ahead, else seconds to wait.
+
+    On PostgreSQL it has its own small pool, in autocommit mode: the upsert is its own transaction, so
+    a request costs one round trip (plus the pool's liveness ping), not BEGIN / statement / COMMIT.
+    """
 
     def __init__(
         self, engine: Engine, per_minute: int, *, name: str = "api", clock: Callable[[], float] = time.time
@@ -65,8 +78,14 @@ class DatabaseRateLimiter:
         self.rate = per_minute / 60.0
         self.name = name
         self._clock = clock
-        self._sessions = session_factory(engine)
         self._sql = text(_upsert_sql(engine.dialect.name))
+        self._own: Engine | None = None
+        if engine.dialect.name == "postgresql":
+            self._own = create_engine(
+                engine.url, pool_pre_ping=True, pool_size=2, max_overflow=8, isolation_level="AUTOCOMMIT"
+            )
+            event.listen(self._own, "connect", _pg_session_settings)
+        self._sessions = session_factory(engine)
 
     @property
     def enabled(self) -> bool:
@@ -77,9 +96,17 @@ class DatabaseRateLimiter:
             return 0
         params = {"name": self.name, "key": str(key), "capacity": self.capacity, "rate": self.rate,
                   "now": self._clock()}  # fmt: skip
-        with write_transaction(self._sessions) as session:
-            granted, tokens = session.execute(self._sql, params).one()
+        if self._own is not None:
+            with self._own.connect() as connection:  # autocommit: the statement is the transaction
+                granted, tokens = connection.execute(self._sql, params).one()
+        else:
+            with write_transaction(self._sessions) as session:  # BEGIN IMMEDIATE
+                granted, tokens = session.execute(self._sql, params).one()
         return 0 if granted else retry_after(float(tokens), self.rate)
+
+    def close(self) -> None:
+        if self._own is not None:
+            self._own.dispose()
 
 
 _LUA = """
@@ -134,6 +161,9 @@ class RedisRateLimiter:
     @property
     def enabled(self) -> bool:
         return self.per_minute > 0
+
+    def close(self) -> None:
+        self._client.close()
 
     def key_for(self, key: object) -> str:
         return f"{self.prefix}ratelimit:{self.name}:{key}"
