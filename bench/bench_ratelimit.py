@@ -84,6 +84,9 @@ def main() -> int:
         for name, build in builders.items():
             limiter = build()
             figures[name] = -1.0 if limiter is None else timed(limiter, args.calls)
+            close = getattr(limiter, "close", None)
+            if close is not None:
+                close()
             shown = "unreachable" if limiter is None else f"{figures[name]:9.1f} us/call"
             print(f"{name:9} {shown}", flush=True)
     finally:
