@@ -52,6 +52,7 @@ def _accepted(sessions: Any) -> tuple[str, int] | None:
     return None if row is None else (row.status, row.accepted)
 
 
+@pytest.mark.slow  # 3,000 ads uploaded, 2,000 scored, per backend
 def test_backup_mid_upload_restores_every_accepted_ad(
     database_url: str, tmp_path: Path, screener: Any
 ) -> None:
@@ -157,6 +158,7 @@ def test_a_file_that_is_no_backup_is_refused(tmp_path: Path) -> None:
         restore(f"sqlite:///{tmp_path}/db.db", tmp_path / "missing.backup")
 
 
+@pytest.mark.slow  # four CLI processes
 def test_the_cli_refuses_an_existing_path_in_one_line(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/cli.db"
     env = {**os.environ, "SCREENER_DATABASE_URL": url}
