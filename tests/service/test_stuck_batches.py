@@ -109,3 +109,23 @@ def test_rejected_rows_keep_an_upload_alive(sessions: sessionmaker[Session]) -> 
         ingest.insert_batch_errors(session, batch_id=batch_id, errors=[(1, "bad row")])
     with write_transaction(sessions) as session:
         assert recover_stuck_batches(session, timeout=timedelta(minutes=10)) == []
+
+
+def test_an_upload_taken_for_stuck_that_was_only_slow_still_finishes(
+    sessions: sessionmaker[Session], screener: Any, tmp_path: Path
+) -> None:
+    """The timeout fired, but the upload was alive: its later rows are kept, and the note goes."""
+    batch_id = _interrupted_upload(sessions, 20, minutes_ago=30)
+    settings = Settings(data_dir=tmp_path, stuck_batch_minutes=10, audit_sample_rate=0)
+    worker = ScoringWorker(sessions, settings, lambda: screener)
+    assert worker.drain() == 20  # resumed and scored as if cut
+    assert _batch(sessions, batch_id).status == "done"
+    with write_transaction(sessions) as session:  # ... then the slow upload goes on and finishes
+        ingest.insert_ads(
+            session, batch_id=batch_id, rows=[{"text": f"{LEGIT} Kode lambat {i}."} for i in range(5)]
+        )
+    with write_transaction(sessions) as session:
+        assert ingest.finish_upload(session, batch_id=batch_id).status == "scoring"
+    assert worker.drain() == 5
+    done = _batch(sessions, batch_id)
+    assert (done.status, done.accepted, done.scored, done.error) == ("done", 25, 25, None)
