@@ -4,8 +4,9 @@
   request is ONE statement, ``INSERT ... ON CONFLICT DO UPDATE ... RETURNING``, which refills, takes a
   token and reads the answer back under the row's lock (PostgreSQL), inside ``BEGIN IMMEDIATE`` on
   SQLite (the write lock is taken first, so two processes never read the same tokens). On PostgreSQL
-  the statement is its own transaction (autocommit) with ``synchronous_commit`` off: a crash may
-  forget the last instants of bucket updates (a few tokens given back), and no request waits for disk.
+  the statement is its own transaction (autocommit) and sets ``synchronous_commit`` off for itself: a
+  crash may forget the last instants of bucket updates (a few tokens given back), and no request waits
+  for the disk.
 - :class:`RedisRateLimiter`: a hash per (limit, key) updated by a Lua script (atomic in Redis), with an
   expiry of one full refill, after which a missing bucket and a full one are the same.
 
@@ -21,7 +22,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
 from service.ratelimit import Limiter, RateLimiter, retry_after
@@ -33,8 +34,8 @@ __all__ = ["DatabaseRateLimiter", "RedisRateLimiter", "backend_for", "build_limi
 logger = logging.getLogger("screener.service")
 
 _UPSERT = """
-INSERT INTO rate_buckets AS b (name, key, tokens, refreshed_at, granted)
-VALUES (:name, :key, {capacity} - 1.0, {now}, {true})
+{prelude}INSERT INTO rate_buckets AS b (name, key, tokens, refreshed_at, granted)
+{values}
 ON CONFLICT (name, key) DO UPDATE SET
     tokens = {refilled} - CASE WHEN {refilled} >= 1.0 THEN 1.0 ELSE 0.0 END,
     granted = ({refilled} >= 1.0),
@@ -42,33 +43,27 @@ ON CONFLICT (name, key) DO UPDATE SET
 RETURNING granted, tokens
 """
 _REFILLED = "{least}({capacity}, b.tokens + {greatest}(0.0, {now} - b.refreshed_at) * {rate})"
+# PostgreSQL: the statement is its own transaction (autocommit), and commits without waiting for the
+# disk: a crash may forget the last instants of bucket updates (a few tokens given back).
+_PG_PRELUDE = "WITH no_sync AS (SELECT set_config('synchronous_commit', 'off', true))\n"
 
 
 def _upsert_sql(dialect: str) -> str:
     """The statement in the dialect's words (SQLite's scalar MIN/MAX are PostgreSQL's LEAST/GREATEST)."""
     if dialect == "postgresql":  # psycopg sends untyped parameters: say they are numbers
-        words = {"least": "LEAST", "greatest": "GREATEST", "true": "TRUE"}
+        words = {"least": "LEAST", "greatest": "GREATEST", "prelude": _PG_PRELUDE}
         words |= {p: f"CAST(:{p} AS double precision)" for p in ("capacity", "now", "rate")}
+        words["values"] = "SELECT :name, :key, {capacity} - 1.0, {now}, TRUE FROM no_sync".format(**words)
     else:
-        words = {"least": "MIN", "greatest": "MAX", "true": "1"} | {
+        words = {"least": "MIN", "greatest": "MAX", "prelude": ""} | {
             p: f":{p}" for p in ("capacity", "now", "rate")
         }
+        words["values"] = "VALUES (:name, :key, :capacity - 1.0, :now, 1)"
     return _UPSERT.format(refilled=_REFILLED.format(**words), **words)
 
 
-def _pg_session_settings(dbapi_connection: Any, _record: Any) -> None:
-    # A crash may forget the last instants of bucket updates (a few tokens given back): harmless, and
-    # then no request waits for the disk.
-    with dbapi_connection.cursor() as cursor:
-        cursor.execute("SET synchronous_commit TO OFF")
-
-
 class DatabaseRateLimiter:
-    """``acquire(key)``: one atomic upsert on ``rate_buckets``; 0 to go ahead, else seconds to wait.
-
-    On PostgreSQL it has its own small pool, in autocommit mode: the upsert is its own transaction, so
-    a request costs one round trip (plus the pool's liveness ping), not BEGIN / statement / COMMIT.
-    """
+    """``acquire(key)``: one atomic upsert on ``rate_buckets``; 0 to go ahead, else seconds to wait."""
 
     def __init__(
         self, engine: Engine, per_minute: int, *, name: str = "api", clock: Callable[[], float] = time.time
@@ -78,14 +73,10 @@ class DatabaseRateLimiter:
         self.rate = per_minute / 60.0
         self.name = name
         self._clock = clock
-        self._sql = text(_upsert_sql(engine.dialect.name))
-        self._own: Engine | None = None
-        if engine.dialect.name == "postgresql":
-            self._own = create_engine(
-                engine.url, pool_pre_ping=True, pool_size=2, max_overflow=8, isolation_level="AUTOCOMMIT"
-            )
-            event.listen(self._own, "connect", _pg_session_settings)
+        self._engine = engine
         self._sessions = session_factory(engine)
+        self._sql = text(_upsert_sql(engine.dialect.name))
+        self._postgres = engine.dialect.name == "postgresql"
 
     @property
     def enabled(self) -> bool:
@@ -96,17 +87,15 @@ class DatabaseRateLimiter:
             return 0
         params = {"name": self.name, "key": str(key), "capacity": self.capacity, "rate": self.rate,
                   "now": self._clock()}  # fmt: skip
-        if self._own is not None:
-            with self._own.connect() as connection:  # autocommit: the statement is the transaction
-                granted, tokens = connection.execute(self._sql, params).one()
+        if self._postgres:
+            # Autocommit: the statement is the transaction, one round trip (no BEGIN / COMMIT).
+            with self._engine.connect() as connection:
+                autocommit = connection.execution_options(isolation_level="AUTOCOMMIT")
+                granted, tokens = autocommit.execute(self._sql, params).one()
         else:
             with write_transaction(self._sessions) as session:  # BEGIN IMMEDIATE
                 granted, tokens = session.execute(self._sql, params).one()
         return 0 if granted else retry_after(float(tokens), self.rate)
-
-    def close(self) -> None:
-        if self._own is not None:
-            self._own.dispose()
 
 
 _LUA = """

@@ -50,7 +50,6 @@ def make_limiter(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Cal
     """``make(per_minute, clock=...)``: a new limiter on the backend; all of them share its buckets."""
     engines: list[Any] = []
     clients: list[Any] = []
-    closers: list[Callable[[], None]] = []
     prefix = f"test-{uuid.uuid4().hex[:10]}:"
     url = None
     pg = None
@@ -78,17 +77,13 @@ def make_limiter(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Cal
             return limiter
         engine = create_db_engine(str(url))  # its own pool, as another process would have
         engines.append(engine)
-        database_limiter = DatabaseRateLimiter(engine, per_minute, name=name, clock=clock)
-        closers.append(database_limiter.close)
-        return database_limiter
+        return DatabaseRateLimiter(engine, per_minute, name=name, clock=clock)
 
     yield make
     for client in clients:
         for key in client.scan_iter(f"{prefix}*"):
             client.delete(key)
         client.close()
-    for close in closers:
-        close()
     for engine in engines:
         engine.dispose()
     if pg is not None:
