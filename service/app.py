@@ -30,7 +30,7 @@ from service.intake import LinkFetcher
 from service.metrics import Metrics
 from service.middleware import RequestMiddleware
 from service.pages import EVALUATION_DIR, install_pages
-from service.ratelimit import RateLimiter
+from service.ratelimit_shared import build_limiter
 from service.routes import api, examples, ops, privacy, queue, sources, trends
 from service.services import Services
 from service.settings import Settings
@@ -115,7 +115,7 @@ def create_app(
         sessions=session_factory(engine),
         screener=loaded,
         metrics=Metrics(),
-        rate_limiter=RateLimiter(settings.rate_limit_per_minute),
+        rate_limiter=build_limiter(settings, engine, settings.rate_limit_per_minute, name="api"),
         key_toucher=KeyToucher(),
         fetcher=LinkFetcher(
             timeout=settings.fetch_timeout,
@@ -141,6 +141,11 @@ def create_app(
         if alerts is not None:
             alerts.stop()
         services.worker.stop()
+        services.metrics.process_exit()
+        for limiter in (services.rate_limiter, services.bookkeeping_limiter):
+            close = getattr(limiter, "close", None)  # shared limiters hold a pool or a client
+            if close is not None:
+                close()
         engine.dispose()
 
     app = FastAPI(

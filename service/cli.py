@@ -74,11 +74,16 @@ def _log_config() -> dict[str, Any]:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    settings = _settings(host=args.host, port=args.port, workers=args.workers)
+    # Before anything imports prometheus_client's metrics: /metrics sums every process using the folder.
+    from service.metrics import prepare_multiprocess
+
+    prepare_multiprocess(settings.metrics_dir)
+
     import uvicorn
 
     from service.app import bootstrap, create_app
 
-    settings = _settings(host=args.host, port=args.port, workers=args.workers)
     common: dict[str, Any] = {
         "host": settings.host,
         "port": settings.port,
@@ -88,7 +93,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     }
     if settings.workers > 1:
         # Migrate and create the first admin key once, here, before the workers race to do it; each
-        # worker then builds its own app from the environment.
+        # worker then builds its own app from the environment (which must then say how many there are:
+        # the rate limit's backend depends on it).
+        import os
+
+        os.environ["SCREENER_WORKERS"] = str(settings.workers)
         bootstrap(settings)
         uvicorn.run("service.app:create_app", factory=True, workers=settings.workers, **common)
     else:
@@ -353,9 +362,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--force", action="store_true", help="promosikan walau menurun / promote anyway")
     p.set_defaults(func=cmd_models_promote)
 
+    from service.cli_db import register_db
     from service.privacy_cli import register as register_privacy
     from service.sources_cli import register_sources
 
+    register_db(subparsers)  # screener db backup|restore
     register_privacy(subparsers)  # screener privacy retention|erase, screener audit verify
     register_sources(subparsers)
 

@@ -20,7 +20,7 @@ from screener import Screener
 from service.auth import KeyToucher
 from service.intake import LinkFetcher
 from service.metrics import Metrics
-from service.ratelimit import RateLimiter
+from service.ratelimit import Limiter
 from service.settings import Settings
 from service.store.models import utcnow
 from service.watch import SourcePoller
@@ -40,7 +40,7 @@ class Services:
     sessions: sessionmaker[Session]
     screener: Screener
     metrics: Metrics
-    rate_limiter: RateLimiter
+    rate_limiter: Limiter
     key_toucher: KeyToucher
     fetcher: LinkFetcher
     evaluation_dir: Path
@@ -50,10 +50,14 @@ class Services:
     poller: SourcePoller = field(init=False)  # watched sources, polled by the worker's loop
     # Queue bookkeeping (claims, releases, listings) has its own bucket: releasing 40 items one by
     # one must not use up the scoring limit, nor be refused by it.
-    bookkeeping_limiter: RateLimiter = field(init=False)
+    bookkeeping_limiter: Limiter = field(init=False)
 
     def __post_init__(self) -> None:
-        self.bookkeeping_limiter = RateLimiter(self.settings.bookkeeping_rate_limit_per_minute)
+        from service.ratelimit_shared import build_limiter
+
+        self.bookkeeping_limiter = build_limiter(
+            self.settings, self.engine, self.settings.bookkeeping_rate_limit_per_minute, name="bookkeeping"
+        )
         self.metrics.model_info.labels(self.screener.version).set(1)
         watcher = None
         # A model given by path is pinned; only the default model follows `screener models promote`.

@@ -63,7 +63,38 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(
         default=600,
         ge=0,
-        description="Requests per minute allowed per API key (token bucket, per process); 0 = off.",
+        description="Requests per minute allowed per API key (token bucket, kept where SCREENER_RATE_LIMIT_BACKEND says); 0 = off.",
+    )
+    rate_limit_backend: Literal["auto", "memory", "database", "redis"] = Field(
+        default="auto",
+        description=(
+            "Where the rate-limit buckets live: memory (per process), database (shared by every process "
+            "on the database), redis (SCREENER_REDIS_URL). auto: redis when SCREENER_REDIS_URL is set, "
+            "else database on PostgreSQL or with SCREENER_WORKERS > 1, else memory."
+        ),
+    )
+    redis_url: str = Field(
+        default="",
+        description="Redis URL (redis://host:6379/0) for the shared rate limit; needs the `redis` extra.",
+    )
+    redis_prefix: str = Field(
+        default="screener:", description="Prefix of every Redis key the service writes."
+    )
+    metrics_dir: Path | None = Field(
+        default=None,
+        description=(
+            "Folder for Prometheus multiprocess mode (or set PROMETHEUS_MULTIPROC_DIR): /metrics then "
+            "sums every worker and instance on the host using it; `screener serve` clears files of "
+            "processes no longer running. Empty: each process reports its own counts."
+        ),
+    )
+    stuck_batch_minutes: float = Field(
+        default=10.0,
+        gt=0,
+        description=(
+            "A batch still `receiving` this long after its last row arrived (its upload was cut by a "
+            "crash) is resumed: the ads received are kept and scored; with none it is marked failed."
+        ),
     )
     fetch_timeout: float = Field(
         default=10.0, gt=0, description="Connect/read timeout in seconds when fetching a linked page."

@@ -16,6 +16,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from screener import Screener
 from service.settings import Settings
-from service.store import campaigns, leases, write_transaction
+from service.store import campaigns, leases, stuck, write_transaction
 
 if TYPE_CHECKING:
     from service.watch import SourcePoller
@@ -123,7 +124,8 @@ class ScoringWorker:
             return campaigns.record_scored(session, scored=scored, **options)
 
     def drain(self) -> int:
-        """Score until nothing is pending; returns the number of ads scored."""
+        """Score until nothing is pending (interrupted uploads resumed first); returns the ads scored."""
+        self.recover_stuck_batches()
         total = 0
         while not self._stop.is_set():
             n = self.run_once()
@@ -164,6 +166,20 @@ class ScoringWorker:
             self._poll_thread = threading.Thread(target=self.poll_loop, name="screener-sources", daemon=True)
             self._poll_thread.start()
 
+    def recover_stuck_batches(self) -> list[stuck.RecoveredBatch]:
+        """Resume (or fail, when empty) batches whose upload a crash cut short; logs each one."""
+        timeout = timedelta(minutes=self.settings.stuck_batch_minutes)
+        with write_transaction(self.sessions) as session:
+            recovered = stuck.recover_stuck_batches(session, timeout=timeout)
+        for batch in recovered:
+            logger.warning(
+                "batch %d: upload interrupted, %s with %d ads received",
+                batch.batch_id,
+                batch.status,
+                batch.accepted,
+            )
+        return recovered
+
     def loop(self) -> None:
         self._start_poller()
         next_housekeeping = 0.0
@@ -171,6 +187,7 @@ class ScoringWorker:
             try:
                 if time.monotonic() >= next_housekeeping:
                     self.expire_leases()
+                    self.recover_stuck_batches()
                     if self.watcher is not None:
                         self.watcher.check()
                     for schedule in self.schedules:

@@ -56,4 +56,4 @@ def readyz(services: ServicesDep, caller: AnyCaller) -> ReadyPublic:
 )
 def metrics(services: ServicesDep, caller: AdminCaller) -> Response:
     """Prometheus metrics: requests and latency by route and status, scores by tier (admin key)."""
-    return Response(generate_latest(services.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+    return Response(generate_latest(services.metrics.exposition_registry()), media_type=CONTENT_TYPE_LATEST)

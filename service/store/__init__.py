@@ -5,7 +5,8 @@ for writes: ``ingest`` (batches coming in), ``campaigns`` (scored chunks, near-d
 queue items), ``leases`` (claims), ``review`` (decisions, two-person rule, adjudication), ``reads``
 (listings, item detail, contact reports, agreement), ``export`` (decided ads in the corpus schema),
 ``audit`` (the append-only log), ``sources`` (watched public sources and the posts they showed);
-``keys`` and ``checks`` for API keys and officers' history.
+``keys`` and ``checks`` for API keys and officers' history; ``stuck`` (uploads cut by a crash),
+``backup`` (``screener db backup`` / ``restore``) and ``revisions`` (the schema versions this code knows).
 
 The store knows nothing of HTTP: it raises :mod:`service.store.errors`, which ``service.errors`` maps
 to status codes.

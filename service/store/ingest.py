@@ -102,7 +102,11 @@ def insert_batch_errors(session: Session, *, batch_id: int, errors: Sequence[tup
     if not errors:
         return
     session.execute(insert(BatchError), [{"batch_id": batch_id, "row": r, "message": m} for r, m in errors])
-    session.execute(update(Batch).where(Batch.id == batch_id).values(rejected=Batch.rejected + len(errors)))
+    session.execute(
+        update(Batch)
+        .where(Batch.id == batch_id)
+        .values(rejected=Batch.rejected + len(errors), updated_at=utcnow())  # still receiving: not stuck
+    )
 
 
 def note_import(session: Session, *, batch_id: int, source_format: str, skipped: int) -> None:
@@ -117,10 +121,15 @@ def finish_upload(session: Session, *, batch_id: int) -> Batch:
     batch = session.get(Batch, batch_id)
     assert batch is not None
     now = utcnow()
-    batch.status = BatchStatus.QUEUED if batch.accepted else BatchStatus.DONE
+    if batch.status != BatchStatus.RECEIVING:
+        # Taken for stuck (service/store/stuck.py) while this upload was slow but alive: it did finish,
+        # so the note goes, and the batch goes on from where the scoring is.
+        batch.error, batch.finished_at = None, None
+    if batch.scored >= batch.accepted:
+        batch.status, batch.finished_at = BatchStatus.DONE, now
+    else:
+        batch.status = BatchStatus.QUEUED if not batch.scored else BatchStatus.SCORING
     batch.updated_at = now
-    if not batch.accepted:
-        batch.finished_at = now
     session.flush()
     return batch
 

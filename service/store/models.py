@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     CheckConstraint,
     DateTime,
     Float,
@@ -45,6 +46,7 @@ __all__ = [
     "QueueItem",
     "Source",
     "SourcePost",
+    "RateBucket",
     "UTCDateTime",
     "utcnow",
 ]
@@ -408,3 +410,15 @@ class AlertSent(Base):
     kind: Mapped[str] = mapped_column(String(30))
     value: Mapped[str] = mapped_column(String(300))
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class RateBucket(Base):
+    """A token bucket shared by every process on the database (migration 0008; service/ratelimit_db.py)."""
+
+    __tablename__ = "rate_buckets"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)  # which limit: "api", "bookkeeping"
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)  # the API key's id
+    tokens: Mapped[float] = mapped_column(Float)
+    refreshed_at: Mapped[float] = mapped_column(Float)  # Unix seconds of the last refill
+    granted: Mapped[bool] = mapped_column(Boolean)  # the last request's answer, read by RETURNING

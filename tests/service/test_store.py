@@ -18,6 +18,7 @@ from service.store import checks as check_store
 from service.store import create_db_engine, migrate, session_factory
 from service.store import keys as key_store
 from service.store.models import Base
+from service.store.revisions import head_revision
 from service.vocabulary import Verdict
 
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -67,21 +68,7 @@ def test_migrations_create_the_tables_and_match_the_models(engine: Engine) -> No
 def test_migrating_twice_is_a_no_op(engine: Engine) -> None:
     migrate(engine)
     with engine.connect() as connection:
-        version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    assert version == _head_revision()
-
-
-def _head_revision() -> str:
-    from alembic.config import Config
-    from alembic.script import ScriptDirectory
-
-    from service.store.db import MIGRATIONS_DIR
-
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    head = ScriptDirectory.from_config(config).get_current_head()
-    assert head is not None
-    return head
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == head_revision()
 
 
 def test_the_database_accepts_every_verdict(engine: Engine) -> None:
