@@ -88,6 +88,7 @@ def iter_batches(
                 yield batch
             raise RecordError(f"{path}:{number}: {message}", f"{path}:{number}: {message_id}",
                               count_written=count_written)  # fmt: skip
+        assert not isinstance(record, DataError)  # a DataError is a problem, handled above
         batch.append((record.get(id_column, number), text))
         if len(batch) >= batch_size:
             yield batch

@@ -130,9 +130,17 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if settings.worker_enabled:
+        pool = None
+        if settings.worker_enabled and settings.worker_processes > 1:
+            from service.worker_pool import WorkerPool
+
+            pool = WorkerPool(settings, settings.worker_processes)
+            pool.start()
+        elif settings.worker_enabled:
             services.worker.start()
         yield
+        if pool is not None:
+            pool.stop()
         services.worker.stop()
         engine.dispose()
 

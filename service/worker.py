@@ -72,8 +72,11 @@ class ScoringWorker:
         get_screener: Callable[[], Screener],
         *,
         watcher: ModelWatcher | None = None,
+        share: tuple[int, int] | None = None,
     ) -> None:
+        """``share=(i, n)``: this is worker process ``i`` of ``n`` (see :func:`campaigns.pending_ads`)."""
         self.sessions = sessions
+        self.share = share
         self.settings = settings
         self.get_screener = get_screener
         self.watcher = watcher
@@ -105,7 +108,7 @@ class ScoringWorker:
                     return 0
                 return campaigns.record_scored(session, scored=score_rows(screener, rows), **options)
         with self.sessions() as session:
-            rows = campaigns.pending_ads(session, limit=limit, lock=False)
+            rows = campaigns.pending_ads(session, limit=limit, lock=False, share=self.share)
         if not rows:
             return 0
         scored = score_rows(screener, rows)

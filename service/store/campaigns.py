@@ -115,18 +115,31 @@ def slots_of(assessment: dict[str, Any]) -> dict[str, list[str]]:
     return {"phones": phones, "salaries": salaries, "places": places}
 
 
-def pending_ads(session: Session, *, limit: int, lock: bool) -> list[Any]:
-    """Unscored ads of batches whose upload is complete, oldest first (locked, skipping others', on PG)."""
+def pending_ads(
+    session: Session, *, limit: int, lock: bool, share: tuple[int, int] | None = None
+) -> list[Any]:
+    """Unscored ads of batches whose upload is complete, oldest first (locked, skipping others', on PG).
+
+    ``share=(i, n)``: worker process ``i`` of ``n`` on a database without row locks (SQLite) takes
+    the runs of ``limit`` ads numbered ``i`` modulo ``n`` first, so processes do not score the same
+    chunk; when its share is done it takes the newest pending run instead (the other processes work
+    from the oldest end, so at most the chunk where they meet is scored twice, and written once).
+    """
     query = (
         select(Ad.id, Ad.batch_id, Ad.text, Ad.platform)
         .join(Batch, Batch.id == Ad.batch_id)
         .where(Ad.scored.is_(False), Batch.status.in_((BatchStatus.QUEUED, BatchStatus.SCORING)))
-        .order_by(Ad.id)
         .limit(limit)
     )
     if lock:
         query = query.with_for_update(skip_locked=True, of=Ad)
-    return list(session.execute(query).all())
+    if share is not None and share[1] > 1:
+        index, count = share
+        mine = list(session.execute(query.where((Ad.id // limit) % count == index).order_by(Ad.id)).all())
+        if mine:
+            return mine
+        return sorted(session.execute(query.order_by(Ad.id.desc())).all(), key=lambda row: row.id)
+    return list(session.execute(query.order_by(Ad.id)).all())
 
 
 def record_scored(
