@@ -334,7 +334,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_score)
 
     p = sub.add_parser(
-        "score-file", help="menilai file JSONL/CSV / score a JSONL or CSV file"
+        "score-file", help="menilai file JSONL/CSV/Parquet / score a JSONL, CSV or Parquet file"
     )
     p.add_argument("path")
     p.add_argument("--out", required=True, help="file JSONL keluaran / output JSONL")
