@@ -120,8 +120,11 @@ class ScoringWorker:
         total = 0
         while not self._stop.is_set():
             n = self.run_once()
-            if n == 0 and not self._pending():
-                break
+            if n == 0:
+                if not self._pending():
+                    break
+                # What is left is being scored by another process (rows locked, or its share).
+                self._stop.wait(0.05)
             total += n
         return total
 

@@ -35,7 +35,9 @@ def test_two_processes_write_the_same_file_as_one(tmp_path: Path) -> None:
     assert main(["score-file", str(source), "--out", str(one), "--jobs", "1", "--batch-size", "30"]) == 0
     assert main(["score-file", str(source), "--out", str(two), "--jobs", "2", "--batch-size", "30"]) == 0
     assert two.read_bytes() == one.read_bytes()
-    assert [json.loads(line)["id"] for line in two.read_text().splitlines()] == [f"ad-{i}" for i in range(300)]
+    assert [json.loads(line)["id"] for line in two.read_text().splitlines()] == [
+        f"ad-{i}" for i in range(300)
+    ]
 
 
 @pytest.mark.slow
