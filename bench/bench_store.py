@@ -77,6 +77,7 @@ def main() -> None:
         spec = importlib.util.spec_from_file_location("campaigns_other", args.compare)
         assert spec is not None and spec.loader is not None
         other = importlib.util.module_from_spec(spec)
+        sys.modules["campaigns_other"] = other  # dataclasses look their module up
         spec.loader.exec_module(other)
     texts = generate(args.n)
     screener = Screener(default_model_path())
