@@ -62,7 +62,7 @@ def write_all(module: ModuleType, sessions: Any, chunks: list[list[Any]]) -> flo
 def counts(engine: Any) -> tuple[int, int, int]:
     with engine.connect() as c:
         return tuple(c.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()  # type: ignore[return-value]
-                     for t in ("ad_assessments", "clusters", "queue_items"))  # fmt: skip
+                     for t in ("assessments", "clusters", "queue_items"))  # fmt: skip
 
 
 def main() -> None:
