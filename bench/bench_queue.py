@@ -5,7 +5,10 @@ SQLite file and, when reachable, on the local PostgreSQL (``postgresql+psycopg:/
 in a scratch schema); then clustering alone (canonical text + MinHash + LSH, in memory). Prints
 figures; the last line is ``key=value`` pairs.
 
-    .venv/bin/python bench/bench_queue.py [--n 100000] [--chunk 500] [--no-postgres]
+    .venv/bin/python bench/bench_queue.py [--n 100000] [--chunk 500] [--workers N] [--no-postgres]
+
+``--workers N`` scores with N worker processes (``screener worker --processes N``; default: all cores),
+``--workers 1`` with the single in-process worker as before.
 """
 
 from __future__ import annotations
@@ -18,16 +21,19 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import text
 
 from screener import Screener, paths
 from screener.dedupe import NearDuplicateIndex
 from screener.model import default_model_path
+from screener.parallel import default_jobs
 from service.batches import ingest_file
 from service.settings import Settings
 from service.store import create_db_engine, migrate, session_factory
 from service.worker import ScoringWorker
+from service.worker_pool import WorkerPool
 
 CORPUS = paths.corpus_dir()
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -47,7 +53,27 @@ def generate(n: int, seed: int = 0) -> list[str]:
     return out
 
 
-def run(url: str, texts: list[str], screener: Screener, chunk: int, folder: Path) -> dict[str, float]:
+def drain(sessions: Any, settings: Settings, screener: Screener, workers: int) -> int:
+    """Score everything pending with ``workers`` processes (1: in this process); returns ads scored."""
+    if workers == 1:
+        return ScoringWorker(sessions, settings, lambda: screener).drain()
+    with sessions() as session:
+        before = session.execute(text("SELECT count(*) FROM ads WHERE scored")).scalar_one()
+    pool = WorkerPool(settings, workers, drain=True)
+    pool.start()
+    try:
+        while not pool.wait(timeout=1.0):
+            pass
+    finally:
+        pool.stop()
+    with sessions() as session:
+        after = session.execute(text("SELECT count(*) FROM ads WHERE scored")).scalar_one()
+    return int(after - before)
+
+
+def run(
+    url: str, texts: list[str], screener: Screener, chunk: int, folder: Path, workers: int = 1
+) -> dict[str, float]:
     engine = create_db_engine(url)
     migrate(engine)
     sessions = session_factory(engine)
@@ -62,7 +88,7 @@ def run(url: str, texts: list[str], screener: Screener, chunk: int, folder: Path
         max_ads=len(texts), max_text_bytes=settings.max_text_bytes,
     )  # fmt: skip
     ingested = time.perf_counter()
-    scored = ScoringWorker(sessions, settings, lambda: screener).drain()
+    scored = drain(sessions, settings, screener, workers)
     done = time.perf_counter()
     with engine.connect() as connection:
         clusters = connection.execute(text("SELECT count(*) FROM clusters")).scalar()
@@ -82,15 +108,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--chunk", type=int, default=500)
+    parser.add_argument(
+        "--workers", type=int, default=default_jobs(), help="worker processes (default: all cores)"
+    )
     parser.add_argument("--no-postgres", action="store_true")
     args = parser.parse_args()
     texts = generate(args.n)
     screener = Screener(default_model_path())
     screener.assess(texts[0])
     figures: dict[str, float | str] = {"n": args.n}
+    print(f"{args.workers} worker process(es)")
     with tempfile.TemporaryDirectory() as folder:
         print("SQLite:")
-        sqlite = run(f"sqlite:///{folder}/bench.db", texts, screener, args.chunk, Path(folder))
+        sqlite = run(f"sqlite:///{folder}/bench.db", texts, screener, args.chunk, Path(folder), args.workers)
         figures.update(
             sqlite_ads_per_s=round(sqlite["ads_per_s"]), sqlite_total_s=round(sqlite["total_s"], 1)
         )
@@ -112,6 +142,7 @@ def main() -> None:
                         screener,
                         args.chunk,
                         Path(folder),
+                        args.workers,
                     )
                     figures.update(
                         postgres_ads_per_s=round(pg["ads_per_s"]), postgres_total_s=round(pg["total_s"], 1)
@@ -128,6 +159,7 @@ def main() -> None:
     campaigns = len({index.cluster(i) for i in range(len(texts))})
     print(f"clustering alone (in memory): {len(texts) / seconds:,.0f} ads/s, {campaigns} campaigns")
     figures["cluster_ads_per_s"] = round(len(texts) / seconds)
+    figures["workers"] = args.workers
     print(" ".join(f"{k}={v}" for k, v in figures.items()))
 
 

@@ -119,54 +119,50 @@ class _Progress:
         )
 
 
-def cmd_score_file(args: argparse.Namespace) -> int:
-    from screener.assessment import Screener, check_text
-    from screener.datasets import iter_records
-    from screener.errors import DataError
+def _scorer(args: argparse.Namespace) -> Any:
+    """The engine `score-file` scores with: a Dask cluster, a process pool, or this process."""
+    from screener.parallel import PoolScorer, check_jobs
 
-    screener = Screener(args.model)
+    jobs = check_jobs(args.jobs)
+    if args.dask:
+        from screener.distributed import DaskScorer
+
+        # --jobs sizes a local cluster; a remote cluster has the workers it has.
+        return DaskScorer(args.dask, model=args.model, connect_timeout=args.dask_timeout, local_workers=jobs)
+    return PoolScorer(args.model, jobs=jobs)
+
+
+def cmd_score_file(args: argparse.Namespace) -> int:
+    from screener.errors import DataError
+    from screener.scorefile import RecordError, iter_batches
+
+    scorer = _scorer(args)  # refuses a bad --jobs before anything is read or written
     errors: list[tuple[int, str]] = []
     progress = _Progress(args.progress or sys.stderr.isatty())
     done = 0
-    batch: list[tuple[int, Any, str]] = []
-
-    def flush(out: TextIO) -> None:
-        nonlocal done
-        results = screener.assess_many([text for _, _, text in batch])
-        for (_, record_id, _), assessment in zip(batch, results, strict=True):
-            row = {"id": record_id, **assessment.to_dict()}
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
-        done += len(batch)
-        batch.clear()
-        progress.update(done, len(errors))
-
     out_path = Path(args.out)
+    batches = iter_batches(
+        args.path,
+        text_column=args.text_column,
+        id_column=args.id_column,
+        batch_size=args.batch_size,
+        skip_errors=args.skip_errors,
+        errors=errors,
+    )
     with out_path.open("w", encoding="utf-8") as out:
-        for number, record in iter_records(args.path, text_column=args.text_column, id_column=args.id_column):
-            if isinstance(record, DataError):
-                if not args.skip_errors:
-                    out.flush()
-                    raise DataError(
-                        f"{args.path}:{number}: {record.message} ({done} ads written to {out_path})",
-                        f"{args.path}:{number}: {record.message_id} ({done} iklan sudah ditulis ke {out_path})",
-                    )
-                errors.append((number, str(record)))
-                continue
-            text = record[args.text_column]
-            try:
-                check_text(text)
-            except ScreenerError as exc:
-                if not args.skip_errors:
-                    raise DataError(
-                        f"{args.path}:{number}: {exc.message}", f"{args.path}:{number}: {exc.message_id}"
-                    ) from exc
-                errors.append((number, str(exc)))
-                continue
-            batch.append((number, record.get(args.id_column, number), text))
-            if len(batch) >= args.batch_size:
-                flush(out)
-        if batch:
-            flush(out)
+        try:
+            for lines in scorer.map(batches):
+                out.writelines(line + "\n" for line in lines)
+                done += len(lines)
+                progress.update(done, len(errors))
+        except RecordError as exc:
+            if not exc.count_written:
+                raise
+            out.flush()
+            raise DataError(
+                f"{exc.message} ({done} ads written to {out_path})",
+                f"{exc.message_id} ({done} iklan sudah ditulis ke {out_path})",
+            ) from None
     progress.update(done, len(errors), final=True)
     if errors:
         print(f"{len(errors)} baris dilewati / records skipped:", file=sys.stderr)
@@ -351,7 +347,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     p.set_defaults(func=cmd_score)
 
-    p = sub.add_parser("score-file", help="menilai file JSONL/CSV / score a JSONL or CSV file")
+    p = sub.add_parser(
+        "score-file", help="menilai file JSONL/CSV/Parquet / score a JSONL, CSV or Parquet file"
+    )
     p.add_argument("path")
     p.add_argument("--out", required=True, help="file JSONL keluaran / output JSONL")
     p.add_argument("--text-column", default="text")
@@ -362,6 +360,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-size", type=int, default=256)
     p.add_argument("--progress", action="store_true", help="selalu tampilkan progres / always show progress")
     p.add_argument("--model", default=None)
+    p.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        help="proses penilai / scoring processes (default: all cores; 1 = this process only)",
+    )
+    p.add_argument(
+        "--dask",
+        default=None,
+        metavar="ADDRESS",
+        help="nilai di klaster Dask / score on a Dask cluster: tcp://host:8786, or `local` for a "
+        "LocalCluster on this machine (needs the `dask` extra)",
+    )
+    p.add_argument(
+        "--dask-timeout",
+        type=float,
+        default=10.0,
+        help="batas waktu sambung ke Dask / seconds to wait for the Dask scheduler (default 10)",
+    )
     p.set_defaults(func=cmd_score_file)
 
     p = sub.add_parser("indicators", help="katalog indikator / the indicator catalogue")

@@ -133,13 +133,21 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if settings.worker_enabled:
+        pool = None
+        if settings.worker_enabled and settings.worker_processes > 1:
+            from service.worker_pool import WorkerPool
+
+            pool = WorkerPool(settings, settings.worker_processes)
+            pool.start()
+        elif settings.worker_enabled:
             services.worker.start()
         if alerts is not None:
             alerts.start()
         yield
         if alerts is not None:
             alerts.stop()
+        if pool is not None:
+            pool.stop()
         services.worker.stop()
         services.metrics.process_exit()
         for limiter in (services.rate_limiter, services.bookkeeping_limiter):

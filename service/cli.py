@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import copy
 import json
+import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -151,7 +152,19 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from service.worker import ScoringWorker, load_default_screener
 
     settings = _settings()
+    processes = settings.worker_processes if args.processes is None else args.processes
+    if processes < 1:
+        raise ServiceCliError(
+            f"--processes must be 1 or more (got {processes})",
+            f"--processes harus 1 atau lebih (bukan {processes})",
+        )
     engine = create_db_engine(settings.resolved_database_url)
+    if processes > 1:
+        try:
+            migrate(engine)
+        finally:
+            engine.dispose()
+        return _run_worker_pool(settings, processes, once=args.once)
     try:
         migrate(engine)
         screener: Screener = load_default_screener(settings.model_path)
@@ -170,6 +183,28 @@ def cmd_worker(args: argparse.Namespace) -> int:
             worker.loop()
     finally:
         engine.dispose()
+    return 0
+
+
+def _run_worker_pool(settings: Any, processes: int, *, once: bool) -> int:
+    from service.worker_pool import WorkerPool
+
+    pool = WorkerPool(settings, processes, drain=once)
+    pool.start()
+    print(f"{processes} proses penilai / scoring processes (Ctrl-C to stop)", flush=True)
+    try:
+        if once:
+            while not pool.wait(timeout=1.0):
+                pass
+            print("antrean habis / nothing left to score", flush=True)
+        else:
+            signal.signal(signal.SIGTERM, lambda *_: pool.request_stop())
+            while not pool.stopping(1.0):
+                pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        pool.stop()
     return 0
 
 
@@ -282,6 +317,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
     p = subparsers.add_parser("worker", help="nilai batch yang menunggu / score pending batches")
     p.add_argument("--once", action="store_true", help="habiskan antrean lalu keluar / drain, then exit")
+    p.add_argument(
+        "--processes",
+        type=int,
+        default=None,
+        help="proses penilai / scoring processes (default SCREENER_WORKER_PROCESSES, 1)",
+    )
     p.set_defaults(func=cmd_worker)
 
     batch = subparsers.add_parser("batch", help="kirim batch iklan / submit batches of ads")

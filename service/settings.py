@@ -114,6 +114,15 @@ class Settings(BaseSettings):
         default=True,
         description="Run the scoring worker thread inside the service (off: run `screener worker` instead).",
     )
+    worker_processes: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description=(
+            "Scoring worker processes (the in-app worker and `screener worker`): 1 = one thread in "
+            "the process; N > 1 = N processes, each loading the model, a dead one replaced."
+        ),
+    )
     worker_chunk_size: int = Field(
         default=500, ge=1, le=5000, description="Ads the worker scores and writes per transaction."
     )

@@ -79,9 +79,12 @@ class ScoringWorker:
         *,
         watcher: ModelWatcher | None = None,
         poller: SourcePoller | None = None,
+        share: tuple[int, int] | None = None,
     ) -> None:
+        """``share=(i, n)``: this is worker process ``i`` of ``n`` (see :func:`campaigns.pending_ads`)."""
         self.sessions = sessions
         self.poller = poller
+        self.share = share
         self.settings = settings
         self.get_screener = get_screener
         self.watcher = watcher
@@ -116,7 +119,7 @@ class ScoringWorker:
                     return 0
                 return campaigns.record_scored(session, scored=score_rows(screener, rows), **options)
         with self.sessions() as session:
-            rows = campaigns.pending_ads(session, limit=limit, lock=False)
+            rows = campaigns.pending_ads(session, limit=limit, lock=False, share=self.share)
         if not rows:
             return 0
         scored = score_rows(screener, rows)
@@ -129,8 +132,11 @@ class ScoringWorker:
         total = 0
         while not self._stop.is_set():
             n = self.run_once()
-            if n == 0 and not self._pending():
-                break
+            if n == 0:
+                if not self._pending():
+                    break
+                # What is left is being scored by another process (rows locked, or its share).
+                self._stop.wait(0.05)
             total += n
         return total
 

@@ -22,6 +22,7 @@ from sqlalchemy import Table, bindparam, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from screener.vocabulary import Scope
+from service.store import bulk
 from service.store.db import chunks, is_postgres
 from service.store.models import (
     Ad,
@@ -115,18 +116,31 @@ def slots_of(assessment: dict[str, Any]) -> dict[str, list[str]]:
     return {"phones": phones, "salaries": salaries, "places": places}
 
 
-def pending_ads(session: Session, *, limit: int, lock: bool) -> list[Any]:
-    """Unscored ads of batches whose upload is complete, oldest first (locked, skipping others', on PG)."""
+def pending_ads(
+    session: Session, *, limit: int, lock: bool, share: tuple[int, int] | None = None
+) -> list[Any]:
+    """Unscored ads of batches whose upload is complete, oldest first (locked, skipping others', on PG).
+
+    ``share=(i, n)``: worker process ``i`` of ``n`` on a database without row locks (SQLite) takes
+    the runs of ``limit`` ads numbered ``i`` modulo ``n`` first, so processes do not score the same
+    chunk; when its share is done it takes the newest pending run instead (the other processes work
+    from the oldest end, so at most the chunk where they meet is scored twice, and written once).
+    """
     query = (
         select(Ad.id, Ad.batch_id, Ad.text, Ad.platform)
         .join(Batch, Batch.id == Ad.batch_id)
         .where(Ad.scored.is_(False), Batch.status.in_((BatchStatus.QUEUED, BatchStatus.SCORING)))
-        .order_by(Ad.id)
         .limit(limit)
     )
     if lock:
         query = query.with_for_update(skip_locked=True, of=Ad)
-    return list(session.execute(query).all())
+    if share is not None and share[1] > 1:
+        index, count = share
+        mine = list(session.execute(query.where((Ad.id // limit) % count == index).order_by(Ad.id)).all())
+        if mine:
+            return mine
+        return sorted(session.execute(query.order_by(Ad.id.desc())).all(), key=lambda row: row.id)
+    return list(session.execute(query.order_by(Ad.id)).all())
 
 
 def record_scored(
@@ -172,12 +186,12 @@ def record_scored(
     failed = [s for s in mine if s.assessment is None]
     if failed:
         session.execute(
-            insert(BatchError),
+            insert(cast(Table, BatchError.__table__)),
             [{"batch_id": s.batch_id, "row": 0, "message": f"ad {s.ad_id}: {s.error}"} for s in failed],
         )
     if good:
         session.execute(
-            insert(AdAssessment),
+            insert(cast(Table, AdAssessment.__table__)),
             [
                 {
                     "ad_id": s.ad_id,
@@ -201,7 +215,7 @@ def record_scored(
             for c in s.assessment["contacts"]
         ]
         if contacts:
-            session.execute(insert(AdContact), contacts)
+            session.execute(insert(cast(Table, AdContact.__table__)), contacts)
     clusters = _assign_clusters(session, good, similarity_threshold, similarity, now)
     enqueued = _enqueue(
         session, good, clusters, review_threshold, uncertain_margin, now,
@@ -214,7 +228,13 @@ def record_scored(
 def _assign_clusters(
     session: Session, good: Sequence[ScoredAd], threshold: float, similarity: Any, now: datetime
 ) -> dict[int, int]:
-    """ad id -> cluster id: exact duplicate by canonical hash, else the most similar LSH candidate."""
+    """ad id -> cluster id: exact duplicate by canonical hash, else the most similar LSH candidate.
+
+    A handful of statements per chunk, none per ad: one lookup each for exact hashes, band keys and
+    candidate signatures; the chunk's new campaigns get the ids the database would give them
+    (:func:`bulk.next_id`, under the clustering lock) so ads later in the chunk can join them, and are
+    written with their bands in two multi-row INSERTs.
+    """
     if not good:
         return {}
     hashes = sorted({s.content_hash for s in good})
@@ -229,20 +249,27 @@ def _assign_clusters(
                 exact.setdefault(h, cid)
     keys = sorted({k for s in good if s.content_hash not in exact for k in s.band_keys})
     by_key: dict[int, list[int]] = defaultdict(list)
-    for part in chunks(keys):
+    if keys:
         for key, cid in session.execute(
-            select(ClusterBand.band_key, ClusterBand.cluster_id).where(ClusterBand.band_key.in_(part))
+            select(ClusterBand.band_key, ClusterBand.cluster_id).where(
+                bulk.in_values(session, ClusterBand.band_key, keys)
+            )
         ):
             by_key[key].append(cid)
     candidate_ids = sorted({cid for ids in by_key.values() for cid in ids})
     signatures: dict[int, np.ndarray] = {}
-    for part in chunks(candidate_ids):
-        for cid, blob in session.execute(select(Cluster.id, Cluster.signature).where(Cluster.id.in_(part))):
+    if candidate_ids:
+        for cid, blob in session.execute(
+            select(Cluster.id, Cluster.signature).where(bulk.in_values(session, Cluster.id, candidate_ids))
+        ):
             signatures[cid] = np.frombuffer(blob, dtype=np.uint64)
     assigned: dict[int, int] = {}
     members: Counter[int] = Counter()
     pairs: set[tuple[int, int]] = set()
-    new_clusters: set[int] = set()
+    new_rows: list[dict[str, Any]] = []
+    band_rows: list[dict[str, int]] = []
+    next_cluster = 0  # the id of the chunk's next new campaign, read when the first one is needed
+
     for s in good:
         cid = exact.get(s.content_hash)
         if cid is None:
@@ -253,30 +280,34 @@ def _assign_clusters(
                     best, best_sim = candidate, sim
             cid = best
         if cid is None:
-            cid = session.execute(
-                insert(Cluster)
-                .values(
-                    representative_ad_id=s.ad_id,
-                    content_hash=s.content_hash,
-                    signature=s.signature.astype(np.uint64).tobytes(),
-                    member_count=0,
-                    batch_count=0,
-                    created_at=now,
-                    updated_at=now,
-                )
-                .returning(Cluster.id)
-            ).scalar_one()
-            session.execute(
-                insert(ClusterBand), [{"band_key": k, "cluster_id": cid} for k in set(s.band_keys)]
+            next_cluster = next_cluster or bulk.next_id(session, "clusters")
+            cid, next_cluster = next_cluster, next_cluster + 1
+            new_rows.append(
+                {
+                    "id": cid,
+                    "representative_ad_id": s.ad_id,
+                    "content_hash": s.content_hash,
+                    "signature": s.signature.astype(np.uint64).tobytes(),
+                    "member_count": 0,
+                    "batch_count": 0,
+                    "created_at": now,
+                    "updated_at": now,
+                }
             )
+            band_rows.extend({"band_key": k, "cluster_id": cid} for k in sorted(set(s.band_keys)))
             for k in s.band_keys:
                 by_key[k].append(cid)
             signatures[cid] = s.signature
-            new_clusters.add(cid)
         exact.setdefault(s.content_hash, cid)
         assigned[s.ad_id] = cid
         members[cid] += 1
         pairs.add((cid, s.batch_id))
+    clusters = cast(Table, Cluster.__table__)
+    if new_rows:
+        session.execute(insert(clusters), new_rows)
+        session.execute(insert(cast(Table, ClusterBand.__table__)), band_rows)
+        bulk.claim_ids(session, "clusters", new_rows[-1]["id"])
+    new_clusters = {row["id"] for row in new_rows}
     ads = cast(Table, Ad.__table__)
     session.execute(
         update(ads)
@@ -287,20 +318,21 @@ def _assign_clusters(
     touched = sorted(members)
     existing: set[tuple[int, int]] = set()
     old = sorted(set(touched) - new_clusters)
-    for part in chunks(old):
+    if old:
         existing.update(
             (c, b)
             for c, b in session.execute(
                 select(ClusterBatch.cluster_id, ClusterBatch.batch_id).where(
-                    ClusterBatch.cluster_id.in_(part)
+                    bulk.in_values(session, ClusterBatch.cluster_id, old)
                 )
             )
         )
     fresh = sorted(pairs - existing)
     if fresh:
-        session.execute(insert(ClusterBatch), [{"cluster_id": c, "batch_id": b} for c, b in fresh])
+        session.execute(
+            insert(cast(Table, ClusterBatch.__table__)), [{"cluster_id": c, "batch_id": b} for c, b in fresh]
+        )
     new_batches = Counter(c for c, _ in fresh)
-    clusters = cast(Table, Cluster.__table__)
     session.execute(
         update(clusters)
         .where(clusters.c.id == bindparam("b_id"))
@@ -330,11 +362,13 @@ def _enqueue(
     campaign_min_ads: int = 0,
 ) -> Counter[int]:
     """One queue item per campaign with a reason to be reviewed; returns how many per batch."""
-    members: dict[int, int] = {}
-    for part in chunks(sorted(set(clusters.values()))):
-        members.update(
-            session.execute(select(Cluster.id, Cluster.member_count).where(Cluster.id.in_(part))).all()
-        )
+    members: dict[int, int] = dict(
+        session.execute(
+            select(Cluster.id, Cluster.member_count).where(
+                bulk.in_values(session, Cluster.id, sorted(set(clusters.values())))
+            )
+        ).all()
+    )
 
     def reason_of(s: ScoredAd, cid: int) -> ItemReason | None:
         if s.risk >= threshold:
@@ -364,11 +398,18 @@ def _enqueue(
     enqueued: Counter[int] = Counter()
     if not best:
         return enqueued
-    items: dict[int, QueueItem] = {}
-    for part in chunks(sorted(best)):
-        for queued in session.scalars(select(QueueItem).where(QueueItem.cluster_id.in_(part))):
-            items[queued.cluster_id] = queued
+    queue = cast(Table, QueueItem.__table__)
+    items = {
+        row.cluster_id: row
+        for row in session.execute(
+            select(
+                queue.c.id, queue.c.cluster_id, queue.c.status, queue.c.review_round, queue.c.risk,
+                queue.c.tier, queue.c.scope, queue.c.priority, queue.c.reason,
+            ).where(bulk.in_values(session, queue.c.cluster_id, sorted(best)))
+        )
+    }  # fmt: skip
     new_rows: list[dict[str, Any]] = []
+    changed: list[dict[str, Any]] = []
     for cid, (s, reason, p) in best.items():
         assert s.assessment is not None
         item = items.get(cid)
@@ -396,15 +437,30 @@ def _enqueue(
             enqueued[s.batch_id] += 1
         elif item.status in (ItemStatus.OPEN, ItemStatus.LEASED) and item.review_round == 1:
             # A riskier repost, or a grown campaign: the item moves up; its ad stays the first.
+            risk, tier, scope = item.risk, item.tier, item.scope
             if s.risk > item.risk:
-                item.risk, item.tier, item.scope = s.risk, s.assessment["tier"], s.scope
-            item.priority = max(item.priority, p)
+                risk, tier, scope = s.risk, s.assessment["tier"], s.scope
+            new_reason = item.reason
             if item.reason in _REASON_RANK and _REASON_RANK[reason] < _REASON_RANK[ItemReason(item.reason)]:
-                item.reason = reason
-            item.updated_at = now
+                new_reason = reason
+            changed.append(
+                {
+                    "b_id": item.id, "b_risk": risk, "b_tier": tier, "b_scope": scope,
+                    "b_priority": max(item.priority, p), "b_reason": new_reason,
+                }
+            )  # fmt: skip
     if new_rows:
-        session.execute(insert(QueueItem), new_rows)
-    session.flush()
+        session.execute(insert(queue), new_rows)
+    if changed:
+        session.execute(
+            update(queue)
+            .where(queue.c.id == bindparam("b_id"))
+            .values(
+                risk=bindparam("b_risk"), tier=bindparam("b_tier"), scope=bindparam("b_scope"),
+                priority=bindparam("b_priority"), reason=bindparam("b_reason"), updated_at=now,
+            ),
+            changed,
+        )  # fmt: skip
     return enqueued
 
 

@@ -248,6 +248,7 @@ class QueueItem(Base):
         UniqueConstraint("cluster_id", name="uq_queue_items_cluster_id"),
         Index("ix_queue_items_status_priority", "status", "priority"),
         Index("ix_queue_items_status_reason", "status", "reason"),
+        Index("ix_queue_items_batch_status", "batch_id", "status"),  # migration 0011
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -1,0 +1,57 @@
+"""One statement per chunk, whatever its size: ``IN`` lists as one parameter, ids allocated in bulk.
+
+``IN (...)`` with one bound parameter per value hits SQLite's limit on parameters (999) and costs a
+compile per list length; :func:`in_values` passes the whole list as one parameter instead: a JSON array
+read by ``json_each`` on SQLite, an array with ``= ANY(...)`` on PostgreSQL. Both use the column's
+index (``EXPLAIN`` shows a search, see tests/service/test_store_bulk.py).
+
+:func:`next_id` and :func:`claim_ids` give a chunk's new rows their primary keys before they are
+written, so a chunk's new campaigns go in one multi-row INSERT instead of one INSERT ... RETURNING each.
+They must run in the transaction that holds the clustering lock (SQLite's write lock, or the advisory
+lock on PostgreSQL): nobody else inserts into the table meanwhile, so the ids are exactly those the
+database would have given one by one.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import BigInteger, ColumnElement, Select, any_, bindparam, func, literal_column, select, text
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import Session
+
+__all__ = ["claim_ids", "in_values", "next_id"]
+
+
+def in_values(session: Session, column: Any, values: Sequence[int]) -> ColumnElement[bool]:
+    """``column IN values`` as one bound parameter (integers)."""
+    listed = [int(v) for v in values]
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, listed, type_=ARRAY(BigInteger)))
+    each: Select[Any] = select(literal_column("value")).select_from(
+        func.json_each(bindparam(None, json.dumps(listed)))
+    )
+    return column.in_(each)
+
+
+def next_id(session: Session, table: str) -> int:
+    """The primary key the next INSERT into ``table`` would get. Call only while holding the lock
+    that serialises inserts into ``table``, and :func:`claim_ids` before letting it go."""
+    if session.get_bind().dialect.name == "postgresql":
+        last = session.execute(
+            text("SELECT pg_sequence_last_value(pg_get_serial_sequence(:t, 'id')::regclass)"), {"t": table}
+        ).scalar_one()
+        return int(last or 0) + 1
+    # SQLite: an INTEGER PRIMARY KEY without AUTOINCREMENT takes max(id) + 1.
+    top = session.execute(text(f'SELECT coalesce(max(id), 0) FROM "{table}"')).scalar_one()
+    return int(top) + 1
+
+
+def claim_ids(session: Session, table: str, last: int) -> None:
+    """Rows up to id ``last`` were inserted with explicit ids: move the sequence past them (PostgreSQL)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            text("SELECT setval(pg_get_serial_sequence(:t, 'id'), :last)"), {"t": table, "last": last}
+        )

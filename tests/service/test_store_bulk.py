@@ -1,0 +1,122 @@
+"""The cheaper store path: one-parameter IN lists, ids taken ahead under the lock, and the queue's hot
+queries on their indexes (SQLite ``EXPLAIN QUERY PLAN``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from queue_testing import pg_schema_url
+from sqlalchemy import Engine, insert, literal_column, select, text
+from sqlalchemy.orm import Session
+
+from service.store import bulk, create_db_engine, leases, migrate, session_factory
+from service.store.models import Ad, Batch, ClusterBand, QueueItem, utcnow
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    if request.param == "sqlite":
+        url: str | None = f"sqlite:///{tmp_path}/bulk.db"
+        made = create_db_engine(url)
+        migrate(made)
+        yield made
+        made.dispose()
+        return
+    with pg_schema_url() as url:
+        if url is None:
+            pytest.skip("PostgreSQL not reachable at 127.0.0.1:5432")
+        made = create_db_engine(url)
+        migrate(made)
+        yield made
+        made.dispose()
+
+
+def test_in_values_takes_more_values_than_sqlite_has_parameters(engine: Engine) -> None:
+    keys = [(1 << 62) + i * 7919 for i in range(3000)]  # 63-bit band keys, past SQLite's 999 parameters
+    with session_factory(engine).begin() as session:
+        session.execute(
+            insert(ClusterBand), [{"band_key": k, "cluster_id": i % 50} for i, k in enumerate(keys)]
+        )
+        wanted = [*keys[::3], 5, 6]  # two keys nobody has
+        found = session.execute(
+            select(ClusterBand.band_key).where(bulk.in_values(session, ClusterBand.band_key, wanted))
+        ).scalars()
+        assert sorted(found) == sorted(keys[::3])
+        assert (
+            list(
+                session.execute(
+                    select(ClusterBand.band_key).where(bulk.in_values(session, ClusterBand.band_key, []))
+                )
+            )
+            == []
+        )
+
+
+def test_ids_taken_ahead_are_the_ones_the_database_gives_next(engine: Engine) -> None:
+    def new_batch(session: Session, **values: object) -> int:
+        now = utcnow()
+        row = {"status": "queued", "accepted": 0, "rejected": 0, "scored": 0, "enqueued": 0,
+               "created_at": now, "updated_at": now, **values}  # fmt: skip
+        return int(session.execute(insert(Batch).values(**row).returning(Batch.id)).scalar_one())
+
+    sessions = session_factory(engine)
+    with sessions.begin() as session:
+        assert bulk.next_id(session, "batches") == 1
+        first = new_batch(session)
+        assert first == 1
+        ahead = bulk.next_id(session, "batches")
+        assert ahead == 2
+        # Two rows written with the ids taken ahead, in one statement...
+        for offset in range(2):
+            new_batch(session, id=ahead + offset)
+        bulk.claim_ids(session, "batches", ahead + 1)
+    with sessions.begin() as session:
+        # ...and the next ordinary insert does not collide with them.
+        assert new_batch(session) == ahead + 2 == bulk.next_id(session, "batches") - 1
+
+
+def _plan(session: Session, query: str) -> str:
+    return "\n".join(str(row[-1]) for row in session.execute(text("EXPLAIN QUERY PLAN " + query)))
+
+
+def test_hot_queries_use_indexes_on_sqlite(tmp_path: Path) -> None:
+    engine = create_db_engine(f"sqlite:///{tmp_path}/plans.db")
+    migrate(engine)
+    try:
+        with session_factory(engine)() as session:
+            dialect = engine.dialect
+
+            def sql(statement: object) -> str:
+                compiled = statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True})  # type: ignore[attr-defined]
+                return str(compiled)
+
+            pending = (
+                select(Ad.id)
+                .join(Batch, Batch.id == Ad.batch_id)
+                .where(Ad.scored.is_(False), Batch.status.in_(("queued", "scoring")))
+                .order_by(Ad.id)
+                .limit(500)
+            )
+            assert "INDEX ix_ads_scored_id" in _plan(session, sql(pending))
+            claim = (
+                select(QueueItem.id)
+                .where(leases._claimable(literal_column("'2026-01-01'"), 1))  # type: ignore[arg-type]
+                .order_by(*leases.queue_order())
+                .limit(20)
+            )
+            plan = _plan(session, sql(claim))
+            assert "ix_queue_items_status_priority" in plan and "ix_decisions_item_id" in plan
+            by_batch = select(QueueItem.id).where(
+                QueueItem.status.in_(("open", "leased")), QueueItem.batch_id == 3
+            )
+            assert "INDEX ix_queue_items_batch_status" in _plan(session, sql(by_batch))
+            by_reason = select(QueueItem.id).where(QueueItem.status == "open", QueueItem.reason == "audit")
+            assert "INDEX ix_queue_items_status_reason" in _plan(session, sql(by_reason))
+            bands = select(ClusterBand.cluster_id).where(
+                bulk.in_values(session, ClusterBand.band_key, [1, 2])
+            )
+            assert "SEARCH cluster_bands USING COVERING INDEX" in _plan(session, sql(bands))
+    finally:
+        engine.dispose()
