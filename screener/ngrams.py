@@ -1,0 +1,420 @@
+"""Word and character n-grams hashed in NumPy: the model's text features without a Python loop per n-gram.
+
+scikit-learn's ``TfidfVectorizer`` builds every n-gram as a Python string and looks it up in a dict;
+for character n-grams that is a Python step per character of every ad, the classifier's ceiling.
+:class:`HashedTfidf` reads a batch of texts as one array of code points and hashes every n-gram with
+array arithmetic:
+
+* **character n-grams** (``analyzer="char"``, like ``char_wb``): the windows of ``" " + text + " "``
+  with no whitespace inside (a space may only open or close a window, so n-grams stay within a word);
+* **word n-grams** (``analyzer="word"``): tokens are runs of two or more word characters (``\\w\\w+``,
+  as scikit-learn's default token pattern), and n consecutive tokens of one text make an n-gram.
+
+Each n-gram's 64-bit hash falls in one of ``2**n_bits`` buckets. ``fit`` keeps the buckets scikit-learn
+would keep as terms (``min_df``, ``max_df``, ``max_features`` by total count) and their smoothed idf,
+and names each kept bucket by one n-gram that fell in it, so ``get_feature_names_out`` still reads as
+words. ``transform`` gives the same l2-normalised (sublinear) TF-IDF rows as ``TfidfVectorizer``
+would over those terms. The hashes are fixed functions of the code points (no per-process seed), so
+a pickled model transforms the same in every process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils import Tags
+
+__all__ = ["HashedTfidf", "NgramHashes", "hash_ngrams"]
+
+_U64 = np.uint64
+_M1 = _U64(0xBF58476D1CE4E5B9)
+_M2 = _U64(0x94D049BB133111EB)
+_GOLDEN = _U64(0x9E3779B97F4A7C15)
+_POLY = _U64(0x100000001B3)  # multiplier of the fixed-length character hash
+# Texts are hashed in chunks of about this many code points, which bounds the temporary arrays.
+_CHUNK_CHARS = 1 << 20
+
+# Word characters among the first 128 code points (\w: letters, digits and underscore).
+_ASCII_WORD = np.zeros(128, dtype=bool)
+for _c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_":
+    _ASCII_WORD[ord(_c)] = True
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser, in place on a uint64 array (wrapping arithmetic): a well-spread hash."""
+    with np.errstate(over="ignore"):
+        x ^= x >> _U64(30)
+        x *= _M1
+        x ^= x >> _U64(27)
+        x *= _M2
+        x ^= x >> _U64(31)
+    return x
+
+
+class NgramHashes:
+    """The n-grams of a batch of texts: hash, row (text index), and where in that text they are.
+
+    ``start`` and ``end`` index the text itself (for naming a bucket by an n-gram that fell in it);
+    ``gap`` is, for word bigrams, the span between the two tokens (-1 for other n-grams), so a name
+    can join the tokens with one space as scikit-learn does.
+    """
+
+    __slots__ = ("end", "gap_end", "gap_start", "hash", "row", "start")
+
+    def __init__(
+        self,
+        hash: np.ndarray,
+        row: np.ndarray,
+        start: np.ndarray,
+        end: np.ndarray,
+        gap_start: np.ndarray | None = None,
+        gap_end: np.ndarray | None = None,
+    ) -> None:
+        self.hash, self.row, self.start, self.end = hash, row, start, end
+        self.gap_start, self.gap_end = gap_start, gap_end
+
+
+def _code_points(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The texts as one array ``" " + t0 + " " + t1 + ... + " "`` of code points, and where each
+    text's leading space is."""
+    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+    joined = " " + " ".join(texts) + " "
+    points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    leading = np.zeros(len(texts), dtype=np.int64)
+    if len(texts) > 1:
+        np.cumsum(lengths[:-1] + 1, out=leading[1:])
+    return points, leading
+
+
+def _is_space(points: np.ndarray) -> np.ndarray:
+    # The normaliser folds all whitespace to single spaces; anything at or below U+0020 counts too.
+    return points <= 32
+
+
+def _word_mask(points: np.ndarray) -> np.ndarray:
+    mask = np.zeros(len(points), dtype=bool)
+    ascii_ = points < 128
+    mask[ascii_] = _ASCII_WORD[points[ascii_]]
+    if not ascii_.all():
+        others = np.flatnonzero(~ascii_)
+        unique, inverse = np.unique(points[others], return_inverse=True)
+        is_word = np.asarray([chr(c).isalnum() for c in unique.tolist()], dtype=bool)
+        mask[others] = is_word[inverse]
+    return mask
+
+
+def _char_ngrams(points: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Hashes and start positions of the character n-grams with no whitespace inside."""
+    count = len(points) - n + 1
+    if count <= 0:
+        return np.zeros(0, dtype=_U64), np.zeros(0, dtype=np.int64)
+    space = _is_space(points)
+    valid = np.ones(count, dtype=bool)
+    for k in range(1, n - 1):
+        valid &= ~space[k : k + count]
+    # Two spaces in a row (an empty text) open no n-gram.
+    valid &= ~(space[:count] & space[1 : 1 + count])
+    starts = np.flatnonzero(valid)
+    wide = points.astype(_U64)
+    with np.errstate(over="ignore"):
+        h = wide[starts].copy()
+        for k in range(1, n):
+            h *= _POLY
+            h += wide[starts + k]
+        h += _U64(n) * _GOLDEN
+    return _mix(h), starts
+
+
+def _tokens(points: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Hashes, starts and ends of the runs of two or more word characters."""
+    word = _word_mask(points)
+    if not word.any():
+        empty = np.zeros(0, dtype=np.int64)
+        return np.zeros(0, dtype=_U64), empty, empty
+    edges = np.diff(np.concatenate([[False], word, [False]]).astype(np.int8))
+    starts = np.flatnonzero(edges == 1)
+    ends = np.flatnonzero(edges == -1)
+    keep = ends - starts >= 2
+    starts, ends = starts[keep], ends[keep]
+    if len(starts) == 0:
+        return np.zeros(0, dtype=_U64), starts, ends
+    # Each character of a token contributes mix(code point, position in the token); the token's hash
+    # is the wrapping sum over its characters (np.add.reduceat), then its length, mixed.
+    inside = np.flatnonzero(word)
+    owner = np.searchsorted(starts, inside, side="right") - 1
+    kept = (owner >= 0) & (inside < ends[np.maximum(owner, 0)])
+    inside, owner = inside[kept], owner[kept]
+    offset = np.minimum(inside - starts[owner], (1 << 20) - 1).astype(_U64)
+    keys = (points[inside].astype(_U64) << _U64(20)) | offset
+    parts = _mix(keys)
+    with np.errstate(over="ignore"):
+        sums = np.add.reduceat(parts, np.flatnonzero(np.diff(np.concatenate([[-1], owner])) != 0))
+        sums += (ends - starts).astype(_U64) * _GOLDEN
+    return _mix(sums), starts, ends
+
+
+def _rows_of(positions: np.ndarray, leading: np.ndarray) -> np.ndarray:
+    return np.searchsorted(leading, positions, side="right") - 1
+
+
+def hash_ngrams(texts: Sequence[str], analyzer: str, ngram_range: tuple[int, int]) -> NgramHashes:
+    """Every n-gram of ``texts`` (one batch), hashed; see the module docstring for what an n-gram is."""
+    low, high = ngram_range
+    points, leading = _code_points(texts)
+    hashes, rows, starts, ends = [], [], [], []
+    gap_starts, gap_ends = [], []
+    if analyzer == "char":
+        for n in range(low, high + 1):
+            h, s = _char_ngrams(points, n)
+            r = _rows_of(s, leading)
+            hashes.append(h)
+            rows.append(r)
+            starts.append(s - leading[r])  # in " " + text + " "
+            ends.append(s + n - leading[r])
+        return NgramHashes(*(np.concatenate(a) for a in (hashes, rows, starts, ends)))
+    if analyzer != "word":
+        raise ValueError(f"analyzer must be 'word' or 'char', got {analyzer!r}")
+    token_hash, token_start, token_end = _tokens(points)
+    token_row = _rows_of(token_start, leading)
+    shift = leading[token_row] + 1
+    for n in range(low, high + 1):
+        count = len(token_hash) - n + 1
+        if count <= 0:
+            continue
+        same = token_row[:count] == token_row[n - 1 : n - 1 + count]
+        h = token_hash[:count].copy()
+        with np.errstate(over="ignore"):
+            for k in range(1, n):
+                same &= token_row[k : k + count] == token_row[:count]
+                h = _mix(h * _POLY + token_hash[k : k + count])
+            h += _U64(n) * _GOLDEN
+        h = _mix(h)
+        index = np.flatnonzero(same)
+        hashes.append(h[index])
+        rows.append(token_row[index])
+        starts.append(token_start[index] - shift[index])
+        ends.append(token_end[index + n - 1] - shift[index])
+        if n == 2:
+            gap_starts.append(token_end[index] - shift[index])
+            gap_ends.append(token_start[index + 1] - shift[index])
+        else:
+            gap_starts.append(np.full(len(index), -1, dtype=np.int64))
+            gap_ends.append(np.full(len(index), -1, dtype=np.int64))
+    if not hashes:
+        empty = np.zeros(0, dtype=np.int64)
+        return NgramHashes(np.zeros(0, dtype=_U64), empty, empty, empty, empty, empty)
+    return NgramHashes(*(np.concatenate(a) for a in (hashes, rows, starts, ends, gap_starts, gap_ends)))
+
+
+def _chunks(texts: Sequence[str]) -> list[tuple[int, int]]:
+    """``(first, stop)`` index ranges of ``texts`` of about ``_CHUNK_CHARS`` characters each."""
+    bounds, first, size = [], 0, 0
+    for i, text in enumerate(texts):
+        size += len(text) + 1
+        if size >= _CHUNK_CHARS:
+            bounds.append((first, i + 1))
+            first, size = i + 1, 0
+    if first < len(texts) or not bounds:
+        bounds.append((first, len(texts)))
+    return bounds
+
+
+def _unique_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct values and their counts (by sorting: NumPy 2's hash-based ``np.unique`` is
+    much slower on millions of int64 keys)."""
+    values = np.sort(values)
+    if len(values) == 0:
+        return values, np.zeros(0, dtype=np.int64)
+    firsts = np.flatnonzero(np.concatenate([[True], values[1:] != values[:-1]]))
+    counts = np.diff(np.append(firsts, len(values)))
+    return values[firsts], counts
+
+
+def _text_of(doc: Any) -> str:
+    # Findings carry the normalised text; plain strings are taken as they are.
+    text = getattr(doc, "text", doc)
+    if not isinstance(text, str):
+        raise TypeError(f"expected str or Findings, got {type(doc).__name__}")
+    return text
+
+
+class HashedTfidf(TransformerMixin, BaseEstimator):
+    """TF-IDF over hashed word or character n-grams (``TfidfVectorizer``'s numbers, NumPy's speed).
+
+    Parameters
+    ----------
+    analyzer : {"word", "char"}, default="word"
+        Word n-grams of ``\\w\\w+`` tokens, or character n-grams within words (as ``char_wb``).
+    ngram_range : tuple (min_n, max_n), default=(1, 1)
+    min_df : int, default=1
+        Keep buckets found in at least this many texts.
+    max_df : float, default=1.0
+        Drop buckets found in more than this share of the texts.
+    max_features : int or None, default=None
+        Keep at most this many buckets, the most frequent (total count) first.
+    sublinear_tf : bool, default=True
+        Use ``1 + log(tf)`` for the term frequency.
+    n_bits : int, default=22
+        ``2**n_bits`` hash buckets.
+    dtype : numpy dtype, default=np.float32
+        Of the output matrix.
+
+    Attributes
+    ----------
+    buckets_ : ndarray of int64
+        The kept buckets, sorted (column ``j`` is bucket ``buckets_[j]``).
+    idf_ : ndarray of float64
+        Smoothed idf of each column: ``ln((1 + n) / (1 + df)) + 1``.
+    feature_names_ : ndarray of str
+        One n-gram that fell in each kept bucket (the most frequent one is not tracked: the first seen).
+    """
+
+    def __init__(
+        self,
+        *,
+        analyzer: str = "word",
+        ngram_range: tuple[int, int] = (1, 1),
+        min_df: int = 1,
+        max_df: float = 1.0,
+        max_features: int | None = None,
+        sublinear_tf: bool = True,
+        n_bits: int = 22,
+        dtype: Any = np.float32,
+    ) -> None:
+        self.analyzer = analyzer
+        self.ngram_range = ngram_range
+        self.min_df = min_df
+        self.max_df = max_df
+        self.max_features = max_features
+        self.sublinear_tf = sublinear_tf
+        self.n_bits = n_bits
+        self.dtype = dtype
+
+    # -- fitting -------------------------------------------------------------------------------
+
+    def fit(self, X: Sequence[Any], y: object = None) -> HashedTfidf:
+        if self.analyzer not in ("word", "char"):
+            raise ValueError(f"analyzer must be 'word' or 'char', got {self.analyzer!r}")
+        if not 8 <= self.n_bits <= 30:
+            raise ValueError("n_bits must be between 8 and 30")
+        texts = [_text_of(doc) for doc in X]
+        size = 1 << self.n_bits
+        df = np.zeros(size, dtype=np.int64)
+        total = np.zeros(size, dtype=np.int64)
+        for first, stop in _chunks(texts):
+            grams = hash_ngrams(texts[first:stop], self.analyzer, self.ngram_range)
+            bucket = self._buckets(grams)
+            total += np.bincount(bucket, minlength=size)
+            pairs, _ = _unique_counts(grams.row * size + bucket)
+            df += np.bincount(pairs % size, minlength=size)
+        n_docs = len(texts)
+        keep = (df >= self.min_df) & (df <= self.max_df * n_docs) & (df > 0)
+        candidates = np.flatnonzero(keep)
+        if self.max_features is not None and len(candidates) > self.max_features:
+            order = np.lexsort((candidates, -total[candidates]))
+            candidates = np.sort(candidates[order[: self.max_features]])
+        if len(candidates) == 0:
+            raise ValueError("no n-grams left after min_df / max_df: too few texts")
+        self.buckets_ = candidates.astype(np.int64)
+        self.idf_ = np.log((1.0 + n_docs) / (1.0 + df[candidates])) + 1.0
+        self._table: np.ndarray | None = None
+        self.feature_names_ = self._names(texts)
+        return self
+
+    def _buckets(self, grams: NgramHashes) -> np.ndarray:
+        return (grams.hash >> np.uint64(64 - self.n_bits)).astype(np.int64)
+
+    def _names(self, texts: list[str]) -> np.ndarray:
+        """Each kept bucket's name: the first n-gram of ``texts`` that fell in it."""
+        width = len(self.buckets_)
+        names: list[str | None] = [None] * width
+        missing = width
+        table = self._lookup()
+        padded = self.analyzer == "char"  # character n-gram spans index " " + text + " "
+        for first, stop in _chunks(texts):
+            grams = hash_ngrams(texts[first:stop], self.analyzer, self.ngram_range)
+            column = table[self._buckets(grams)].astype(np.int64) - 1
+            found = np.flatnonzero(column >= 0)
+            # The first occurrence of each column: a reversed scatter leaves the earliest index.
+            where = np.full(width, -1, dtype=np.int64)
+            where[column[found[::-1]]] = found[::-1]
+            for j, i in zip(np.flatnonzero(where >= 0).tolist(), where[where >= 0].tolist(), strict=True):
+                if names[j] is not None:
+                    continue
+                text = texts[first + int(grams.row[i])]
+                text = f" {text} " if padded else text
+                start, end = int(grams.start[i]), int(grams.end[i])
+                gap_start = int(grams.gap_start[i]) if grams.gap_start is not None else -1
+                if gap_start >= 0:
+                    gap_end = int(grams.gap_end[i]) if grams.gap_end is not None else gap_start
+                    names[j] = f"{text[start:gap_start]} {text[gap_end:end]}"
+                else:
+                    names[j] = text[start:end]
+                missing -= 1
+            if not missing:
+                break
+        return np.asarray(names, dtype=object)
+
+    # -- transforming --------------------------------------------------------------------------
+
+    def _lookup(self) -> np.ndarray:
+        """Bucket -> column + 1 (0: not a feature), built on first use and not pickled."""
+        table = getattr(self, "_table", None)
+        if table is None:
+            dtype = np.uint16 if len(self.buckets_) < (1 << 16) - 1 else np.uint32
+            table = np.zeros(1 << self.n_bits, dtype=dtype)
+            table[self.buckets_] = np.arange(1, len(self.buckets_) + 1, dtype=dtype)
+            self._table = table
+        return table
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_table"] = None
+        return state
+
+    def rows(self, X: Sequence[Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(indptr, indices, data)`` of the TF-IDF rows of ``X`` (float64), CSR with sorted columns."""
+        texts = [_text_of(doc) for doc in X]
+        n_rows = len(texts)
+        width = len(self.buckets_)
+        table = self._lookup()
+        keys_parts = []
+        for first, stop in _chunks(texts):
+            grams = hash_ngrams(texts[first:stop], self.analyzer, self.ngram_range)
+            column = table[self._buckets(grams)].astype(np.int64)
+            found = np.flatnonzero(column)
+            keys_parts.append((grams.row[found] + first) * width + column[found] - 1)
+        keys = np.concatenate(keys_parts) if keys_parts else np.zeros(0, dtype=np.int64)
+        keys, counts = _unique_counts(keys)
+        row = keys // width
+        indices = keys - row * width
+        data = counts.astype(np.float64)
+        if self.sublinear_tf:
+            np.log(data, out=data)
+            data += 1.0
+        data *= self.idf_[indices]
+        norms = np.sqrt(np.bincount(row, weights=data * data, minlength=n_rows))
+        norms[norms == 0] = 1.0
+        data /= norms[row]
+        indptr = np.zeros(n_rows + 1, dtype=np.int64)
+        np.cumsum(np.bincount(row, minlength=n_rows), out=indptr[1:])
+        return indptr, indices, data
+
+    def transform(self, X: Sequence[Any]) -> sparse.csr_matrix:
+        indptr, indices, data = self.rows(X)
+        return sparse.csr_matrix(
+            (data.astype(self.dtype), indices, indptr), shape=(len(indptr) - 1, len(self.buckets_))
+        )
+
+    def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
+        return self.feature_names_.copy()
+
+    def __sklearn_tags__(self) -> Tags:
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        return tags
