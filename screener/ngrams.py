@@ -58,12 +58,14 @@ def _mix(x: np.ndarray) -> np.ndarray:
 class NgramHashes:
     """The n-grams of a batch of texts: hash, row (text index), and where in that text they are.
 
-    ``start`` and ``end`` index the text itself (for naming a bucket by an n-gram that fell in it);
-    ``gap`` is, for word bigrams, the span between the two tokens (-1 for other n-grams), so a name
-    can join the tokens with one space as scikit-learn does.
+    ``start`` and ``end`` index the text itself (for character n-grams, ``" " + text + " "``), so a
+    bucket can be named by an n-gram that fell in it. Word n-grams also keep their tokens
+    (``tokens[k]`` is the ``(start, end)`` of the k-th token, ``first[i]`` the first token of n-gram
+    ``i`` and ``size[i]`` its length in tokens), so a name joins the tokens with one space as
+    scikit-learn does.
     """
 
-    __slots__ = ("end", "gap_end", "gap_start", "hash", "row", "start")
+    __slots__ = ("end", "first", "hash", "row", "size", "start", "tokens")
 
     def __init__(
         self,
@@ -71,11 +73,22 @@ class NgramHashes:
         row: np.ndarray,
         start: np.ndarray,
         end: np.ndarray,
-        gap_start: np.ndarray | None = None,
-        gap_end: np.ndarray | None = None,
+        first: np.ndarray | None = None,
+        size: np.ndarray | None = None,
+        tokens: np.ndarray | None = None,
     ) -> None:
         self.hash, self.row, self.start, self.end = hash, row, start, end
-        self.gap_start, self.gap_end = gap_start, gap_end
+        self.first, self.size, self.tokens = first, size, tokens
+
+    def name(self, i: int, text: str) -> str:
+        """The n-gram ``i`` as scikit-learn would write it (``text`` is its row's text)."""
+        if self.first is None or self.size is None or self.tokens is None:
+            return f" {text} "[int(self.start[i]) : int(self.end[i])]
+        shift = int(self.start[i]) - int(self.tokens[self.first[i], 0])
+        return " ".join(
+            text[a + shift : b + shift]
+            for a, b in self.tokens[self.first[i] : self.first[i] + self.size[i]].tolist()
+        )
 
 
 def _code_points(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -166,7 +179,6 @@ def hash_ngrams(texts: Sequence[str], analyzer: str, ngram_range: tuple[int, int
     low, high = ngram_range
     points, leading = _code_points(texts)
     hashes, rows, starts, ends = [], [], [], []
-    gap_starts, gap_ends = [], []
     if analyzer == "char":
         for n in range(low, high + 1):
             h, s = _char_ngrams(points, n)
@@ -181,11 +193,12 @@ def hash_ngrams(texts: Sequence[str], analyzer: str, ngram_range: tuple[int, int
     token_hash, token_start, token_end = _tokens(points)
     token_row = _rows_of(token_start, leading)
     shift = leading[token_row] + 1
+    firsts, sizes = [], []
     for n in range(low, high + 1):
         count = len(token_hash) - n + 1
         if count <= 0:
             continue
-        same = token_row[:count] == token_row[n - 1 : n - 1 + count]
+        same = np.ones(count, dtype=bool)
         h = token_hash[:count].copy()
         with np.errstate(over="ignore"):
             for k in range(1, n):
@@ -198,16 +211,13 @@ def hash_ngrams(texts: Sequence[str], analyzer: str, ngram_range: tuple[int, int
         rows.append(token_row[index])
         starts.append(token_start[index] - shift[index])
         ends.append(token_end[index + n - 1] - shift[index])
-        if n == 2:
-            gap_starts.append(token_end[index] - shift[index])
-            gap_ends.append(token_start[index + 1] - shift[index])
-        else:
-            gap_starts.append(np.full(len(index), -1, dtype=np.int64))
-            gap_ends.append(np.full(len(index), -1, dtype=np.int64))
+        firsts.append(index)
+        sizes.append(np.full(len(index), n, dtype=np.int64))
+    tokens = np.stack([token_start, token_end], axis=1)
     if not hashes:
         empty = np.zeros(0, dtype=np.int64)
-        return NgramHashes(np.zeros(0, dtype=_U64), empty, empty, empty, empty, empty)
-    return NgramHashes(*(np.concatenate(a) for a in (hashes, rows, starts, ends, gap_starts, gap_ends)))
+        return NgramHashes(np.zeros(0, dtype=_U64), empty, empty, empty, empty, empty, tokens)
+    return NgramHashes(*(np.concatenate(a) for a in (hashes, rows, starts, ends, firsts, sizes)), tokens)
 
 
 def _chunks(texts: Sequence[str]) -> list[tuple[int, int]]:
@@ -334,7 +344,6 @@ class HashedTfidf(TransformerMixin, BaseEstimator):
         names: list[str | None] = [None] * width
         missing = width
         table = self._lookup()
-        padded = self.analyzer == "char"  # character n-gram spans index " " + text + " "
         for first, stop in _chunks(texts):
             grams = hash_ngrams(texts[first:stop], self.analyzer, self.ngram_range)
             column = table[self._buckets(grams)].astype(np.int64) - 1
@@ -343,18 +352,9 @@ class HashedTfidf(TransformerMixin, BaseEstimator):
             where = np.full(width, -1, dtype=np.int64)
             where[column[found[::-1]]] = found[::-1]
             for j, i in zip(np.flatnonzero(where >= 0).tolist(), where[where >= 0].tolist(), strict=True):
-                if names[j] is not None:
-                    continue
-                text = texts[first + int(grams.row[i])]
-                text = f" {text} " if padded else text
-                start, end = int(grams.start[i]), int(grams.end[i])
-                gap_start = int(grams.gap_start[i]) if grams.gap_start is not None else -1
-                if gap_start >= 0:
-                    gap_end = int(grams.gap_end[i]) if grams.gap_end is not None else gap_start
-                    names[j] = f"{text[start:gap_start]} {text[gap_end:end]}"
-                else:
-                    names[j] = text[start:end]
-                missing -= 1
+                if names[j] is None:
+                    names[j] = grams.name(i, texts[first + int(grams.row[i])])
+                    missing -= 1
             if not missing:
                 break
         return np.asarray(names, dtype=object)
