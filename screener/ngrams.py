@@ -28,7 +28,7 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils import Tags
 
-__all__ = ["HashedTfidf", "NgramHashes", "hash_ngrams"]
+__all__ = ["HashedCorpus", "HashedTfidf", "NgramHashes", "hash_ngrams"]
 
 _U64 = np.uint64
 _M1 = _U64(0xBF58476D1CE4E5B9)
@@ -252,6 +252,49 @@ def _text_of(doc: Any) -> str:
     return text
 
 
+class HashedCorpus:
+    """Every n-gram bucket of a corpus, hashed once: cross-validation fits and transforms subsets of
+    the same texts many times (:meth:`HashedTfidf.fit_corpus`, :meth:`HashedTfidf.rows_corpus`).
+
+    Parameters
+    ----------
+    texts : sequence of str or Findings
+    analyzer, ngram_range, n_bits
+        As the :class:`HashedTfidf` that will read it.
+    """
+
+    def __init__(
+        self, texts: Sequence[Any], analyzer: str, ngram_range: tuple[int, int], n_bits: int
+    ) -> None:
+        self.texts = [_text_of(doc) for doc in texts]
+        self.analyzer, self.ngram_range, self.n_bits = analyzer, tuple(ngram_range), n_bits
+        buckets, rows = [], []
+        for first, stop in _chunks(self.texts):
+            grams = hash_ngrams(self.texts[first:stop], analyzer, self.ngram_range)
+            buckets.append((grams.hash >> np.uint64(64 - n_bits)).astype(np.int32))
+            rows.append((grams.row + first).astype(np.int32))
+        row = np.concatenate(rows)
+        order = np.argsort(row, kind="stable")  # by text, each text's n-grams in hash_ngrams order
+        self.bucket = np.concatenate(buckets)[order]
+        self.indptr = np.zeros(len(self.texts) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(row, minlength=len(self.texts)), out=self.indptr[1:])
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def take(self, rows: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """``(bucket, row)`` of every n-gram of the texts ``rows`` (renumbered 0..len(rows)-1)."""
+        if rows is None:
+            counts = np.diff(self.indptr)
+            return self.bucket.astype(np.int64), np.repeat(np.arange(len(self.texts)), counts)
+        rows = np.asarray(rows, dtype=np.int64)
+        counts = self.indptr[rows + 1] - self.indptr[rows]
+        local = np.repeat(np.arange(len(rows)), counts)
+        offsets = np.repeat(self.indptr[rows] - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
+        index = np.arange(int(counts.sum()), dtype=np.int64) + offsets
+        return self.bucket[index].astype(np.int64), local
+
+
 class HashedTfidf(TransformerMixin, BaseEstimator):
     """TF-IDF over hashed word or character n-grams (``TfidfVectorizer``'s numbers, NumPy's speed).
 
@@ -307,21 +350,28 @@ class HashedTfidf(TransformerMixin, BaseEstimator):
     # -- fitting -------------------------------------------------------------------------------
 
     def fit(self, X: Sequence[Any], y: object = None) -> HashedTfidf:
+        self._check_params()
+        return self.fit_corpus(HashedCorpus(X, self.analyzer, self.ngram_range, self.n_bits))
+
+    def _check_params(self) -> None:
         if self.analyzer not in ("word", "char"):
             raise ValueError(f"analyzer must be 'word' or 'char', got {self.analyzer!r}")
         if not 8 <= self.n_bits <= 30:
             raise ValueError("n_bits must be between 8 and 30")
-        texts = [_text_of(doc) for doc in X]
+
+    def fit_corpus(self, corpus: HashedCorpus, rows: np.ndarray | None = None) -> HashedTfidf:
+        """Fit on the texts ``rows`` of ``corpus`` (all of them by default), hashed already."""
+        self._check_params()
+        if (corpus.analyzer, corpus.ngram_range, corpus.n_bits) != (
+            self.analyzer, tuple(self.ngram_range), self.n_bits,
+        ):  # fmt: skip
+            raise ValueError("the corpus was hashed for other n-grams")
         size = 1 << self.n_bits
-        df = np.zeros(size, dtype=np.int64)
-        total = np.zeros(size, dtype=np.int64)
-        for first, stop in _chunks(texts):
-            grams = hash_ngrams(texts[first:stop], self.analyzer, self.ngram_range)
-            bucket = self._buckets(grams)
-            total += np.bincount(bucket, minlength=size)
-            pairs, _ = _unique_counts(grams.row * size + bucket)
-            df += np.bincount(pairs % size, minlength=size)
-        n_docs = len(texts)
+        bucket, row = corpus.take(rows)
+        n_docs = len(corpus) if rows is None else len(rows)
+        total = np.bincount(bucket, minlength=size)
+        pairs, _ = _unique_counts(row * size + bucket)
+        df = np.bincount(pairs % size, minlength=size)
         keep = (df >= self.min_df) & (df <= self.max_df * n_docs) & (df > 0)
         candidates = np.flatnonzero(keep)
         if self.max_features is not None and len(candidates) > self.max_features:
@@ -332,32 +382,32 @@ class HashedTfidf(TransformerMixin, BaseEstimator):
         self.buckets_ = candidates.astype(np.int64)
         self.idf_ = np.log((1.0 + n_docs) / (1.0 + df[candidates])) + 1.0
         self._table: np.ndarray | None = None
-        self.feature_names_ = self._names(texts)
+        texts = corpus.texts if rows is None else [corpus.texts[i] for i in rows]
+        self.feature_names_ = self._names(texts, bucket, row)
         return self
 
-    def _buckets(self, grams: NgramHashes) -> np.ndarray:
-        return (grams.hash >> np.uint64(64 - self.n_bits)).astype(np.int64)
-
-    def _names(self, texts: list[str]) -> np.ndarray:
-        """Each kept bucket's name: the first n-gram of ``texts`` that fell in it."""
+    def _names(self, texts: list[str], bucket: np.ndarray, row: np.ndarray) -> np.ndarray:
+        """Each kept bucket's name: its first n-gram in ``texts`` (``bucket``/``row``: their n-grams)."""
         width = len(self.buckets_)
-        names: list[str | None] = [None] * width
-        missing = width
-        table = self._lookup()
-        for first, stop in _chunks(texts):
-            grams = hash_ngrams(texts[first:stop], self.analyzer, self.ngram_range)
-            column = table[self._buckets(grams)].astype(np.int64) - 1
-            found = np.flatnonzero(column >= 0)
-            # The first occurrence of each column: a reversed scatter leaves the earliest index.
-            where = np.full(width, -1, dtype=np.int64)
-            where[column[found[::-1]]] = found[::-1]
-            for j, i in zip(np.flatnonzero(where >= 0).tolist(), where[where >= 0].tolist(), strict=True):
-                if names[j] is None:
-                    names[j] = grams.name(i, texts[first + int(grams.row[i])])
-                    missing -= 1
-            if not missing:
-                break
-        return np.asarray(names, dtype=object)
+        column = self._lookup()[bucket].astype(np.int64) - 1
+        found = np.flatnonzero(column >= 0)
+        # The first occurrence of each column: a reversed scatter leaves the earliest index.
+        where = np.full(width, -1, dtype=np.int64)
+        where[column[found[::-1]]] = found[::-1]
+        first_row = row[where]
+        # Hash those texts again, with positions, and find the n-gram in each.
+        needed = np.unique(first_row)
+        grams = hash_ngrams([texts[i] for i in needed.tolist()], self.analyzer, self.ngram_range)
+        size = 1 << self.n_bits
+        keys = grams.row * size + (grams.hash >> np.uint64(64 - self.n_bits)).astype(np.int64)
+        order = np.argsort(keys, kind="stable")
+        wanted = np.searchsorted(needed, first_row) * size + self.buckets_
+        at = order[np.searchsorted(keys[order], wanted)]
+        local_rows = grams.row[at].tolist()
+        return np.asarray(
+            [grams.name(i, texts[needed[r]]) for i, r in zip(at.tolist(), local_rows, strict=True)],
+            dtype=object,
+        )
 
     # -- transforming --------------------------------------------------------------------------
 
@@ -379,16 +429,32 @@ class HashedTfidf(TransformerMixin, BaseEstimator):
     def rows(self, X: Sequence[Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(indptr, indices, data)`` of the TF-IDF rows of ``X`` (float64), CSR with sorted columns."""
         texts = [_text_of(doc) for doc in X]
-        n_rows = len(texts)
-        width = len(self.buckets_)
-        table = self._lookup()
         keys_parts = []
         for first, stop in _chunks(texts):
             grams = hash_ngrams(texts[first:stop], self.analyzer, self.ngram_range)
-            column = table[self._buckets(grams)].astype(np.int64)
-            found = np.flatnonzero(column)
-            keys_parts.append((grams.row[found] + first) * width + column[found] - 1)
-        keys = np.concatenate(keys_parts) if keys_parts else np.zeros(0, dtype=np.int64)
+            keys_parts.append(
+                self._keys((grams.hash >> np.uint64(64 - self.n_bits)).astype(np.int64), grams.row + first)
+            )
+        return self._tfidf(np.concatenate(keys_parts), len(texts))
+
+    def rows_corpus(
+        self, corpus: HashedCorpus, rows: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`rows` of the texts ``rows`` of ``corpus``, hashed already."""
+        bucket, row = corpus.take(rows)
+        return self._tfidf(self._keys(bucket, row), len(corpus) if rows is None else len(rows))
+
+    def transform_corpus(self, corpus: HashedCorpus, rows: np.ndarray | None = None) -> sparse.csr_matrix:
+        return self._matrix(*self.rows_corpus(corpus, rows))
+
+    def _keys(self, bucket: np.ndarray, row: np.ndarray) -> np.ndarray:
+        width = len(self.buckets_)
+        column = self._lookup()[bucket].astype(np.int64)
+        found = np.flatnonzero(column)
+        return row[found].astype(np.int64) * width + column[found] - 1
+
+    def _tfidf(self, keys: np.ndarray, n_rows: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        width = len(self.buckets_)
         keys, counts = _unique_counts(keys)
         row = keys // width
         indices = keys - row * width
@@ -404,11 +470,13 @@ class HashedTfidf(TransformerMixin, BaseEstimator):
         np.cumsum(np.bincount(row, minlength=n_rows), out=indptr[1:])
         return indptr, indices, data
 
-    def transform(self, X: Sequence[Any]) -> sparse.csr_matrix:
-        indptr, indices, data = self.rows(X)
+    def _matrix(self, indptr: np.ndarray, indices: np.ndarray, data: np.ndarray) -> sparse.csr_matrix:
         return sparse.csr_matrix(
             (data.astype(self.dtype), indices, indptr), shape=(len(indptr) - 1, len(self.buckets_))
         )
+
+    def transform(self, X: Sequence[Any]) -> sparse.csr_matrix:
+        return self._matrix(*self.rows(X))
 
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
         return self.feature_names_.copy()

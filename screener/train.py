@@ -44,6 +44,7 @@ from screener.features import Detector, ModusFeatures
 from screener.indicators import Findings
 from screener.metrics import choose_thresholds, score_metrics
 from screener.model import CATEGORIES, TrainedModel, build_classifier, build_features, in_scope
+from screener.ngrams import HashedCorpus, HashedTfidf
 from screener.vocabulary import Category
 
 __all__ = [
@@ -84,20 +85,36 @@ def grouped_folds(
     return [(a, b) for a, b in splitter.split(np.zeros(len(labels)), labels, groups)]
 
 
-def _text_features() -> FeatureUnion:
-    union = build_features()
-    union.transformer_list = [(name, step) for name, step in union.transformer_list if name != "modus"]
-    return union
+def _text_blocks(union: FeatureUnion) -> list[HashedTfidf]:
+    blocks = [step for name, step in union.transformer_list if name != "modus"]
+    if not all(isinstance(block, HashedTfidf) for block in blocks):
+        raise TypeError("training expects HashedTfidf text blocks (screener.model.build_features)")
+    return blocks
+
+
+def _corpora(findings: list[Findings]) -> list[HashedCorpus]:
+    """Each text block's n-grams of every ad, hashed once for all the folds and the final fit."""
+    return [
+        HashedCorpus(findings, block.analyzer, block.ngram_range, block.n_bits)
+        for block in _text_blocks(build_features())
+    ]
 
 
 def _fold_matrices(
-    findings: list[Findings], folds: list[tuple[np.ndarray, np.ndarray]]
+    corpora: list[HashedCorpus], folds: list[tuple[np.ndarray, np.ndarray]]
 ) -> list[tuple[Any, Any]]:
+    """The text blocks of each fold: vocabularies fitted on its training rows only."""
     matrices = []
     for train_index, test_index in folds:
-        union = _text_features()
-        x_train = union.fit_transform([findings[i] for i in train_index])
-        x_test = union.transform([findings[i] for i in test_index])
+        blocks = _text_blocks(build_features())
+        for block, corpus in zip(blocks, corpora, strict=True):
+            block.fit_corpus(corpus, train_index)
+        x_train = sparse.hstack(
+            [b.transform_corpus(c, train_index) for b, c in zip(blocks, corpora, strict=True)], format="csr"
+        )
+        x_test = sparse.hstack(
+            [b.transform_corpus(c, test_index) for b, c in zip(blocks, corpora, strict=True)], format="csr"
+        )
         matrices.append((x_train, x_test))
     return matrices
 
@@ -191,7 +208,8 @@ def train(dataset: Dataset, settings: TrainSettings | None = None) -> TrainedMod
     findings = Detector().transform(dataset.texts)
     modus_all = ModusFeatures(scale=1.0).fit(findings).transform(findings)
     folds = grouped_folds(y, dataset.groups, settings.n_splits, settings.seed)
-    matrices = _fold_matrices(findings, folds)
+    corpora = _corpora(findings)
+    matrices = _fold_matrices(corpora, folds)
 
     phases = {"features": time.perf_counter() - started}
     n_jobs = settings.n_jobs
@@ -259,7 +277,17 @@ def train(dataset: Dataset, settings: TrainSettings | None = None) -> TrainedMod
 
     # The final models, fitted on every row (in parallel): risk, category and scope.
     features = build_features(modus_scale=best["modus_scale"])
-    x_all = features.fit_transform(findings).astype(np.float64)
+    for block, corpus in zip(_text_blocks(features), corpora, strict=True):
+        block.fit_corpus(corpus)
+    modus = features.named_transformers["modus"].fit(findings)
+    x_all = sparse.hstack(
+        [
+            *(b.transform_corpus(c) for b, c in zip(_text_blocks(features), corpora, strict=True)),
+            modus.transform(findings),
+        ],
+        format="csr",
+        dtype=np.float64,
+    )
     finals = [
         (LogisticRegression(C=best["C"], class_weight="balanced", max_iter=3000, random_state=settings.seed), y),
         (LogisticRegression(C=best["C"], max_iter=3000, random_state=settings.seed), np.asarray(categories)),

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from screener.ngrams import HashedTfidf, hash_ngrams
+from screener.ngrams import HashedCorpus, HashedTfidf, hash_ngrams
 
 # Hand-written texts, small enough that no two n-grams share a bucket and no max_features tie arises.
 TEXTS = [
@@ -89,3 +89,22 @@ def test_pickle_round_trip_transforms_the_same() -> None:
 def test_bad_parameters_are_refused_at_fit(params) -> None:
     with pytest.raises(ValueError):
         HashedTfidf(**params).fit(TEXTS)
+
+
+@pytest.mark.parametrize(("analyzer", "ngram_range"), [("word", (1, 2)), ("char", (3, 4))])
+def test_fitting_a_hashed_corpus_subset_is_fitting_those_texts(analyzer, ngram_range) -> None:
+    # Training hashes the corpus once and fits each fold on a subset of it: the same model as fitting
+    # the fold's texts directly.
+    corpus = HashedCorpus(TEXTS, analyzer, ngram_range, 22)
+    rows = np.asarray([0, 2, 3, 5])
+    direct = HashedTfidf(analyzer=analyzer, ngram_range=ngram_range).fit([TEXTS[i] for i in rows])
+    via = HashedTfidf(analyzer=analyzer, ngram_range=ngram_range).fit_corpus(corpus, rows)
+    np.testing.assert_array_equal(via.buckets_, direct.buckets_)
+    np.testing.assert_array_equal(via.idf_, direct.idf_)
+    assert list(via.get_feature_names_out()) == list(direct.get_feature_names_out())
+    others = np.asarray([1, 4, 6])
+    np.testing.assert_array_equal(
+        via.transform_corpus(corpus, others).toarray(), direct.transform([TEXTS[i] for i in others]).toarray()
+    )
+    with pytest.raises(ValueError, match="other n-grams"):
+        HashedTfidf(analyzer=analyzer, ngram_range=(1, 1)).fit_corpus(corpus)
