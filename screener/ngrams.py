@@ -217,7 +217,8 @@ def hash_ngrams(texts: Sequence[str], analyzer: str, ngram_range: tuple[int, int
     if not hashes:
         empty = np.zeros(0, dtype=np.int64)
         return NgramHashes(np.zeros(0, dtype=_U64), empty, empty, empty, empty, empty, tokens)
-    return NgramHashes(*(np.concatenate(a) for a in (hashes, rows, starts, ends, firsts, sizes)), tokens)
+    h, r, s, e, f, z = (np.concatenate(a) for a in (hashes, rows, starts, ends, firsts, sizes))
+    return NgramHashes(h, r, s, e, f, z, tokens)
 
 
 def _chunks(texts: Sequence[str]) -> list[tuple[int, int]]:
@@ -267,7 +268,7 @@ class HashedCorpus:
         self, texts: Sequence[Any], analyzer: str, ngram_range: tuple[int, int], n_bits: int
     ) -> None:
         self.texts = [_text_of(doc) for doc in texts]
-        self.analyzer, self.ngram_range, self.n_bits = analyzer, tuple(ngram_range), n_bits
+        self.analyzer, self.ngram_range, self.n_bits = analyzer, (ngram_range[0], ngram_range[1]), n_bits
         buckets, rows = [], []
         for first, stop in _chunks(self.texts):
             grams = hash_ngrams(self.texts[first:stop], analyzer, self.ngram_range)

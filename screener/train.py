@@ -13,9 +13,8 @@
 5. The best setting's out-of-fold risk, calibrated by a sigmoid and set to 0 where the out-of-fold
    scope says "not an offer", chooses the tier thresholds: ``tinggi`` at a stated precision,
    ``sedang`` at a stated recall.
-6. The final risk, category and scope models are fitted on every row (in parallel); the risk model's
-   sigmoid calibration is the one fitted on the search's grouped out-of-fold decisions in step 5 (what
-   ``CalibratedClassifierCV(ensemble=False)`` does, without fitting the same folds a second time).
+6. The final pipeline is fitted on every row; its calibration is fitted on grouped out-of-fold scores
+   (the fold fits in parallel); the category and scope models are fitted in parallel too.
 """
 
 from __future__ import annotations
@@ -32,7 +31,6 @@ import scipy
 import sklearn
 from joblib import Parallel, delayed
 from scipy import sparse
-from sklearn.calibration import _CalibratedClassifier, _SigmoidCalibration
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
@@ -182,21 +180,7 @@ def _search(
     return by_setting
 
 
-def _calibrated(estimator: LogisticRegression, oof_decision: np.ndarray, y: np.ndarray, cv: int) -> Any:
-    """The final risk classifier: ``estimator`` (fitted on every row) with a sigmoid fitted on the
-    grouped out-of-fold decisions of the search, as ``CalibratedClassifierCV(ensemble=False)`` would
-    fit it on its own cross-validation (which would refit the same folds again)."""
-    classifier = build_classifier(C=estimator.C, cv=cv, random_state=estimator.random_state)
-    calibrator = _SigmoidCalibration().fit(oof_decision, y)
-    classifier.classes_ = estimator.classes_
-    classifier.calibrated_classifiers_ = [
-        _CalibratedClassifier(estimator, [calibrator], classes=estimator.classes_, method="sigmoid")
-    ]
-    classifier.n_features_in_ = estimator.n_features_in_
-    return classifier
-
-
-def _fit(model: LogisticRegression, x: Any, target: Any) -> LogisticRegression:
+def _fit(model: Any, x: Any, target: Any) -> Any:
     return model.fit(x, target)
 
 
@@ -261,13 +245,17 @@ def train(dataset: Dataset, settings: TrainSettings | None = None) -> TrainedMod
         scope_threshold = choose_scope_threshold(oof_offer, y, recall=settings.scope_recall)
     phases["scope_search"] = time.perf_counter() - started - sum(phases.values())
 
-    # Calibrated out-of-fold scores (the sigmoid the final model is calibrated with, fitted on the best
-    # setting's out-of-fold decisions), gated by the out-of-fold scope, choose the tier thresholds
+    # Calibrated out-of-fold scores (a sigmoid on the best setting's out-of-fold decisions, as the
+    # final model's calibration is fitted), gated by the out-of-fold scope, choose the tier thresholds
     # and give the card's CV figures.
     oof_decision = decisions[(best["C"], best["modus_scale"])]
-    calibrator = _SigmoidCalibration().fit(oof_decision, y)
+    sigmoid = LogisticRegression(C=1e6, max_iter=1000).fit(oof_decision.reshape(-1, 1), y)
     n_words = np.asarray([len(f.text.split()) for f in findings])
-    oof = np.where(in_scope(oof_offer, n_words, scope_threshold), calibrator.predict(oof_decision), 0.0)
+    oof = np.where(
+        in_scope(oof_offer, n_words, scope_threshold),
+        sigmoid.predict_proba(oof_decision.reshape(-1, 1))[:, 1],
+        0.0,
+    )
     thresholds = choose_thresholds(
         y, oof, tinggi_precision=settings.tinggi_precision, sedang_recall=settings.sedang_recall
     )
@@ -288,20 +276,21 @@ def train(dataset: Dataset, settings: TrainSettings | None = None) -> TrainedMod
         format="csr",
         dtype=np.float64,
     )
-    finals = [
-        (LogisticRegression(C=best["C"], class_weight="balanced", max_iter=3000, random_state=settings.seed), y),
+    # The risk model is calibrated as before (CalibratedClassifierCV on the grouped folds, its fold
+    # fits in parallel); the category and scope models are fitted beside it.
+    final_folds = grouped_folds(y, dataset.groups, settings.n_splits, settings.seed)
+    classifier = build_classifier(C=best["C"], cv=final_folds, random_state=settings.seed)
+    classifier.set_params(n_jobs=n_jobs)
+    finals: list[tuple[Any, Any]] = [
+        (classifier, y),
         (LogisticRegression(C=best["C"], max_iter=3000, random_state=settings.seed), np.asarray(categories)),
-    ]  # fmt: skip
+    ]
     if has_scope:
         finals.append((LogisticRegression(C=scope_c, max_iter=3000, random_state=settings.seed), offer))
-    fitted = Parallel(n_jobs=n_jobs)(delayed(_fit)(model, x_all, target) for model, target in finals)
-    pipeline = Pipeline(
-        [
-            ("detect", Detector()),
-            ("features", features),
-            ("classifier", _calibrated(fitted[0], oof_decision, y, settings.n_splits)),
-        ]
-    )
+    fitted = [_fit(model, x_all, target) for model, target in finals[:1]]
+    fitted += Parallel(n_jobs=n_jobs)(delayed(_fit)(model, x_all, target) for model, target in finals[1:])
+    fitted[0].set_params(cv=settings.n_splits, n_jobs=None)  # the fold indices are not needed any more
+    pipeline = Pipeline([("detect", Detector()), ("features", features), ("classifier", fitted[0])])
     category_model = fitted[1]
     scope_model = fitted[2] if has_scope else None
     phases["final"] = time.perf_counter() - started - sum(phases.values())

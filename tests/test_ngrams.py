@@ -46,7 +46,9 @@ def test_same_terms_and_numbers_as_tfidf_vectorizer(analyzer, sk_analyzer, ngram
 
 
 def test_max_features_keeps_the_most_frequent() -> None:
-    ours = HashedTfidf(analyzer="word", max_features=2).fit(["gaji gaji gaji admin", "gaji admin kerja", "x yz"])
+    ours = HashedTfidf(analyzer="word", max_features=2).fit(
+        ["gaji gaji gaji admin", "gaji admin kerja", "x yz"]
+    )
     assert sorted(ours.get_feature_names_out()) == ["admin", "gaji"]
 
 

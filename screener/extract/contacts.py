@@ -230,7 +230,9 @@ def _min_valid_digits(region: str) -> int:
     or trunk prefix only adds digits). From the library's own metadata, so it follows its updates."""
 
     def shortest(metadata: object) -> int | None:
-        lengths = [n for n in getattr(getattr(metadata, "general_desc", None), "possible_length", ()) if n > 0]
+        lengths = [
+            n for n in getattr(getattr(metadata, "general_desc", None), "possible_length", ()) if n > 0
+        ]
         return min(lengths) if lengths else None
 
     national = shortest(PhoneMetadata.metadata_for_region(region)) or 1
@@ -246,7 +248,7 @@ def _min_valid_digits(region: str) -> int:
     return max(1, min(national, *international))
 
 
-class _CandidateFilter(PhoneNumberMatcher):  # type: ignore[misc]
+class _CandidateFilter(PhoneNumberMatcher):
     """``PhoneNumberMatcher`` that rejects a candidate too short to be a valid number before parsing.
 
     The matcher parses every run of digits it finds (prices, dates, times: most of an ad's
