@@ -30,11 +30,12 @@ from screener.assessment import Screener
 from screener.datasets import load_corpus
 
 _worker_screener: Screener | None = None
+_model_path: str | None = None  # --model, read by the pool's forked workers
 
 
-def _load_worker() -> None:
+def _load_worker(model_path: str | None = None) -> None:
     global _worker_screener
-    _worker_screener = Screener()
+    _worker_screener = Screener(model_path or _model_path)
 
 
 def _assess_chunk(texts: list[str]) -> int:
@@ -73,7 +74,7 @@ def dask_rate(texts: list[str], jobs: int, batch_size: int, rounds: int) -> floa
     cluster: Any = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None)
     try:
         with Client(cluster) as client:
-            client.run(_load_worker)
+            client.run(_load_worker, _model_path)
             rates = []
             for _ in range(rounds):
                 started = time.perf_counter()
@@ -92,13 +93,23 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds over the whole corpus")
     parser.add_argument("--single", type=int, default=1000, help="ads for the single-ad latency")
     parser.add_argument("--batch-size", type=int, default=256)
+    parser.add_argument(
+        "--model", default=None, help="a .joblib model (default: the project's default model)"
+    )
+    parser.add_argument(
+        "--limit", type=int, default=0, help="use only the first N ads of the corpus (0 = all)"
+    )
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes for jobs_ads_per_s")
     args = parser.parse_args()
     if args.jobs < 1:
         parser.error("--jobs must be at least 1")
 
     texts = load_corpus().texts
-    screener = Screener()
+    if args.limit > 0:
+        texts = texts[: args.limit]
+    global _model_path
+    _model_path = args.model
+    screener = Screener(args.model)
     screener.assess_many(texts[:50])  # warm caches (regex compilation, catalogue)
 
     assess_rates, classifier_rates = [], []
