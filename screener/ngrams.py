@@ -120,26 +120,31 @@ def _word_mask(points: np.ndarray) -> np.ndarray:
     return mask
 
 
-def _char_ngrams(points: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Hashes and start positions of the character n-grams with no whitespace inside."""
-    count = len(points) - n + 1
-    if count <= 0:
-        return np.zeros(0, dtype=_U64), np.zeros(0, dtype=np.int64)
+def _char_ngrams(points: np.ndarray, low: int, high: int) -> list[tuple[int, np.ndarray, np.ndarray]]:
+    """``(n, hashes, starts)`` of the character n-grams with no whitespace inside, for n in
+    ``low..high``. The polynomial of each window is rolled from the (n-1)-gram's over the whole array
+    (contiguous slices, no gathers), then the valid windows are kept, salted with n and mixed."""
     space = _is_space(points)
-    valid = np.ones(count, dtype=bool)
-    for k in range(1, n - 1):
-        valid &= ~space[k : k + count]
-    # Two spaces in a row (an empty text) open no n-gram.
-    valid &= ~(space[:count] & space[1 : 1 + count])
-    starts = np.flatnonzero(valid)
     wide = points.astype(_U64)
-    with np.errstate(over="ignore"):
-        h = wide[starts].copy()
-        for k in range(1, n):
-            h *= _POLY
-            h += wide[starts + k]
-        h += _U64(n) * _GOLDEN
-    return _mix(h), starts
+    raw = wide  # the polynomial of the 1-gram at each position
+    inner_space = np.zeros(len(points), dtype=bool)  # a space at positions 1..n-2 of the window
+    out = []
+    for n in range(2, high + 1):
+        count = len(points) - n + 1
+        if count <= 0:
+            break
+        raw = raw[:count] * _POLY + wide[n - 1 : n - 1 + count]  # wraps: uint64 arrays do not overflow-check
+        inner_space = inner_space[:count] | space[n - 2 : n - 2 + count] if n > 2 else inner_space[:count]
+        if n < low:
+            continue
+        starts = np.flatnonzero(~inner_space)
+        h = raw[starts]
+        h += _SALT[n]
+        out.append((n, _mix(h), starts))
+    return out
+
+
+_SALT = {n: _U64((n * int(_GOLDEN)) % (1 << 64)) for n in range(1, 33)}
 
 
 def _tokens(points: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -180,8 +185,9 @@ def hash_ngrams(texts: Sequence[str], analyzer: str, ngram_range: tuple[int, int
     points, leading = _code_points(texts)
     hashes, rows, starts, ends = [], [], [], []
     if analyzer == "char":
-        for n in range(low, high + 1):
-            h, s = _char_ngrams(points, n)
+        if low < 2:
+            raise ValueError("character n-grams start at 2")
+        for n, h, s in _char_ngrams(points, low, high):
             r = _rows_of(s, leading)
             hashes.append(h)
             rows.append(r)
