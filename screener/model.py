@@ -23,14 +23,14 @@ import joblib
 import numpy as np
 import sklearn
 from sklearn.calibration import CalibratedClassifierCV
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 from screener import paths
 from screener.errors import ModelError
-from screener.features import Detector, ModusFeatures, findings_text
+from screener.features import Detector, ModusFeatures
 from screener.indicators import Findings
+from screener.ngrams import HashedTfidf
 from screener.vocabulary import Category
 
 __all__ = [
@@ -76,13 +76,17 @@ def __getattr__(name: str) -> Path:
 def build_features(
     *, modus_scale: float = 1.0, max_word_features: int = 30000, max_char_features: int = 40000
 ) -> FeatureUnion:
-    """Word and character n-gram TF-IDF over the normalised text, and the modus-operandi block."""
+    """Word and character n-gram TF-IDF over the normalised text, and the modus-operandi block.
+
+    The n-grams are hashed in NumPy (:class:`~screener.ngrams.HashedTfidf`); models up to 0.3.0 used
+    scikit-learn's ``TfidfVectorizer`` with :func:`~screener.features.findings_text` and still load.
+    """
     return FeatureUnion(
         [
             (
                 "words",
-                TfidfVectorizer(
-                    preprocessor=findings_text,
+                HashedTfidf(
+                    analyzer="word",
                     ngram_range=(1, 2),
                     min_df=2,
                     max_df=0.8,
@@ -93,9 +97,8 @@ def build_features(
             ),
             (
                 "chars",
-                TfidfVectorizer(
-                    preprocessor=findings_text,
-                    analyzer="char_wb",
+                HashedTfidf(
+                    analyzer="char",
                     ngram_range=(3, 4),
                     min_df=3,
                     max_df=0.8,

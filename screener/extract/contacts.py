@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import phonenumbers
-from phonenumbers import Leniency, PhoneNumberFormat, PhoneNumberMatcher
+from phonenumbers import Leniency, PhoneMetadata, PhoneNumberFormat, PhoneNumberMatcher
 
 __all__ = ["FOREIGN_SCAM_HUB_REGIONS", "KINDS", "Contact", "find_contacts", "normalize_contact"]
 
@@ -51,7 +52,15 @@ class Contact:
     end: int
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # By hand: ``dataclasses.asdict`` deep-copies field by field and is several times slower.
+        return {
+            "kind": self.kind,
+            "value": self.value,
+            "country": self.country,
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+        }
 
 
 _SHORTENERS = (
@@ -211,10 +220,62 @@ def _link_contacts(text: str) -> Iterator[Contact]:
         yield Contact("shortener", _with_scheme(url), None, url, m.start(), end)
 
 
-def _phone_contacts(text: str) -> Iterator[Contact]:
+_REGION = "ID"  # how a number without a country code is read
+
+
+@cache
+def _min_valid_digits(region: str) -> int:
+    """The fewest digits any VALID number can have when read with default ``region``: a national
+    number of ``region``, or a country code plus a national number of that country (an international
+    or trunk prefix only adds digits). From the library's own metadata, so it follows its updates."""
+
+    def shortest(metadata: object) -> int | None:
+        lengths = [
+            n for n in getattr(getattr(metadata, "general_desc", None), "possible_length", ()) if n > 0
+        ]
+        return min(lengths) if lengths else None
+
+    national = shortest(PhoneMetadata.metadata_for_region(region)) or 1
+    international = [national + len(str(phonenumbers.country_code_for_region(region)))]
+    for code, regions in phonenumbers.COUNTRY_CODE_TO_REGION_CODE.items():
+        for name in regions:
+            if name == phonenumbers.REGION_CODE_FOR_NON_GEO_ENTITY:
+                found = shortest(PhoneMetadata.metadata_for_nongeo_region(code))
+            else:
+                found = shortest(PhoneMetadata.metadata_for_region(name))
+            if found is not None:
+                international.append(len(str(code)) + found)
+    return max(1, min(national, *international))
+
+
+class _CandidateFilter(PhoneNumberMatcher):
+    """``PhoneNumberMatcher`` that rejects a candidate too short to be a valid number before parsing.
+
+    The matcher parses every run of digits it finds (prices, dates, times: most of an ad's
+    candidates) with the pure-Python ``phonenumbers.parse``; a candidate with fewer digits than any
+    VALID number has is rejected by counting them instead. Candidates with letters (vanity numbers,
+    extensions: letters may be read as digits) always go the full way. The matches are the plain
+    matcher's, which ``tests/extract/test_contacts_fast.py`` checks on the whole corpus.
+    """
+
+    def _parse_and_verify(self, candidate: str, offset: int) -> Any:
+        least = _min_valid_digits(_REGION)
+        digits = 0
+        for ch in candidate:
+            if ch.isdigit():
+                digits += 1
+            elif ch.isalpha():
+                digits = least  # a letter: let the library decide
+                break
+        if digits < least:
+            return None
+        return super()._parse_and_verify(candidate, offset)
+
+
+def _phone_contacts(text: str, matcher: type[PhoneNumberMatcher] = _CandidateFilter) -> Iterator[Contact]:
     if not _DIGIT_RUN.search(text):
         return
-    for m in PhoneNumberMatcher(text, "ID", leniency=Leniency.VALID):
+    for m in matcher(text, _REGION, leniency=Leniency.VALID):
         if _MONEY_BEFORE.search(text, max(0, m.start - 6), m.start):
             continue
         channel = _channel_near(text, m.start, m.end)

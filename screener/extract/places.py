@@ -56,7 +56,16 @@ class PlaceMention:
     end: int
 
     def to_dict(self) -> dict[str, Any]:
-        return {"place": asdict(self.place), "text": self.text, "start": self.start, "end": self.end}
+        return {"place": _place_dict(self.place), "text": self.text, "start": self.start, "end": self.end}
+
+
+@lru_cache(maxsize=4096)
+def _place_fields(place: Place) -> tuple[tuple[str, Any], ...]:
+    return tuple(asdict(place).items())  # a gazetteer entry never changes: convert it once
+
+
+def _place_dict(place: Place) -> dict[str, Any]:
+    return dict(_place_fields(place))
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,495 @@
+"""Word and character n-grams hashed in NumPy: the model's text features without a Python loop per n-gram.
+
+scikit-learn's ``TfidfVectorizer`` builds every n-gram as a Python string and looks it up in a dict;
+for character n-grams that is a Python step per character of every ad, the classifier's ceiling.
+:class:`HashedTfidf` reads a batch of texts as one array of code points and hashes every n-gram with
+array arithmetic:
+
+* **character n-grams** (``analyzer="char"``, like ``char_wb``): the windows of ``" " + text + " "``
+  with no whitespace inside (a space may only open or close a window, so n-grams stay within a word);
+* **word n-grams** (``analyzer="word"``): tokens are runs of two or more word characters (``\\w\\w+``,
+  as scikit-learn's default token pattern), and n consecutive tokens of one text make an n-gram.
+
+Each n-gram's 64-bit hash falls in one of ``2**n_bits`` buckets. ``fit`` keeps the buckets scikit-learn
+would keep as terms (``min_df``, ``max_df``, ``max_features`` by total count) and their smoothed idf,
+and names each kept bucket by one n-gram that fell in it, so ``get_feature_names_out`` still reads as
+words. ``transform`` gives the same l2-normalised (sublinear) TF-IDF rows as ``TfidfVectorizer``
+would over those terms. The hashes are fixed functions of the code points (no per-process seed), so
+a pickled model transforms the same in every process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils import Tags
+
+__all__ = ["HashedCorpus", "HashedTfidf", "NgramHashes", "hash_ngrams"]
+
+_U64 = np.uint64
+_M1 = _U64(0xBF58476D1CE4E5B9)
+_M2 = _U64(0x94D049BB133111EB)
+_GOLDEN = _U64(0x9E3779B97F4A7C15)
+_POLY = _U64(0x100000001B3)  # multiplier of the fixed-length character hash
+# Texts are hashed in chunks of about this many code points, which bounds the temporary arrays.
+_CHUNK_CHARS = 1 << 20
+
+# Word characters among the first 128 code points (\w: letters, digits and underscore).
+_ASCII_WORD = np.zeros(128, dtype=bool)
+for _c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_":
+    _ASCII_WORD[ord(_c)] = True
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser, in place on a uint64 array (wrapping arithmetic): a well-spread hash."""
+    with np.errstate(over="ignore"):
+        x ^= x >> _U64(30)
+        x *= _M1
+        x ^= x >> _U64(27)
+        x *= _M2
+        x ^= x >> _U64(31)
+    return x
+
+
+class NgramHashes:
+    """The n-grams of a batch of texts: hash, row (text index), and where in that text they are.
+
+    ``start`` and ``end`` index the text itself (for character n-grams, ``" " + text + " "``), so a
+    bucket can be named by an n-gram that fell in it. Word n-grams also keep their tokens
+    (``tokens[k]`` is the ``(start, end)`` of the k-th token, ``first[i]`` the first token of n-gram
+    ``i`` and ``size[i]`` its length in tokens), so a name joins the tokens with one space as
+    scikit-learn does.
+    """
+
+    __slots__ = ("end", "first", "hash", "row", "size", "start", "tokens")
+
+    def __init__(
+        self,
+        hash: np.ndarray,
+        row: np.ndarray,
+        start: np.ndarray,
+        end: np.ndarray,
+        first: np.ndarray | None = None,
+        size: np.ndarray | None = None,
+        tokens: np.ndarray | None = None,
+    ) -> None:
+        self.hash, self.row, self.start, self.end = hash, row, start, end
+        self.first, self.size, self.tokens = first, size, tokens
+
+    def name(self, i: int, text: str) -> str:
+        """The n-gram ``i`` as scikit-learn would write it (``text`` is its row's text)."""
+        if self.first is None or self.size is None or self.tokens is None:
+            return f" {text} "[int(self.start[i]) : int(self.end[i])]
+        shift = int(self.start[i]) - int(self.tokens[self.first[i], 0])
+        return " ".join(
+            text[a + shift : b + shift]
+            for a, b in self.tokens[self.first[i] : self.first[i] + self.size[i]].tolist()
+        )
+
+
+def _code_points(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The texts as one array ``" " + t0 + " " + t1 + ... + " "`` of code points, and where each
+    text's leading space is."""
+    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+    joined = " " + " ".join(texts) + " "
+    points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    leading = np.zeros(len(texts), dtype=np.int64)
+    if len(texts) > 1:
+        np.cumsum(lengths[:-1] + 1, out=leading[1:])
+    return points, leading
+
+
+def _is_space(points: np.ndarray) -> np.ndarray:
+    # The normaliser folds all whitespace to single spaces; anything at or below U+0020 counts too.
+    return points <= 32
+
+
+def _word_mask(points: np.ndarray) -> np.ndarray:
+    mask = np.zeros(len(points), dtype=bool)
+    ascii_ = points < 128
+    mask[ascii_] = _ASCII_WORD[points[ascii_]]
+    if not ascii_.all():
+        others = np.flatnonzero(~ascii_)
+        unique, inverse = np.unique(points[others], return_inverse=True)
+        is_word = np.asarray([chr(c).isalnum() for c in unique.tolist()], dtype=bool)
+        mask[others] = is_word[inverse]
+    return mask
+
+
+def _char_ngrams(points: np.ndarray, low: int, high: int) -> list[tuple[int, np.ndarray, np.ndarray]]:
+    """``(n, hashes, starts)`` of the character n-grams with no whitespace inside, for n in
+    ``low..high``. The polynomial of each window is rolled from the (n-1)-gram's over the whole array
+    (contiguous slices, no gathers), then the valid windows are kept, salted with n and mixed."""
+    space = _is_space(points)
+    wide = points.astype(_U64)
+    raw = wide  # the polynomial of the 1-gram at each position
+    inner_space = np.zeros(len(points), dtype=bool)  # a space at positions 1..n-2 of the window
+    out = []
+    for n in range(2, high + 1):
+        count = len(points) - n + 1
+        if count <= 0:
+            break
+        raw = raw[:count] * _POLY + wide[n - 1 : n - 1 + count]  # wraps: uint64 arrays do not overflow-check
+        inner_space = inner_space[:count] | space[n - 2 : n - 2 + count] if n > 2 else inner_space[:count]
+        if n < low:
+            continue
+        starts = np.flatnonzero(~inner_space)
+        h = raw[starts]
+        h += _SALT[n]
+        out.append((n, _mix(h), starts))
+    return out
+
+
+_SALT = {n: _U64((n * int(_GOLDEN)) % (1 << 64)) for n in range(1, 33)}
+
+
+def _tokens(points: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Hashes, starts and ends of the runs of two or more word characters."""
+    word = _word_mask(points)
+    if not word.any():
+        empty = np.zeros(0, dtype=np.int64)
+        return np.zeros(0, dtype=_U64), empty, empty
+    edges = np.diff(np.concatenate([[False], word, [False]]).astype(np.int8))
+    starts = np.flatnonzero(edges == 1)
+    ends = np.flatnonzero(edges == -1)
+    keep = ends - starts >= 2
+    starts, ends = starts[keep], ends[keep]
+    if len(starts) == 0:
+        return np.zeros(0, dtype=_U64), starts, ends
+    # Each character of a token contributes mix(code point, position in the token); the token's hash
+    # is the wrapping sum over its characters (np.add.reduceat), then its length, mixed.
+    inside = np.flatnonzero(word)
+    owner = np.searchsorted(starts, inside, side="right") - 1
+    kept = (owner >= 0) & (inside < ends[np.maximum(owner, 0)])
+    inside, owner = inside[kept], owner[kept]
+    offset = np.minimum(inside - starts[owner], (1 << 20) - 1).astype(_U64)
+    keys = (points[inside].astype(_U64) << _U64(20)) | offset
+    parts = _mix(keys)
+    with np.errstate(over="ignore"):
+        sums = np.add.reduceat(parts, np.flatnonzero(np.diff(np.concatenate([[-1], owner])) != 0))
+        sums += (ends - starts).astype(_U64) * _GOLDEN
+    return _mix(sums), starts, ends
+
+
+def _rows_of(positions: np.ndarray, leading: np.ndarray) -> np.ndarray:
+    return np.searchsorted(leading, positions, side="right") - 1
+
+
+def hash_ngrams(texts: Sequence[str], analyzer: str, ngram_range: tuple[int, int]) -> NgramHashes:
+    """Every n-gram of ``texts`` (one batch), hashed; see the module docstring for what an n-gram is."""
+    low, high = ngram_range
+    points, leading = _code_points(texts)
+    hashes, rows, starts, ends = [], [], [], []
+    if analyzer == "char":
+        if low < 2:
+            raise ValueError("character n-grams start at 2")
+        for n, h, s in _char_ngrams(points, low, high):
+            r = _rows_of(s, leading)
+            hashes.append(h)
+            rows.append(r)
+            starts.append(s - leading[r])  # in " " + text + " "
+            ends.append(s + n - leading[r])
+        return NgramHashes(*(np.concatenate(a) for a in (hashes, rows, starts, ends)))
+    if analyzer != "word":
+        raise ValueError(f"analyzer must be 'word' or 'char', got {analyzer!r}")
+    token_hash, token_start, token_end = _tokens(points)
+    token_row = _rows_of(token_start, leading)
+    shift = leading[token_row] + 1
+    firsts, sizes = [], []
+    for n in range(low, high + 1):
+        count = len(token_hash) - n + 1
+        if count <= 0:
+            continue
+        same = np.ones(count, dtype=bool)
+        h = token_hash[:count].copy()
+        with np.errstate(over="ignore"):
+            for k in range(1, n):
+                same &= token_row[k : k + count] == token_row[:count]
+                h = _mix(h * _POLY + token_hash[k : k + count])
+            h += _U64(n) * _GOLDEN
+        h = _mix(h)
+        index = np.flatnonzero(same)
+        hashes.append(h[index])
+        rows.append(token_row[index])
+        starts.append(token_start[index] - shift[index])
+        ends.append(token_end[index + n - 1] - shift[index])
+        firsts.append(index)
+        sizes.append(np.full(len(index), n, dtype=np.int64))
+    tokens = np.stack([token_start, token_end], axis=1)
+    if not hashes:
+        empty = np.zeros(0, dtype=np.int64)
+        return NgramHashes(np.zeros(0, dtype=_U64), empty, empty, empty, empty, empty, tokens)
+    h, r, s, e, f, z = (np.concatenate(a) for a in (hashes, rows, starts, ends, firsts, sizes))
+    return NgramHashes(h, r, s, e, f, z, tokens)
+
+
+def _chunks(texts: Sequence[str]) -> list[tuple[int, int]]:
+    """``(first, stop)`` index ranges of ``texts`` of about ``_CHUNK_CHARS`` characters each."""
+    bounds, first, size = [], 0, 0
+    for i, text in enumerate(texts):
+        size += len(text) + 1
+        if size >= _CHUNK_CHARS:
+            bounds.append((first, i + 1))
+            first, size = i + 1, 0
+    if first < len(texts) or not bounds:
+        bounds.append((first, len(texts)))
+    return bounds
+
+
+def _unique_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct values and their counts (by sorting: NumPy 2's hash-based ``np.unique`` is
+    much slower on millions of int64 keys)."""
+    values = np.sort(values)
+    if len(values) == 0:
+        return values, np.zeros(0, dtype=np.int64)
+    firsts = np.flatnonzero(np.concatenate([[True], values[1:] != values[:-1]]))
+    counts = np.diff(np.append(firsts, len(values)))
+    return values[firsts], counts
+
+
+def _text_of(doc: Any) -> str:
+    # Findings carry the normalised text; plain strings are taken as they are.
+    text = getattr(doc, "text", doc)
+    if not isinstance(text, str):
+        raise TypeError(f"expected str or Findings, got {type(doc).__name__}")
+    return text
+
+
+class HashedCorpus:
+    """Every n-gram bucket of a corpus, hashed once: cross-validation fits and transforms subsets of
+    the same texts many times (:meth:`HashedTfidf.fit_corpus`, :meth:`HashedTfidf.rows_corpus`).
+
+    Parameters
+    ----------
+    texts : sequence of str or Findings
+    analyzer, ngram_range, n_bits
+        As the :class:`HashedTfidf` that will read it.
+    """
+
+    def __init__(
+        self, texts: Sequence[Any], analyzer: str, ngram_range: tuple[int, int], n_bits: int
+    ) -> None:
+        self.texts = [_text_of(doc) for doc in texts]
+        self.analyzer, self.ngram_range, self.n_bits = analyzer, (ngram_range[0], ngram_range[1]), n_bits
+        buckets, rows = [], []
+        for first, stop in _chunks(self.texts):
+            grams = hash_ngrams(self.texts[first:stop], analyzer, self.ngram_range)
+            buckets.append((grams.hash >> np.uint64(64 - n_bits)).astype(np.int32))
+            rows.append((grams.row + first).astype(np.int32))
+        row = np.concatenate(rows)
+        order = np.argsort(row, kind="stable")  # by text, each text's n-grams in hash_ngrams order
+        self.bucket = np.concatenate(buckets)[order]
+        self.indptr = np.zeros(len(self.texts) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(row, minlength=len(self.texts)), out=self.indptr[1:])
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def take(self, rows: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """``(bucket, row)`` of every n-gram of the texts ``rows`` (renumbered 0..len(rows)-1)."""
+        if rows is None:
+            counts = np.diff(self.indptr)
+            return self.bucket.astype(np.int64), np.repeat(np.arange(len(self.texts)), counts)
+        rows = np.asarray(rows, dtype=np.int64)
+        counts = self.indptr[rows + 1] - self.indptr[rows]
+        local = np.repeat(np.arange(len(rows)), counts)
+        offsets = np.repeat(self.indptr[rows] - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
+        index = np.arange(int(counts.sum()), dtype=np.int64) + offsets
+        return self.bucket[index].astype(np.int64), local
+
+
+class HashedTfidf(TransformerMixin, BaseEstimator):
+    """TF-IDF over hashed word or character n-grams (``TfidfVectorizer``'s numbers, NumPy's speed).
+
+    Parameters
+    ----------
+    analyzer : {"word", "char"}, default="word"
+        Word n-grams of ``\\w\\w+`` tokens, or character n-grams within words (as ``char_wb``).
+    ngram_range : tuple (min_n, max_n), default=(1, 1)
+    min_df : int, default=1
+        Keep buckets found in at least this many texts.
+    max_df : float, default=1.0
+        Drop buckets found in more than this share of the texts.
+    max_features : int or None, default=None
+        Keep at most this many buckets, the most frequent (total count) first.
+    sublinear_tf : bool, default=True
+        Use ``1 + log(tf)`` for the term frequency.
+    n_bits : int, default=22
+        ``2**n_bits`` hash buckets.
+    dtype : numpy dtype, default=np.float32
+        Of the output matrix.
+
+    Attributes
+    ----------
+    buckets_ : ndarray of int64
+        The kept buckets, sorted (column ``j`` is bucket ``buckets_[j]``).
+    idf_ : ndarray of float64
+        Smoothed idf of each column: ``ln((1 + n) / (1 + df)) + 1``.
+    feature_names_ : ndarray of str
+        One n-gram that fell in each kept bucket (the most frequent one is not tracked: the first seen).
+    """
+
+    def __init__(
+        self,
+        *,
+        analyzer: str = "word",
+        ngram_range: tuple[int, int] = (1, 1),
+        min_df: int = 1,
+        max_df: float = 1.0,
+        max_features: int | None = None,
+        sublinear_tf: bool = True,
+        n_bits: int = 22,
+        dtype: Any = np.float32,
+    ) -> None:
+        self.analyzer = analyzer
+        self.ngram_range = ngram_range
+        self.min_df = min_df
+        self.max_df = max_df
+        self.max_features = max_features
+        self.sublinear_tf = sublinear_tf
+        self.n_bits = n_bits
+        self.dtype = dtype
+
+    # -- fitting -------------------------------------------------------------------------------
+
+    def fit(self, X: Sequence[Any], y: object = None) -> HashedTfidf:
+        self._check_params()
+        return self.fit_corpus(HashedCorpus(X, self.analyzer, self.ngram_range, self.n_bits))
+
+    def _check_params(self) -> None:
+        if self.analyzer not in ("word", "char"):
+            raise ValueError(f"analyzer must be 'word' or 'char', got {self.analyzer!r}")
+        if not 8 <= self.n_bits <= 30:
+            raise ValueError("n_bits must be between 8 and 30")
+
+    def fit_corpus(self, corpus: HashedCorpus, rows: np.ndarray | None = None) -> HashedTfidf:
+        """Fit on the texts ``rows`` of ``corpus`` (all of them by default), hashed already."""
+        self._check_params()
+        if (corpus.analyzer, corpus.ngram_range, corpus.n_bits) != (
+            self.analyzer, tuple(self.ngram_range), self.n_bits,
+        ):  # fmt: skip
+            raise ValueError("the corpus was hashed for other n-grams")
+        size = 1 << self.n_bits
+        bucket, row = corpus.take(rows)
+        n_docs = len(corpus) if rows is None else len(rows)
+        total = np.bincount(bucket, minlength=size)
+        pairs, _ = _unique_counts(row * size + bucket)
+        df = np.bincount(pairs % size, minlength=size)
+        keep = (df >= self.min_df) & (df <= self.max_df * n_docs) & (df > 0)
+        candidates = np.flatnonzero(keep)
+        if self.max_features is not None and len(candidates) > self.max_features:
+            order = np.lexsort((candidates, -total[candidates]))
+            candidates = np.sort(candidates[order[: self.max_features]])
+        if len(candidates) == 0:
+            raise ValueError("no n-grams left after min_df / max_df: too few texts")
+        self.buckets_ = candidates.astype(np.int64)
+        self.idf_ = np.log((1.0 + n_docs) / (1.0 + df[candidates])) + 1.0
+        self._table: np.ndarray | None = None
+        texts = corpus.texts if rows is None else [corpus.texts[i] for i in rows]
+        self.feature_names_ = self._names(texts, bucket, row)
+        return self
+
+    def _names(self, texts: list[str], bucket: np.ndarray, row: np.ndarray) -> np.ndarray:
+        """Each kept bucket's name: its first n-gram in ``texts`` (``bucket``/``row``: their n-grams)."""
+        width = len(self.buckets_)
+        column = self._lookup()[bucket].astype(np.int64) - 1
+        found = np.flatnonzero(column >= 0)
+        # The first occurrence of each column: a reversed scatter leaves the earliest index.
+        where = np.full(width, -1, dtype=np.int64)
+        where[column[found[::-1]]] = found[::-1]
+        first_row = row[where]
+        # Hash those texts again, with positions, and find the n-gram in each.
+        needed = np.unique(first_row)
+        grams = hash_ngrams([texts[i] for i in needed.tolist()], self.analyzer, self.ngram_range)
+        size = 1 << self.n_bits
+        keys = grams.row * size + (grams.hash >> np.uint64(64 - self.n_bits)).astype(np.int64)
+        order = np.argsort(keys, kind="stable")
+        wanted = np.searchsorted(needed, first_row) * size + self.buckets_
+        at = order[np.searchsorted(keys[order], wanted)]
+        local_rows = grams.row[at].tolist()
+        return np.asarray(
+            [grams.name(i, texts[needed[r]]) for i, r in zip(at.tolist(), local_rows, strict=True)],
+            dtype=object,
+        )
+
+    # -- transforming --------------------------------------------------------------------------
+
+    def _lookup(self) -> np.ndarray:
+        """Bucket -> column + 1 (0: not a feature), built on first use and not pickled."""
+        table = getattr(self, "_table", None)
+        if table is None:
+            dtype = np.uint16 if len(self.buckets_) < (1 << 16) - 1 else np.uint32
+            table = np.zeros(1 << self.n_bits, dtype=dtype)
+            table[self.buckets_] = np.arange(1, len(self.buckets_) + 1, dtype=dtype)
+            self._table = table
+        return table
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_table"] = None
+        return state
+
+    def rows(self, X: Sequence[Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(indptr, indices, data)`` of the TF-IDF rows of ``X`` (float64), CSR with sorted columns."""
+        texts = [_text_of(doc) for doc in X]
+        keys_parts = []
+        for first, stop in _chunks(texts):
+            grams = hash_ngrams(texts[first:stop], self.analyzer, self.ngram_range)
+            keys_parts.append(
+                self._keys((grams.hash >> np.uint64(64 - self.n_bits)).astype(np.int64), grams.row + first)
+            )
+        return self._tfidf(np.concatenate(keys_parts), len(texts))
+
+    def rows_corpus(
+        self, corpus: HashedCorpus, rows: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`rows` of the texts ``rows`` of ``corpus``, hashed already."""
+        bucket, row = corpus.take(rows)
+        return self._tfidf(self._keys(bucket, row), len(corpus) if rows is None else len(rows))
+
+    def transform_corpus(self, corpus: HashedCorpus, rows: np.ndarray | None = None) -> sparse.csr_matrix:
+        return self._matrix(*self.rows_corpus(corpus, rows))
+
+    def _keys(self, bucket: np.ndarray, row: np.ndarray) -> np.ndarray:
+        width = len(self.buckets_)
+        column = self._lookup()[bucket].astype(np.int64)
+        found = np.flatnonzero(column)
+        return row[found].astype(np.int64) * width + column[found] - 1
+
+    def _tfidf(self, keys: np.ndarray, n_rows: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        width = len(self.buckets_)
+        keys, counts = _unique_counts(keys)
+        row = keys // width
+        indices = keys - row * width
+        data = counts.astype(np.float64)
+        if self.sublinear_tf:
+            np.log(data, out=data)
+            data += 1.0
+        data *= self.idf_[indices]
+        norms = np.sqrt(np.bincount(row, weights=data * data, minlength=n_rows))
+        norms[norms == 0] = 1.0
+        data /= norms[row]
+        indptr = np.zeros(n_rows + 1, dtype=np.int64)
+        np.cumsum(np.bincount(row, minlength=n_rows), out=indptr[1:])
+        return indptr, indices, data
+
+    def _matrix(self, indptr: np.ndarray, indices: np.ndarray, data: np.ndarray) -> sparse.csr_matrix:
+        return sparse.csr_matrix(
+            (data.astype(self.dtype), indices, indptr), shape=(len(indptr) - 1, len(self.buckets_))
+        )
+
+    def transform(self, X: Sequence[Any]) -> sparse.csr_matrix:
+        return self._matrix(*self.rows(X))
+
+    def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
+        return self.feature_names_.copy()
+
+    def __sklearn_tags__(self) -> Tags:
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        return tags

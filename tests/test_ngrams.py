@@ -1,0 +1,112 @@
+"""HashedTfidf: scikit-learn's TF-IDF numbers over n-grams hashed in NumPy."""
+
+import pickle
+
+import numpy as np
+import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from screener.ngrams import HashedCorpus, HashedTfidf, hash_ngrams
+
+# Hand-written texts, small enough that no two n-grams share a bucket and no max_features tie arises.
+TEXTS = [
+    "dicari admin cs untuk pt di phnom penh gaji 15 juta",
+    "lowongan kerja a b admin gudang",
+    "gaji 15 juta tanpa pengalaman, tiket pulang pergi",
+    "kamboja café admin 🇰🇭 gaji",
+    "x",
+    "lowongan admin gudang di bekasi",
+    "_ab_ a1 9 99 ça",
+]
+
+
+@pytest.mark.parametrize(
+    ("analyzer", "sk_analyzer", "ngram_range"),
+    [
+        pytest.param("word", "word", (1, 2), id="word-1-2"),
+        pytest.param("char", "char_wb", (3, 4), id="char-3-4"),
+        pytest.param("word", "word", (1, 3), id="word-1-3"),
+    ],
+)
+@pytest.mark.parametrize("min_df", [1, 2])
+def test_same_terms_and_numbers_as_tfidf_vectorizer(analyzer, sk_analyzer, ngram_range, min_df) -> None:
+    ours = HashedTfidf(analyzer=analyzer, ngram_range=ngram_range, min_df=min_df, max_df=0.8).fit(TEXTS)
+    reference = TfidfVectorizer(
+        analyzer=sk_analyzer, ngram_range=ngram_range, min_df=min_df, max_df=0.8,
+        sublinear_tf=True, lowercase=False,
+    ).fit(TEXTS)  # fmt: skip
+    names = list(ours.get_feature_names_out())
+    assert sorted(names) == sorted(reference.vocabulary_)
+    columns = [reference.vocabulary_[name] for name in names]
+    unseen = ["admin gudang di phnom penh 15 juta", "", "café café café"]
+    for texts in (TEXTS, unseen):
+        np.testing.assert_allclose(
+            ours.transform(texts).toarray(), reference.transform(texts).toarray()[:, columns], atol=1e-6
+        )
+
+
+def test_max_features_keeps_the_most_frequent() -> None:
+    ours = HashedTfidf(analyzer="word", max_features=2).fit(
+        ["gaji gaji gaji admin", "gaji admin kerja", "x yz"]
+    )
+    assert sorted(ours.get_feature_names_out()) == ["admin", "gaji"]
+
+
+def test_rows_are_l2_normalised_and_empty_text_is_a_zero_row() -> None:
+    ours = HashedTfidf(analyzer="char", ngram_range=(3, 4)).fit(TEXTS)
+    x = ours.transform(["", "gaji admin", "!!!"]).toarray()
+    assert x[0].sum() == 0 and x[2].sum() == 0
+    assert np.linalg.norm(x[1]) == pytest.approx(1.0, abs=1e-6)
+
+
+def test_hashes_are_fixed_functions_of_the_text() -> None:
+    # No per-process seed: a pickled model must transform the same in every process and version.
+    grams = hash_ngrams(["gaji besar"], "word", (1, 2))
+    assert [int(h) for h in grams.hash] == [int(h) for h in hash_ngrams(["gaji besar"], "word", (1, 2)).hash]
+    assert int(grams.hash[0]) == 2989361187216186170  # "gaji": pinned, so a change to the hash shows
+    batched = hash_ngrams(["x y", "gaji besar", ""], "word", (1, 2))
+    assert sorted(batched.hash[batched.row == 1].tolist()) == sorted(grams.hash.tolist())
+
+
+def test_bigrams_do_not_cross_texts() -> None:
+    grams = hash_ngrams(["alpha beta", "gamma delta"], "word", (2, 2))
+    assert grams.row.tolist() == [0, 1]
+
+
+def test_pickle_round_trip_transforms_the_same() -> None:
+    ours = HashedTfidf(analyzer="char", ngram_range=(3, 4)).fit(TEXTS)
+    before = ours.transform(TEXTS).toarray()
+    restored = pickle.loads(pickle.dumps(ours))
+    np.testing.assert_array_equal(restored.transform(TEXTS).toarray(), before)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        pytest.param({"analyzer": "char_wb"}, id="unknown-analyzer"),
+        pytest.param({"n_bits": 40}, id="too-many-bits"),
+        pytest.param({"min_df": 50}, id="nothing-left"),
+    ],
+)
+def test_bad_parameters_are_refused_at_fit(params) -> None:
+    with pytest.raises(ValueError):
+        HashedTfidf(**params).fit(TEXTS)
+
+
+@pytest.mark.parametrize(("analyzer", "ngram_range"), [("word", (1, 2)), ("char", (3, 4))])
+def test_fitting_a_hashed_corpus_subset_is_fitting_those_texts(analyzer, ngram_range) -> None:
+    # Training hashes the corpus once and fits each fold on a subset of it: the same model as fitting
+    # the fold's texts directly.
+    corpus = HashedCorpus(TEXTS, analyzer, ngram_range, 22)
+    rows = np.asarray([0, 2, 3, 5])
+    direct = HashedTfidf(analyzer=analyzer, ngram_range=ngram_range).fit([TEXTS[i] for i in rows])
+    via = HashedTfidf(analyzer=analyzer, ngram_range=ngram_range).fit_corpus(corpus, rows)
+    np.testing.assert_array_equal(via.buckets_, direct.buckets_)
+    np.testing.assert_array_equal(via.idf_, direct.idf_)
+    assert list(via.get_feature_names_out()) == list(direct.get_feature_names_out())
+    others = np.asarray([1, 4, 6])
+    np.testing.assert_array_equal(
+        via.transform_corpus(corpus, others).toarray(), direct.transform([TEXTS[i] for i in others]).toarray()
+    )
+    with pytest.raises(ValueError, match="other n-grams"):
+        HashedTfidf(analyzer=analyzer, ngram_range=(1, 1)).fit_corpus(corpus)
