@@ -18,9 +18,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from PIL import Image  # noqa: E402
+from PIL import Image
 
-from bench.ocr_posters import DEGRADATIONS, cer, corpus_ads, degrade, render_poster  # noqa: E402
+from bench.ocr_posters import DEGRADATIONS, cer, corpus_ads, degrade, render_poster
 
 
 def tesseract_raw() -> Callable[[Image.Image], str]:
@@ -63,9 +63,7 @@ def main() -> None:
     args = parser.parse_args()
     ads = corpus_ads(args.n, seed=11)
     clean = [render_poster(str(a["text"]), seed=i) for i, a in enumerate(ads)]
-    degraded = [
-        degrade(r.image, DEGRADATIONS[i % len(DEGRADATIONS)], seed=i) for i, r in enumerate(clean)
-    ]
+    degraded = [degrade(r.image, DEGRADATIONS[i % len(DEGRADATIONS)], seed=i) for i, r in enumerate(clean)]
     engines: dict[str, Callable[[Image.Image], str] | None] = {
         "tesseract (raw)": tesseract_raw(),
         "tesseract (screener.ocr)": tesseract_library() if "--library" in sys.argv else None,

@@ -31,13 +31,22 @@ __all__ = [
 ROOT = Path(__file__).resolve().parents[1]
 
 _FONT_CANDIDATES = [
-    ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
-    ("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf"),
+    (
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+    ),
+    (
+        "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf",
+        "/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf",
+    ),
     (
         "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
         "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf",
     ),
-    ("/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf", "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf"),
+    (
+        "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",
+        "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf",
+    ),
 ]
 
 # (background, title colour, body colour): dark text on light grounds and light text on dark ones.
@@ -76,7 +85,9 @@ def clean_text(text: str) -> str:
     return "\n".join(lines)
 
 
-def _wrap(draw: ImageDraw.ImageDraw, words: list[str], font: ImageFont.FreeTypeFont, width: int) -> list[list[str]]:
+def _wrap(
+    draw: ImageDraw.ImageDraw, words: list[str], font: ImageFont.FreeTypeFont, width: int
+) -> list[list[str]]:
     lines: list[list[str]] = []
     current: list[str] = []
     for word in words:
@@ -109,7 +120,11 @@ def _draw_words(
 
 
 def render_poster(
-    text: str, *, size: tuple[int, int] = (1080, 1350), seed: int = 0, font_pair: tuple[str, str] | None = None
+    text: str,
+    *,
+    size: tuple[int, int] = (1080, 1350),
+    seed: int = 0,
+    font_pair: tuple[str, str] | None = None,
 ) -> Rendered:
     """A recruitment poster: bold title (the first line), bullets for the other lines, a colour band."""
     rng = random.Random(seed)
@@ -165,10 +180,14 @@ def render_chat(
     header = ImageFont.truetype(pair[1], 30)
     body_font = ImageFont.truetype(pair[0], 30)
     draw.rectangle((0, 0, width, 150), fill=(7, 94, 84))
-    draw.text((20, 12), f"{rng.randint(7, 22):02d}.{rng.randint(0, 59):02d}", font=small, fill=(255, 255, 255))
+    draw.text(
+        (20, 12), f"{rng.randint(7, 22):02d}.{rng.randint(0, 59):02d}", font=small, fill=(255, 255, 255)
+    )
     draw.text((width - 90, 12), "87%", font=small, fill=(255, 255, 255))
     draw.ellipse((20, 60, 90, 130), fill=(200, 200, 200))
-    draw.text((110, 70), rng.choice(["Info Loker", "Grup Kerja", "Lowongan 24"]), font=header, fill=(255, 255, 255))
+    draw.text(
+        (110, 70), rng.choice(["Info Loker", "Grup Kerja", "Lowongan 24"]), font=header, fill=(255, 255, 255)
+    )
     draw.text((110, 108), "online", font=small, fill=(220, 240, 230))
     words: list[tuple[str, tuple[int, int, int, int]]] = []
     lines_drawn: list[str] = []
@@ -204,7 +223,11 @@ def _moire(image: Image.Image, rng: random.Random) -> Image.Image:
     stripes = Image.new("L", image.size)
     cos, sin = math.cos(angle), math.sin(angle)
     stripes.putdata(
-        [int(128 + 40 * math.sin((x * cos + y * sin) * 2 * math.pi / period)) for y in range(height) for x in range(width)]
+        [
+            int(128 + 40 * math.sin((x * cos + y * sin) * 2 * math.pi / period))
+            for y in range(height)
+            for x in range(width)
+        ]
     )
     tinted = Image.blend(image, Image.merge("RGB", (stripes, stripes, stripes)), 0.12)
     return tinted.filter(ImageFilter.GaussianBlur(0.8))
@@ -250,7 +273,9 @@ def cer(reference: str, hypothesis: str) -> float:
     return _levenshtein(ref, hyp) / max(1, len(ref))
 
 
-def corpus_ads(n: int, *, seed: int = 0, max_chars: int = 420, min_chars: int = 80) -> list[dict[str, object]]:
+def corpus_ads(
+    n: int, *, seed: int = 0, max_chars: int = 420, min_chars: int = 80
+) -> list[dict[str, object]]:
     """``n`` ads of the project's own corpus (datasets/corpus), of poster length, every category mixed."""
     rows: list[dict[str, object]] = []
     for path in sorted((ROOT / "datasets" / "corpus").glob("*.jsonl")):

@@ -1,13 +1,13 @@
 """The errors of image intake and OCR, each with its HTTP status::
 
-    ScreenerError
-    └── OcrError
-        ├── UnsupportedImage (415)   not an image, or not PNG / JPEG / WebP
-        ├── ImageTooLarge (413)      over 10 MB or over 40 megapixels (decompression bombs)
-        ├── CorruptImage (422)       a corrupt or truncated file
-        ├── NoReadableText (422)     OCR found no text; carries the mean confidence
-        ├── OcrTimeout (504)         OCR ran out of its time limit
-        └── OcrUnavailable (503)     the OCR engine is not installed (the message says what to install)
+ScreenerError
+└── OcrError
+    ├── UnsupportedImage (415)   not an image, or not PNG / JPEG / WebP
+    ├── ImageTooLarge (413)      over 10 MB or over 40 megapixels (decompression bombs)
+    ├── CorruptImage (422)       a corrupt or truncated file
+    ├── NoReadableText (422)     OCR found no text; carries the mean confidence
+    ├── OcrTimeout (504)         OCR ran out of its time limit
+    └── OcrUnavailable (503)     the OCR engine is not installed (the message says what to install)
 """
 
 from __future__ import annotations

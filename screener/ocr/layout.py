@@ -83,8 +83,10 @@ def order_lines(words: list[RawWord], size: tuple[int, int]) -> list[Line]:
         if is_chrome(line, height=size[1], screenshot=screenshot):
             continue
         # A time (and ticks) at the end of a message line is the message's timestamp.
-        while screenshot and len(line.words) > 1 and (
-            _TIME.match(line.words[-1].text) or _TICKS.match(line.words[-1].text)
+        while (
+            screenshot
+            and len(line.words) > 1
+            and (_TIME.match(line.words[-1].text) or _TICKS.match(line.words[-1].text))
         ):
             line.words.pop()
         kept.append(line)

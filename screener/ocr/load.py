@@ -75,9 +75,7 @@ def load_image(source: ImageInput) -> Image.Image:
         raise CorruptImage("the image file is empty", "berkas gambar kosong")
     kind = sniff_format(data)
     if kind is None:
-        raise UnsupportedImage(
-            "not a PNG, JPEG or WebP image", "bukan gambar PNG, JPEG atau WebP"
-        )
+        raise UnsupportedImage("not a PNG, JPEG or WebP image", "bukan gambar PNG, JPEG atau WebP")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

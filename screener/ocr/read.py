@@ -44,7 +44,12 @@ class OcrResult:
             if word.start < end and word.end > start:
                 by_line.setdefault(word.line, []).append(word.box)
         return [
-            (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+            (
+                min(b[0] for b in boxes),
+                min(b[1] for b in boxes),
+                max(b[2] for b in boxes),
+                max(b[3] for b in boxes),
+            )
             for boxes in by_line.values()
         ]
 
