@@ -24,8 +24,11 @@ __all__ = [
     "corpus_ads",
     "degrade",
     "fonts",
+    "iou",
     "render_chat",
     "render_poster",
+    "span_overlaps",
+    "truth_boxes",
 ]
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -288,3 +291,53 @@ def corpus_ads(
     rng = random.Random(seed)
     rng.shuffle(rows)
     return rows[:n]
+
+
+def iou(a: tuple[int, int, int, int] | list[int], b: tuple[int, int, int, int] | list[int]) -> float:
+    """Intersection over union of two (x0, y0, x1, y1) boxes."""
+    x0, y0 = max(a[0], b[0]), max(a[1], b[1])
+    x1, y1 = min(a[2], b[2]), min(a[3], b[3])
+    inter = max(0, x1 - x0) * max(0, y1 - y0)
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / union if union else 0.0
+
+
+def _token(word: str) -> str:
+    return re.sub(r"\W", "", word.lower())
+
+
+def truth_boxes(rendered: Rendered, span_text: str) -> list[tuple[int, int, int, int]] | None:
+    """The rendered boxes of the words of ``span_text`` (one per drawn line), or None if not found."""
+    wanted = [_token(w) for w in span_text.split() if _token(w)]
+    drawn = [_token(w) for w, _ in rendered.words]
+    if not wanted:
+        return None
+    for i in range(len(drawn) - len(wanted) + 1):
+        if drawn[i : i + len(wanted)] == wanted:
+            lines: dict[int, list[tuple[int, int, int, int]]] = {}
+            for _, box in rendered.words[i : i + len(wanted)]:
+                # Same drawn line: vertical ranges overlap by more than half (descenders differ).
+                middle = (box[1] + box[3]) // 2
+                key = next((k for k, bs in lines.items() if bs[0][1] <= middle <= bs[0][3]), middle)
+                lines.setdefault(key, []).append(box)
+            return [
+                (min(b[0] for b in bs), min(b[1] for b in bs), max(b[2] for b in bs), max(b[3] for b in bs))
+                for bs in lines.values()
+            ]
+    return None
+
+
+def span_overlaps(rendered: Rendered, spans: list[dict[str, object]]) -> list[float]:
+    """For every evidence span found on the drawn text: the worst IoU of its boxes with the truth."""
+    scores = []
+    for span in spans:
+        truth = truth_boxes(rendered, str(span["text"]))
+        boxes = span["boxes"]
+        assert isinstance(boxes, list)
+        if truth is None:
+            continue
+        if not boxes or len(boxes) != len(truth):
+            scores.append(0.0)
+            continue
+        scores.append(min(max(iou(b, t) for t in truth) for b in boxes))
+    return scores

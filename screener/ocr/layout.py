@@ -18,6 +18,8 @@ __all__ = ["Line", "is_chrome", "is_screenshot", "order_lines"]
 _TIME = re.compile(r"^\d{1,2}[.:]\d{2}(?:\s?(?:am|pm|AM|PM))?$")
 _TICKS = re.compile(r"^[✓✔√v/V]{1,2}$")
 _PERCENT = re.compile(r"^\d{1,3}%$")
+# What the engine makes of a bullet (•, ▪, ✓) at the start of a line.
+_BULLETS = frozenset({"e", "o", "°", "«", "»", "*", "·", "•", "-", "+", "©", "®", "@"})
 _UI_PHRASES = frozenset(
     {"online", "mengetik...", "typing...", "ketik pesan", "type a message", "pesan", "message",
      "terakhir dilihat", "last seen", "hari ini", "today", "kemarin", "yesterday", "diteruskan", "forwarded"}
@@ -82,6 +84,8 @@ def order_lines(words: list[RawWord], size: tuple[int, int]) -> list[Line]:
     for line in lines.values():
         if is_chrome(line, height=size[1], screenshot=screenshot):
             continue
+        if len(line.words) > 1 and line.words[0].text in _BULLETS:
+            line.words.pop(0)
         # A time (and ticks) at the end of a message line is the message's timestamp.
         while (
             screenshot

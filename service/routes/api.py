@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, status
+from fastapi import APIRouter, Path, Query, Request, status
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from service.auth import HISTORY
 from service.deps import AdminCaller, AnyCaller, HistoryCaller, ScreenerDep, ServicesDep, SessionDep
-from service.errors import Conflict, Forbidden, NotFound
+from service.errors import Conflict, Forbidden, NotFound, Unprocessable
+from service.images import UPLOAD_SCOPE_KEY, ImageUpload, score_image
 from service.schemas import (
     CatalogueIndicatorPublic,
     CheckPublic,
@@ -30,7 +31,7 @@ from service.store import checks as check_store
 from service.store import keys as key_store
 from service.vocabulary import Role
 
-from .body import JSONBodyRoute
+from .body import ImageBodyRoute, JSONBodyRoute
 
 __all__ = ["router"]
 
@@ -44,13 +45,28 @@ def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
 router = APIRouter(prefix="/api/v1", route_class=JSONBodyRoute, tags=["api"])
 
 
-@router.post(
+# Scoring also takes a multipart image upload: its own route class, included into ``router`` below.
+_score_router = APIRouter(route_class=ImageBodyRoute)
+
+
+@_score_router.post(
     "/score",
     response_model=ScorePublic,
-    responses=_errors(400, 403, 413, 415, 422, 502, 504),
+    responses=_errors(400, 403, 413, 415, 422, 502, 503, 504),
 )
-async def score(services: ServicesDep, body: ScoreCreate, caller: AnyCaller) -> JSONResponse:
-    """Score an ad given as text or as a link, with the reasons; `save: true` keeps it in your history."""
+async def score(
+    services: ServicesDep, request: Request, caller: AnyCaller, body: ScoreCreate | None = None
+) -> JSONResponse:
+    """Score an ad given as text, as a link, or as a poster/screenshot (multipart `image` + optional `text`)."""
+    upload: ImageUpload | None = request.scope.get(UPLOAD_SCOPE_KEY)
+    if upload is not None:
+        scored = await score_image(services, upload)
+        return JSONResponse(scored.assessment.to_dict())
+    if body is None:
+        raise Unprocessable(
+            "give a JSON body with 'text' or 'url', or a multipart form with an 'image'",
+            "kirim isi JSON dengan 'text' atau 'url', atau formulir multipart dengan 'image'",
+        )
     if body.save and caller.role not in HISTORY:
         raise Forbidden(
             f"role {caller.role!r} has no history; score without 'save'",
@@ -67,6 +83,9 @@ async def score(services: ServicesDep, body: ScoreCreate, caller: AnyCaller) -> 
             _save_check, services, caller.key_id, text, body.url, stored
         )
     return JSONResponse(result)
+
+
+router.include_router(_score_router)
 
 
 def _save_check(
