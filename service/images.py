@@ -74,22 +74,25 @@ def check_image_bytes(data: bytes, filename: str = "") -> None:
 async def read_upload(request: Request, *, max_text_bytes: int) -> ImageUpload:
     """The ``image`` part and optional ``text`` caption of a multipart body already read by the caller."""
     form = await request.form(max_files=1, max_fields=8, max_part_size=max_text_bytes + 1024)
-    image = form.get("image")
-    if not isinstance(image, UploadFile):
-        raise Unprocessable(
-            "the form has no 'image' file part", "formulir tidak berisi bagian berkas 'image'"
-        )
-    data = await image.read()
-    await form.close()
-    check_image_bytes(data, image.filename or "")
-    caption = form.get("text")
+    try:
+        image = form.get("image")
+        if not isinstance(image, UploadFile):
+            raise Unprocessable(
+                "the form has no 'image' file part", "formulir tidak berisi bagian berkas 'image'"
+            )
+        data = await image.read()
+        filename = image.filename or ""
+        caption = form.get("text")
+    finally:
+        await form.close()
+    check_image_bytes(data, filename)
     if caption is not None and not isinstance(caption, str):
         raise Unprocessable("'text' must be a text field", "'text' harus berupa isian teks")
     if caption is not None and len(caption.encode("utf-8")) > max_text_bytes:
         raise PayloadTooLarge(
             f"the caption is over {max_text_bytes} bytes", f"keterangan melebihi {max_text_bytes} byte"
         )
-    return ImageUpload(data, image.filename or "", caption or None)
+    return ImageUpload(data, filename, caption or None)
 
 
 async def score_image(services: Services, upload: ImageUpload) -> Scored:

@@ -67,7 +67,7 @@ def test_migrations_create_the_tables_and_match_the_models(engine: Engine) -> No
 def test_migrating_twice_is_a_no_op(engine: Engine) -> None:
     migrate(engine)
     with engine.connect() as connection:
-        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0005"
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0006"
 
 
 def test_the_database_accepts_every_verdict(engine: Engine) -> None:
