@@ -56,13 +56,18 @@ class Prepared:
 def estimate_skew(gray: Image.Image, max_angle: float = MAX_SKEW, step: float = 0.5) -> float:
     """The rotation (degrees, counter-clockwise) that makes text lines horizontal.
 
-    Text lines give the row sums of a binarised image their sharpest profile when level: the angle
-    with the highest variance of row sums wins (coarse step, then refined).
+    Text lines give the row sums of an edge map their sharpest profile when level: the angle with the
+    highest variance of row sums wins (coarse step, then refined).
     """
     small = gray.copy()
     small.thumbnail((500, 500))
     array = np.asarray(small, dtype=np.float32)
-    ink = Image.fromarray(((array < array.mean() - 20) * 255).astype(np.uint8))
+    # Edges, not dark pixels: letters are dense in edges on any ground, while large dark areas (bands,
+    # the corners a rotated photo leaves) add only their outline.
+    edges = np.zeros_like(array)
+    edges[:, 1:] += np.abs(np.diff(array, axis=1))
+    edges[1:, :] += np.abs(np.diff(array, axis=0))
+    ink = Image.fromarray(((edges > 40) * 255).astype(np.uint8))
 
     def sharpness(angle: float) -> float:
         rotated = np.asarray(ink.rotate(angle, resample=Image.Resampling.NEAREST), dtype=np.float32)
