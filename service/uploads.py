@@ -16,8 +16,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 from starlette.types import Message
 
+from service.batch_images import ingest_zip
 from service.batches import IngestResult, format_of, ingest_file
 from service.errors import PayloadTooLarge, Unprocessable, UnsupportedMediaType
+from service.images import require_ocr
 from service.services import Services
 
 __all__ = [
@@ -96,6 +98,21 @@ async def ingest_stream(
     with tempfile.TemporaryDirectory(prefix="screener-batch-") as folder:
         path = Path(folder) / f"batch.{fmt}"
         await spool(chunks, path, limit=settings.max_batch_bytes)
+        if fmt == "zip":
+            require_ocr()
+            result = await run_in_threadpool(
+                ingest_zip,
+                services.sessions,
+                path,
+                key_id=key_id,
+                filename=filename,
+                content_type=content_type,
+                max_ads=settings.max_batch_ads,
+                max_text_bytes=settings.max_text_bytes,
+                ocr_timeout=settings.ocr_timeout,
+            )
+            services.worker.wake()
+            return result
         result = await run_in_threadpool(
             ingest_file,
             services.sessions,
