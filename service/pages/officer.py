@@ -124,7 +124,7 @@ async def check(
         elif data is not None and url.strip():
             error = N_("Isi gambar atau tautan, jangan keduanya.")
         elif data is None and not image_id and not text.strip() and not url.strip():
-            error = N_("Isi teks iklan, tautan, atau gambar.")
+            error = N_("Isi teks iklan atau tautan.")
         elif data is None and not image_id and text.strip() and url.strip():
             error = N_("Isi teks atau tautan, jangan keduanya.")
         if error is not None:
