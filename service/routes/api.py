@@ -45,15 +45,6 @@ def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
 router = APIRouter(prefix="/api/v1", route_class=JSONBodyRoute, tags=["api"])
 
 
-# Scoring also takes a multipart image upload: its own route class, included into ``router`` below.
-_score_router = APIRouter(route_class=ImageBodyRoute)
-
-
-@_score_router.post(
-    "/score",
-    response_model=ScorePublic,
-    responses=_errors(400, 403, 413, 415, 422, 502, 503, 504),
-)
 async def score(
     services: ServicesDep, request: Request, caller: AnyCaller, body: ScoreCreate | None = None
 ) -> JSONResponse:
@@ -85,7 +76,15 @@ async def score(
     return JSONResponse(result)
 
 
-router.include_router(_score_router)
+# Scoring also takes a multipart image upload: its own route class (vets JSON or reads the image).
+router.add_api_route(
+    "/score",
+    score,
+    methods=["POST"],
+    response_model=ScorePublic,
+    responses=_errors(400, 403, 413, 415, 422, 502, 503, 504),
+    route_class_override=ImageBodyRoute,
+)
 
 
 def _save_check(
