@@ -224,3 +224,25 @@ def test_evidence_boxes_overlap_the_drawn_words(generated_posters: list[Any], sc
 def test_fixed_images_are_small() -> None:
     sizes = {p.name: p.stat().st_size for p in Path(DATA).iterdir()}
     assert sizes and all(size < 100_000 for size in sizes.values()), sizes
+
+
+@needs_ocr
+def test_cli_scores_a_poster_as_json(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from screener.cli import main
+
+    assert main(["score", "--image", str(DATA / "poster_kamboja.png"), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["tier"] == "tinggi"
+    assert "Phnom Penh" in result["source"]["text"]
+    assert next(s["boxes"] for s in result["source"]["spans"] if s["indicator"] == "dest_scam_hub")
+
+
+def test_cli_refuses_a_non_image(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from screener.cli import main
+
+    path = tmp_path / "not-a-picture.png"
+    path.write_text("hello")
+    assert main(["score", "--image", str(path)]) == 2
+    assert "bukan gambar PNG, JPEG atau WebP" in capsys.readouterr().err
