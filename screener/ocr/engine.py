@@ -9,7 +9,6 @@ downloaded at run time.
 from __future__ import annotations
 
 import functools
-import os
 import shutil
 from dataclasses import dataclass
 from typing import Any
@@ -24,8 +23,6 @@ LANGUAGES = "ind+eng"
 INSTALL_HINT = (
     "apt-get install tesseract-ocr tesseract-ocr-ind tesseract-ocr-eng, and pip install pytesseract"
 )
-# Tesseract's own OpenMP threads fight over the few cores the service has; one per call is faster.
-os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 
 @dataclass(frozen=True, slots=True)
