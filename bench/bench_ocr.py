@@ -15,12 +15,14 @@ are over posters and screenshots together (each kind is printed above). The last
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # as `screener` (the CLI and the service) sets it
 
 import contextlib
 

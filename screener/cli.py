@@ -457,6 +457,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Tesseract (OCR of pictures, also under `screener serve`) starts OpenMP threads per call, which
+    # fight over the few cores; one thread each was 2.3x faster on the 2-core machine (docs/ocr.md).
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
