@@ -9,6 +9,7 @@ from screener.errors import CatalogueError, DataError, InputError, ModelError, S
 from screener.indicators import Findings, detect
 from screener.model import TrainedModel, load_model
 from screener.normalize import Normalized, normalize
+from screener.ocr.assess import assess_image
 
 __all__ = [
     "Assessment",
@@ -24,6 +25,7 @@ __all__ = [
     "TopTerm",
     "TrainedModel",
     "assess",
+    "assess_image",
     "detect",
     "load_model",
     "normalize",

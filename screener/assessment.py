@@ -91,6 +91,9 @@ class Assessment:
     scope: str  # Scope: is the text a job offer at all?
     scope_probability: float | None  # probability of being an offer (None: the model has no scope model)
     unexplained: bool  # flagged, but neither an indicator nor a word pattern can be named
+    # Where the text came from when it was not typed in: for an image, kind "image", the OCR text,
+    # its confidence, the image size and the boxes of every evidence span (screener.ocr.assess).
+    source: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data (built by hand: ``dataclasses.asdict`` deep-copies and is slow)."""
@@ -112,6 +115,7 @@ class Assessment:
             "scope": str(self.scope),
             "scope_probability": self.scope_probability,
             "unexplained": self.unexplained,
+            **({"source": self.source} if self.source is not None else {}),
         }
 
     @property

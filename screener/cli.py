@@ -84,9 +84,16 @@ def real_data_option(value: str | None) -> str | None:
 def cmd_score(args: argparse.Namespace) -> int:
     from screener.assessment import Screener
 
-    text = _read_text(args.text)
     screener = Screener(args.model)
-    assessment = screener.assess(text)
+    if args.image is not None:
+        from screener.ocr.assess import assess_image
+
+        caption = _read_text(args.text) if args.text is not None else None
+        assessment = assess_image(args.image, caption, screener=screener)
+    elif args.text is None:
+        raise ScreenerError("give the ad text or --image FILE", "berikan teks iklan atau --image BERKAS")
+    else:
+        assessment = screener.assess(_read_text(args.text))
     if args.json:
         print(json.dumps(assessment.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -94,7 +101,23 @@ def cmd_score(args: argparse.Namespace) -> int:
             args.color == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
         )
         _print_report(assessment, colour, sys.stdout)
+        if assessment.source is not None and assessment.source.get("kind") == "image":
+            _print_image_source(assessment.source, sys.stdout)
     return 0
+
+
+def _print_image_source(source: dict[str, Any], out: TextIO) -> None:
+    print(
+        f"\nTeks gambar / image text (OCR, keyakinan / confidence {source['confidence']:.0f}%, "
+        f"{source['width']}x{source['height']} px):",
+        file=out,
+    )
+    for line in source["text"].splitlines():
+        print(f"  | {line}", file=out)
+    for span in source["spans"]:
+        boxes = " ".join("[{},{},{},{}]".format(*b) for b in span["boxes"]) or "-"
+        quoted = " ".join(span["text"].split())
+        print(f'  {span["n"]:>2}. {span["indicator"]}: "{quoted}" kotak / boxes {boxes}', file=out)
 
 
 class _Progress:
@@ -339,9 +362,20 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("score", help="menilai satu iklan / score one ad")
-    p.add_argument("text", help="teks iklan, atau - untuk stdin / the ad text, or - for stdin")
+    p.add_argument(
+        "text",
+        nargs="?",
+        help="teks iklan, atau - untuk stdin (dengan --image: keterangan gambar) / the ad text, or - for "
+        "stdin (with --image: the image's caption)",
+    )
     p.add_argument(
         "--json", action="store_true", help="cetak Assessment sebagai JSON / print the Assessment as JSON"
+    )
+    p.add_argument(
+        "--image",
+        default=None,
+        metavar="FILE",
+        help="poster atau tangkapan layar (PNG/JPEG/WebP), dibaca dengan OCR / a poster or screenshot, read by OCR",
     )
     p.add_argument("--model", default=None, help="jalur model .joblib / model path (default: shipped model)")
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
@@ -463,6 +497,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Tesseract (OCR of pictures, also under `screener serve`) starts OpenMP threads per call, which
+    # fight over the few cores; one thread each was 2.3x faster on the 2-core machine (docs/ocr.md).
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

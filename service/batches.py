@@ -53,8 +53,11 @@ FORMATS = {
     "application/jsonl": "jsonl",
     "application/x-jsonlines": "jsonl",
     "application/json": "json",
+    # a ZIP of posters and screenshots (service/batch_images.py)
+    "application/zip": "zip",
+    "application/x-zip-compressed": "zip",
 }
-SUFFIXES = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json"}
+SUFFIXES = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".zip": "zip"}
 OPTIONAL = {"source": 200, "platform": 50, "url": 2000, "group": 300, "author": 300}
 KNOWN_KEYS = frozenset(("text", "id", "external_id", "posted_at", *OPTIONAL))
 

@@ -109,6 +109,7 @@ _FIELDS: dict[type, dict[str, dict[str, Any]]] = {
         "summary_en": dict(description="The summary in English."),
         "truncated": dict(description="Whether the text was cut before it was assessed."),
         "text_length": dict(description="Length of the text as given, in characters."),
+        "source": dict(description="For an image: what OCR read, its confidence and the evidence boxes."),
     },
 }
 _TYPES: dict[type, dict[str, Any]] = {
@@ -200,8 +201,32 @@ class SourcePublic(BaseModel):
     text: str = Field(description="The text extracted from the page (what was scored).")
 
 
+class ImageSpanPublic(BaseModel):
+    n: int = Field(description="The red flag's number, as drawn on the picture.")
+    indicator: str
+    start: int
+    end: int
+    text: str
+    boxes: list[list[int]] = Field(description="[x0, y0, x1, y1] in image pixels, one per line of the span.")
+
+
+class ImageSourcePublic(BaseModel):
+    kind: Literal["image"]
+    text: str = Field(description="The text read from the image (what was scored, before any caption).")
+    caption: str | None
+    confidence: float = Field(description="Mean OCR word confidence, 0-100.")
+    low_confidence: bool
+    width: int
+    height: int
+    angle: float = Field(description="Skew corrected before reading, in degrees.")
+    spans: list[ImageSpanPublic]
+    words: list[list[Any]] = Field(description="[text, start, end, x0, y0, x1, y1, confidence, line].")
+
+
 class ScorePublic(AssessmentPublic):  # type: ignore[misc, valid-type]  # model built by create_model
-    source: SourcePublic | None = Field(default=None, description="For a link: the page that was scored.")
+    source: SourcePublic | ImageSourcePublic | None = Field(
+        default=None, description="For a link: the page that was scored; for an image: what OCR read."
+    )
     check_id: int | None = Field(default=None, description="The saved check's id, with `save: true`.")
 
 
@@ -270,6 +295,10 @@ class ReadyPublic(BaseModel):
     status: Literal["ready"]
     model_version: str
     database: Literal["ok"]
+    ocr: Literal["ok", "unavailable"] = Field(
+        default="ok", description="Whether images (posters, screenshots) can be read; text works either way."
+    )
+    ocr_detail: str = Field(default="", description="The OCR engine's version, or what to install.")
 
 
 class ErrorDetail(BaseModel):

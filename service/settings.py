@@ -147,6 +147,12 @@ class Settings(BaseSettings):
         le=1,
         description="Share of the ads below the uncertain slice queued anyway (reason `audit`), so misses can be found; 0 = none.",
     )
+    ocr_timeout: float = Field(
+        default=30.0,
+        gt=0,
+        le=600,
+        description="Seconds OCR may take on one image (posters, screenshots) before the request gets 504.",
+    )
     campaign_min_ads: int = Field(
         default=20,
         ge=0,

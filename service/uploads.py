@@ -17,6 +17,7 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.types import Message
 
+from service.batch_images import ingest_zip
 from service.batches import (
     SUFFIXES,
     UNSUPPORTED_EN,
@@ -27,6 +28,7 @@ from service.batches import (
     ingest_file,
 )
 from service.errors import BadRequest, PayloadTooLarge, Unprocessable, UnsupportedMediaType
+from service.images import require_ocr
 from service.services import Services
 
 __all__ = [
@@ -124,6 +126,21 @@ async def ingest_stream(
         spooled = Path(folder) / "upload"
         await spool(chunks, spooled, limit=settings.max_batch_bytes)
         path, chosen = await run_in_threadpool(_spooled_as, spooled, declared=fmt, forced=forced)
+        if chosen == "zip":
+            require_ocr()
+            result = await run_in_threadpool(
+                ingest_zip,
+                services.sessions,
+                path,
+                key_id=key_id,
+                filename=filename,
+                content_type=content_type,
+                max_ads=settings.max_batch_ads,
+                max_text_bytes=settings.max_text_bytes,
+                ocr_timeout=settings.ocr_timeout,
+            )
+            services.worker.wake()
+            return result
         result = await run_in_threadpool(
             ingest_file,
             services.sessions,

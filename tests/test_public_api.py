@@ -6,6 +6,7 @@ def test_public_names_are_exactly_the_curated_ones() -> None:
         [
             "Assessment", "CatalogueError", "DataError", "Findings", "IndicatorResult", "InputError",
             "ModelError", "Normalized", "Screener", "ScreenerError", "TopTerm", "TrainedModel", "assess",
+            "assess_image",
             "detect", "load_model", "normalize",
         ]
     )  # fmt: skip

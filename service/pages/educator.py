@@ -10,6 +10,7 @@ evidence strings and the contacts never reach a template.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import secrets
 import threading
@@ -30,9 +31,11 @@ from screener.redact import redact
 from screener.vocabulary import RISKY_CATEGORIES
 from service.auth import Caller
 from service.deps import ServicesDep
-from service.pages.core import language, page_role, render
+from service.pages.core import language, not_found, page_role, render
+from service.pages.educator_images import ad_ids_with_pictures, case_picture
 from service.pages.highlight import Flag, Segment, Span, redacted_spans, segments
 from service.pages.i18n import N_
+from service.pages.officer_images import image_response
 from service.store.lookup import indicator_ids, places_named
 from service.vocabulary import RISKY_VERDICTS, ItemStatus, Role
 
@@ -63,6 +66,7 @@ class Example:
     flags: tuple[Flag, ...]
     spans: tuple[Span, ...]  # on the redacted text
     places: tuple[tuple[str, str, str], ...]  # (id, name_id, name_en)
+    picture_url: str | None = None  # a case read from a picture: the picture, redacted on the image
 
     @property
     def indicator_ids(self) -> frozenset[str]:
@@ -138,7 +142,7 @@ def corpus_examples() -> list[Example]:
 
 
 _CASES_SQL = text(
-    "SELECT q.id, a.text, a.platform, q.final_verdict FROM queue_items q JOIN ads a ON a.id = q.ad_id "
+    "SELECT q.id, a.text, a.platform, q.final_verdict, a.id FROM queue_items q JOIN ads a ON a.id = q.ad_id "
     "WHERE q.status = :decided AND q.final_verdict IN :risky ORDER BY q.id DESC LIMIT 500"
 ).bindparams(bindparam("risky", expanding=True))
 
@@ -154,9 +158,13 @@ def confirmed_examples(engine: Engine) -> list[Example]:
             rows = connection.execute(_CASES_SQL, params).all()
     except SQLAlchemyError:
         return []
+    pictured = ad_ids_with_pictures(engine, [int(row[4]) for row in rows])
     examples = [
-        build_example(
-            f"case-{row[0]}", "case", str(row[3]), str(row[2] or "-"), str(row[1]), detect(str(row[1]))
+        dataclasses.replace(
+            build_example(
+                f"case-{row[0]}", "case", str(row[3]), str(row[2] or "-"), str(row[1]), detect(str(row[1]))
+            ),
+            picture_url=f"/contoh/gambar/{row[0]}" if int(row[4]) in pictured else None,
         )
         for row in rows
         if row[1]
@@ -170,6 +178,15 @@ def library(engine: Engine) -> list[Example]:
 
 
 _library = library
+
+
+@router.get("/contoh/gambar/{item_id}")
+async def example_picture(
+    request: Request, services: ServicesDep, caller: Educator, item_id: int
+) -> Response:
+    """A confirmed case's picture with phone numbers, names, handles and links blacked out."""
+    found = await run_in_threadpool(case_picture, services.engine, item_id)
+    return not_found(request) if found is None else image_response(found, "image/png")
 
 
 def example_public(example: Example) -> dict[str, Any]:

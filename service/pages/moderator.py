@@ -30,9 +30,11 @@ from service.pages.core import check_csrf, language, not_found, page_role, redir
 from service.pages.highlight import segments, spans_from_indicators
 from service.pages.i18n import N_
 from service.privacy import hasher
+from service.pages.officer_images import image_response
 from service.review_queue import batch_public, check_indicators
 from service.services import Services
 from service.store import errors as store_errors
+from service.store import images as image_store
 from service.store import leases, reads, review, write_transaction
 from service.uploads import check_declared_size, ingest_upload, read_batch_form
 from service.vocabulary import WAITING, BatchStatus, ItemReason, ItemStatus, Role, Verdict
@@ -228,6 +230,7 @@ def _item_context(services: Services, caller: Caller, item_id: int) -> dict[str,
         except store_errors.NotFound:
             return None
         leased = _leased_ids(session, caller.key_id, services.clock())
+        picture = image_store.image_for_ad(session, ad_id=int(detail["ad"]["id"]))
     assessment = detail.get("assessment") or {}
     indicators = list(assessment.get("indicators") or [])
     flags, spans = spans_from_indicators(indicators)
@@ -249,6 +252,7 @@ def _item_context(services: Services, caller: Caller, item_id: int) -> dict[str,
         "leased_count": len(leased),
         "verdicts": VERDICTS,
         "score": round(float(detail["risk"]) * 100),
+        "picture_url": f"/antrian/gambar/{detail['ad']['id']}" if picture is not None else None,
     }
 
 
@@ -261,6 +265,21 @@ async def _item_page(
         return not_found(request)
     context.update({"error": error, "flash": _flash(request), "form": form or {}})
     return render(request, "queue_item.html", context, status_code=status_code)
+
+
+@router.get("/antrian/gambar/{ad_id}")
+async def ad_picture(request: Request, services: ServicesDep, caller: Moderator, ad_id: int) -> Response:
+    """The picture a queued ad was read from (unredacted: moderators judge the original)."""
+
+    def load() -> tuple[bytes, str] | None:
+        if not 1 <= ad_id <= MAX_ID:
+            return None
+        with services.sessions() as session:
+            record = image_store.image_for_ad(session, ad_id=ad_id)
+            return None if record is None else (record.data, record.media_type)
+
+    found = await run_in_threadpool(load)
+    return not_found(request) if found is None else image_response(*found)
 
 
 @router.get("/antrian/item/{item_id}")

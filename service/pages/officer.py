@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import SQLAlchemyError
@@ -18,9 +18,17 @@ from service.deps import ServicesDep
 from service.pages.core import language, not_found, page_role, render, verify_csrf
 from service.pages.highlight import segments, spans_from_indicators
 from service.pages.i18n import N_
+from service.pages.officer_images import (
+    image_context,
+    image_response,
+    read_page_upload,
+    recheck_image,
+    score_uploaded_image,
+)
 from service.scoring import score_ad
 from service.services import Services
 from service.store import checks as check_store
+from service.store import images as image_store
 from service.vocabulary import Role
 
 __all__ = ["result_context", "router"]
@@ -97,28 +105,53 @@ async def check(
     text: Annotated[str, Form()] = "",
     url: Annotated[str, Form()] = "",
     save: Annotated[str, Form()] = "",
+    image: Annotated[UploadFile | None, File()] = None,
+    image_id: Annotated[int, Form(ge=0)] = 0,
+    ocr_text: Annotated[str, Form()] = "",
 ) -> Response:
-    """Score the pasted text or link, exactly as ``POST /api/v1/score`` does."""
+    """Score the pasted text, link or picture, exactly as ``POST /api/v1/score`` does.
+
+    With a picture, ``text`` is its caption; ``image_id`` + ``ocr_text`` re-check a kept picture with
+    the officer's correction of what OCR read.
+    """
     form = {"text": text, "url": url, "save": bool(save)}
     lang = language(request)
     error: str | None = None  # a message, translated in the template
-    if not text.strip() and not url.strip():
-        error = N_("Isi teks iklan atau tautan.")
-    elif text.strip() and url.strip():
-        error = N_("Isi teks atau tautan, jangan keduanya.")
-    if error is not None:
-        return render(
-            request, "check.html", {"form": form, "error": None, "form_error": error}, status_code=422
-        )
+    picture_id: int | None = None
     try:
-        scored = await score_ad(services, text=None if url.strip() else text, url=url.strip() or None)
-    except ScreenerError as exc:  # the service's errors, link intake's included
+        data = None if image is None or image_id else await read_page_upload(image)
+        if image_id and not ocr_text.strip():
+            error = N_("Teks hasil baca gambar kosong.")
+        elif data is not None and url.strip():
+            error = N_("Isi gambar atau tautan, jangan keduanya.")
+        elif data is None and not image_id and not text.strip() and not url.strip():
+            error = N_("Isi teks iklan atau tautan.")
+        elif data is None and not image_id and text.strip() and url.strip():
+            error = N_("Isi teks atau tautan, jangan keduanya.")
+        if error is not None:
+            return render(
+                request, "check.html", {"form": form, "error": None, "form_error": error}, status_code=422
+            )
+        caption = text.strip() or None
+        if image_id:
+            scored = await recheck_image(services, caller, image_id, ocr_text, caption)
+            picture_id = image_id
+        elif data is not None:
+            assert image is not None
+            scored, picture_id = await score_uploaded_image(
+                services, caller, data, image.filename or "", caption
+            )
+        else:
+            scored = await score_ad(services, text=None if url.strip() else text, url=url.strip() or None)
+    except ScreenerError as exc:  # the service's errors, link intake's and OCR's included
         status = int(exc.status)
         message = exc.message if lang == "en" else exc.message_id
         return render(
             request, "check.html", {"form": form, "error": message, "form_error": None}, status_code=status
         )
     result = scored.assessment.to_dict()
+    if picture_id is not None:
+        result["source"]["image_id"] = picture_id  # the history shows the kept picture again
     check_id = None
     if save:
         check_id = await run_in_threadpool(
@@ -128,7 +161,28 @@ async def check(
     context.update(
         {"form": form, "error": None, "form_error": None, "source": scored.source, "check_id": check_id}
     )
+    if picture_id is not None:
+        context["image"] = image_context(result, picture_id, f"/cek/gambar/{picture_id}")
     return render(request, "check.html", context)
+
+
+@router.get("/cek/gambar/{image_id}")
+async def picture(request: Request, services: ServicesDep, caller: Officer, image_id: int) -> Response:
+    """A picture the officer uploaded on this page (an admin may open any)."""
+
+    def load() -> tuple[bytes, str] | None:
+        if not 1 <= image_id <= 2**31 - 1:
+            return None
+        with services.sessions() as session:
+            record = image_store.get_image(
+                session, image_id=image_id, key_id=None if caller.is_admin else caller.key_id
+            )
+            return None if record is None else (record.data, record.media_type)
+
+    found = await run_in_threadpool(load)
+    if found is None:
+        return not_found(request)
+    return image_response(*found)
 
 
 @router.get("/cek/riwayat")
@@ -192,4 +246,8 @@ async def history_item(request: Request, services: ServicesDep, caller: Officer,
             "check_id": check_id,
         }
     )
+    kept = result.get("source") or {}
+    if kept.get("kind") == "image" and kept.get("image_id"):
+        picture_id = int(kept["image_id"])
+        context["image"] = image_context(result, picture_id, f"/cek/gambar/{picture_id}")
     return render(request, "check.html", context)

@@ -11,7 +11,8 @@ from starlette.concurrency import run_in_threadpool
 from service.access import record_read_sync
 from service.auth import HISTORY
 from service.deps import AdminCaller, AnyCaller, HistoryCaller, ScreenerDep, ServicesDep, SessionDep
-from service.errors import Conflict, Forbidden, NotFound
+from service.errors import Conflict, Forbidden, NotFound, Unprocessable
+from service.images import UPLOAD_SCOPE_KEY, ImageUpload, score_image
 from service.schemas import (
     CatalogueIndicatorPublic,
     CheckPublic,
@@ -31,7 +32,7 @@ from service.store import checks as check_store
 from service.store import keys as key_store
 from service.vocabulary import Role
 
-from .body import JSONBodyRoute
+from .body import ImageBodyRoute, JSONBodyRoute
 
 __all__ = ["router"]
 
@@ -45,13 +46,19 @@ def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
 router = APIRouter(prefix="/api/v1", route_class=JSONBodyRoute, tags=["api"])
 
 
-@router.post(
-    "/score",
-    response_model=ScorePublic,
-    responses=_errors(400, 403, 413, 415, 422, 502, 504),
-)
-async def score(services: ServicesDep, body: ScoreCreate, caller: AnyCaller) -> JSONResponse:
-    """Score an ad given as text or as a link, with the reasons; `save: true` keeps it in your history."""
+async def score(
+    services: ServicesDep, request: Request, caller: AnyCaller, body: ScoreCreate | None = None
+) -> JSONResponse:
+    """Score an ad given as text, as a link, or as a poster/screenshot (multipart `image` + optional `text`)."""
+    upload: ImageUpload | None = request.scope.get(UPLOAD_SCOPE_KEY)
+    if upload is not None:
+        scored = await score_image(services, upload)
+        return JSONResponse(scored.assessment.to_dict())
+    if body is None:
+        raise Unprocessable(
+            "give a JSON body with 'text' or 'url', or a multipart form with an 'image'",
+            "kirim isi JSON dengan 'text' atau 'url', atau formulir multipart dengan 'image'",
+        )
     if body.save and caller.role not in HISTORY:
         raise Forbidden(
             f"role {caller.role!r} has no history; score without 'save'",
@@ -68,6 +75,17 @@ async def score(services: ServicesDep, body: ScoreCreate, caller: AnyCaller) -> 
             _save_check, services, caller.key_id, text, body.url, stored
         )
     return JSONResponse(result)
+
+
+# Scoring also takes a multipart image upload: its own route class (vets JSON or reads the image).
+router.add_api_route(
+    "/score",
+    score,
+    methods=["POST"],
+    response_model=ScorePublic,
+    responses=_errors(400, 403, 413, 415, 422, 502, 503, 504),
+    route_class_override=ImageBodyRoute,
+)
 
 
 def _save_check(

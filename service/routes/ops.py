@@ -11,6 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from screener import Screener
+from screener.ocr import availability
 from service.deps import AdminCaller, AnyCaller, ServicesDep
 from service.errors import ServiceUnavailable
 from service.schemas import ErrorPublic, HealthPublic, ReadyPublic
@@ -43,7 +44,14 @@ def readyz(services: ServicesDep, caller: AnyCaller) -> ReadyPublic:
         raise ServiceUnavailable(
             "the database is unreachable", "basis data tidak dapat dihubungi", code="database_unreachable"
         ) from exc
-    return ReadyPublic(status="ready", model_version=screener.version, database="ok")
+    ocr_ok, ocr_detail = availability()
+    return ReadyPublic(
+        status="ready",
+        model_version=screener.version,
+        database="ok",
+        ocr="ok" if ocr_ok else "unavailable",
+        ocr_detail=ocr_detail,
+    )
 
 
 @router.get(

@@ -16,6 +16,41 @@
     });
   }
 
+  // Cek iklan: a picture by file picker, drag-and-drop or paste (the file input carries it either way).
+  var dropzone = document.getElementById("dropzone");
+  var imageInput = document.getElementById("image");
+  if (dropzone && imageInput) {
+    var shown = document.getElementById("dropzone-file");
+    var showName = function () {
+      var file = imageInput.files && imageInput.files[0];
+      shown.textContent = file ? file.name + " (" + Math.round(file.size / 1024) + " KB)" : "";
+    };
+    var take = function (files) {
+      var picked = Array.prototype.filter.call(files || [], function (f) { return /^image\//.test(f.type); });
+      if (!picked.length || typeof DataTransfer === "undefined") { return false; }
+      var transfer = new DataTransfer();
+      transfer.items.add(picked[0]);
+      imageInput.files = transfer.files;
+      showName();
+      return true;
+    };
+    imageInput.addEventListener("change", showName);
+    ["dragenter", "dragover"].forEach(function (name) {
+      dropzone.addEventListener(name, function (event) { event.preventDefault(); dropzone.classList.add("over"); });
+    });
+    ["dragleave", "drop"].forEach(function (name) {
+      dropzone.addEventListener(name, function () { dropzone.classList.remove("over"); });
+    });
+    dropzone.addEventListener("drop", function (event) {
+      event.preventDefault();
+      take(event.dataTransfer && event.dataTransfer.files);
+    });
+    document.addEventListener("paste", function (event) {
+      var items = event.clipboardData && event.clipboardData.files;
+      if (items && items.length && take(items)) { event.preventDefault(); }
+    });
+  }
+
   // Quiz: toggle picks, then reveal the red flags and count hits.
   var quiz = document.getElementById("quiz");
   if (quiz) {

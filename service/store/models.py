@@ -47,6 +47,7 @@ __all__ = [
     "Source",
     "SourcePost",
     "RateBucket",
+    "StoredImage",
     "UTCDateTime",
     "utcnow",
 ]
@@ -423,3 +424,28 @@ class RateBucket(Base):
     tokens: Mapped[float] = mapped_column(Float)
     refreshed_at: Mapped[float] = mapped_column(Float)  # Unix seconds of the last refill
     granted: Mapped[bool] = mapped_column(Boolean)  # the last request's answer, read by RETURNING
+
+
+# -- images (migration 0006) ---------------------------------------------------------------------------
+
+
+class StoredImage(Base):
+    """A poster or screenshot: an officer's upload on /cek (``key_id``) or the picture of a queued ad
+    (``ad_id``), with what OCR read (``ocr``: text, words with boxes, confidence)."""
+
+    __tablename__ = "images"
+    __table_args__ = (Index("ix_images_ad_id", "ad_id"), Index("ix_images_key_id", "key_id"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ad_id: Mapped[int | None] = mapped_column(ForeignKey("ads.id", name="fk_images_ad_id"), default=None)
+    key_id: Mapped[int | None] = mapped_column(
+        ForeignKey("api_keys.id", name="fk_images_key_id"), default=None
+    )
+    sha256: Mapped[str] = mapped_column(String(64))
+    media_type: Mapped[str] = mapped_column(String(32))
+    filename: Mapped[str | None] = mapped_column(String(300), default=None)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    ocr: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

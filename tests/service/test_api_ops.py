@@ -15,7 +15,9 @@ def test_healthz_needs_no_key(service: Service) -> None:
 
 def test_readyz_reports_model_and_database(service: Service, screener) -> None:
     body = service.client.get("/readyz", headers=service.auth("officer")).json()
-    assert body == {"status": "ready", "model_version": screener.version, "database": "ok"}
+    ocr = {"ocr": body.get("ocr"), "ocr_detail": body.get("ocr_detail")}  # whether pictures can be read
+    assert body == {"status": "ready", "model_version": screener.version, "database": "ok", **ocr}
+    assert ocr["ocr"] in ("ok", "unavailable") and ocr["ocr_detail"]
 
 
 def test_readyz_is_503_without_a_model(service: Service) -> None:
