@@ -236,7 +236,9 @@ def test_a_current_model_that_trained_on_the_holdout_is_named(
     for suffix in (".joblib", ".json"):  # the weak model's card claims no holdout
         shutil.copy(project / "elsewhere" / f"tppo-screener-weak{suffix}", project / "models")
     _, out, err = promote(["elsewhere/tppo-screener-same.joblib"], capsys, judge=False)
-    warning = "the current model tppo-screener-weak.joblib was trained on the holdout: its figures are optimistic"
+    warning = (
+        "the current model tppo-screener-weak.joblib was trained on the holdout: its figures are optimistic"
+    )
     assert warning in out + err
 
 

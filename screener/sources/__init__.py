@@ -48,12 +48,16 @@ WHATSAPP_SCAN_LINES = 30
 def _zip_format(path: Path) -> str | None:
     with zipfile.ZipFile(path) as archive:
         names = [n for n in archive.namelist() if not n.startswith("__MACOSX")]
-    if any(Path(n).name == "result.json" for n in names):
-        return "telegram"
-    if any(Path(n).name.startswith("messages") and n.endswith(".html") for n in names):
-        return "telegram_html"
-    if any(n.lower().endswith(".txt") for n in names):
-        return "whatsapp"
+        if any(Path(n).name == "result.json" for n in names):
+            return "telegram"
+        if any(Path(n).name.startswith("messages") and n.endswith(".html") for n in names):
+            return "telegram_html"
+        # A .txt is a WhatsApp chat only when it reads like one: a ZIP of posters may carry notes.
+        for name in (n for n in names if n.lower().endswith(".txt")):
+            with archive.open(name) as member:
+                head = member.read(HEAD_BYTES).decode("utf-8", errors="replace").lstrip("\ufeff")
+            if any(is_message_line(line) for line in head.splitlines()[:WHATSAPP_SCAN_LINES]):
+                return "whatsapp"
     return None
 
 

@@ -29,8 +29,8 @@ from service.errors import ApiError, NotFound, Unprocessable, as_api_error
 from service.pages.core import check_csrf, language, not_found, page_role, redirect, render, verify_csrf
 from service.pages.highlight import segments, spans_from_indicators
 from service.pages.i18n import N_
-from service.privacy import hasher
 from service.pages.officer_images import image_response
+from service.privacy import hasher
 from service.review_queue import batch_public, check_indicators
 from service.services import Services
 from service.store import errors as store_errors

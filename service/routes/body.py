@@ -18,8 +18,8 @@ from pydantic import BaseModel
 
 from service.deps import services_of
 from service.errors import PayloadTooLarge, Unprocessable, UnsupportedMediaType
-from service.schemas import ErrorPublic
 from service.images import UPLOAD_SCOPE_KEY, is_multipart, multipart_limit, read_upload
+from service.schemas import ErrorPublic
 
 __all__ = ["ImageBodyRoute", "JSONBodyRoute", "body_limit"]
 

@@ -49,7 +49,7 @@ from service.review_queue import (
 from service.schemas import ErrorPublic
 from service.store import leases, reads, review, write_transaction
 from service.store.export import count_decided_rows, decided_rows
-from service.uploads import check_declared_size, ingest_stream, ingest_upload, read_batch_form, unsupported
+from service.uploads import check_declared_size, ingest_stream, ingest_upload, read_batch_form
 from service.vocabulary import WAITING, ItemReason, ItemStatus
 
 from .body import JSONBodyRoute

@@ -124,20 +124,25 @@ def test_unknown_format_names_the_formats_tried(tmp_path: Path, content: bytes) 
 
 
 def test_detect_zip(tmp_path: Path) -> None:
-    for member, fmt in (
-        ("_chat.txt", "whatsapp"),
-        ("x/result.json", "telegram"),
-        ("x/messages.html", "telegram_html"),
+    for member, content, fmt in (
+        ("_chat.txt", "12/03/24 09.15 - Rina: Dicari admin, gaji besar", "whatsapp"),
+        ("x/result.json", "x", "telegram"),
+        ("x/messages.html", "x", "telegram_html"),
     ):
         path = tmp_path / f"{fmt}.zip"
         with zipfile.ZipFile(path, "w") as z:
-            z.writestr(member, "x")
+            z.writestr(member, content)
         assert detect_format(path) == fmt
-    empty = tmp_path / "other.zip"
-    with zipfile.ZipFile(empty, "w") as z:
-        z.writestr("a.png", "x")
-    with pytest.raises(UnknownFormat):
-        detect_format(empty)
+    for name, members in (
+        ("pictures", {"a.png": "x"}),
+        ("notes", {"a.png": "x", "catatan.txt": "poster grup"}),
+    ):
+        other = tmp_path / f"{name}.zip"  # not an export: a ZIP of images is read by the batch's OCR path
+        with zipfile.ZipFile(other, "w") as z:
+            for member, content in members.items():
+                z.writestr(member, content)
+        with pytest.raises(UnknownFormat):
+            detect_format(other)
 
 
 def test_public_names() -> None:
