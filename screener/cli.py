@@ -15,18 +15,13 @@ import time
 from collections.abc import Sequence
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
+from screener.cli_report import print_image_source, print_report
 from screener.errors import ScreenerError
 
 # The real-data file for `evaluate` (and the card's check in `train`) when --real-data is not given.
 REAL_DATA_ENV = "SCREENER_REAL_DATA"
-TIER_COLOURS = {"tinggi": "\033[1;31m", "sedang": "\033[1;33m", "rendah": "\033[1;32m"}
-RESET = "\033[0m"
-
-
-def _colour(enabled: bool, code: str, text: str) -> str:
-    return f"{code}{text}{RESET}" if enabled else text
 
 
 def _read_text(arg: str) -> str:
@@ -37,43 +32,6 @@ def _read_text(arg: str) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ScreenerError("standard input is not valid UTF-8", "masukan bukan UTF-8 yang sah") from exc
-
-
-def _print_report(assessment: Any, colour: bool, out: TextIO) -> None:
-    a = assessment
-    tier = _colour(colour, TIER_COLOURS[a.tier], f"{a.tier.upper()}")
-    print(f"Tingkat risiko / risk tier: {tier}   skor {a.score}/100   kategori: {a.category}", file=out)
-    if a.scope_probability is not None:
-        scope = "lowongan kerja / job offer" if a.scope == "offer" else "bukan lowongan / not an offer"
-        print(
-            f"Cakupan / scope: {scope} (peluang lowongan / offer probability {a.scope_probability:.0%})",
-            file=out,
-        )
-    print(a.summary, file=out)
-    if a.indicators:
-        print("\nAlasan / reasons:", file=out)
-        for ind in a.indicators:
-            sign = "+" if ind.weight > 0 else "-"
-            evidence = "; ".join(f'"{e["text"]}" [{e["start"]}:{e["end"]}]' for e in ind.evidence)
-            print(f"  {sign} {ind.name_id} ({ind.id}, {ind.level})", file=out)
-            print(f"      bukti: {evidence}", file=out)
-            print(f"      {ind.explanation_id}", file=out)
-    if a.salary:
-        s = a.salary
-        print(
-            f"\nGaji / pay: {s['amount']['text']} = Rp {s['amount']['idr_month_high']:,.0f}/bulan, "
-            f"{s['ratio']:.1f}x {s['reference_name']}",
-            file=out,
-        )
-    advice = [ind.advice_id for ind in a.indicators if ind.weight > 0][:3]
-    if advice:
-        print("\nLangkah berikut / what to do next:", file=out)
-        for line in dict.fromkeys(advice):
-            print(f"  - {line}", file=out)
-    print(
-        "\nCatatan: hasil ini alat bantu, bukan temuan hukum. / This is an aid, not a legal finding.",
-        file=out,
-    )
 
 
 def real_data_option(value: str | None) -> str | None:
@@ -100,24 +58,10 @@ def cmd_score(args: argparse.Namespace) -> int:
         colour = args.color == "always" or (
             args.color == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
         )
-        _print_report(assessment, colour, sys.stdout)
+        print_report(assessment, colour, sys.stdout)
         if assessment.source is not None and assessment.source.get("kind") == "image":
-            _print_image_source(assessment.source, sys.stdout)
+            print_image_source(assessment.source, sys.stdout)
     return 0
-
-
-def _print_image_source(source: dict[str, Any], out: TextIO) -> None:
-    print(
-        f"\nTeks gambar / image text (OCR, keyakinan / confidence {source['confidence']:.0f}%, "
-        f"{source['width']}x{source['height']} px):",
-        file=out,
-    )
-    for line in source["text"].splitlines():
-        print(f"  | {line}", file=out)
-    for span in source["spans"]:
-        boxes = " ".join("[{},{},{},{}]".format(*b) for b in span["boxes"]) or "-"
-        quoted = " ".join(span["text"].split())
-        print(f'  {span["n"]:>2}. {span["indicator"]}: "{quoted}" kotak / boxes {boxes}', file=out)
 
 
 class _Progress:

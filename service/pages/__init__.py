@@ -16,7 +16,7 @@ from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from service.pages import auth, educator, model, moderator, officer, sources, trends
+from service.pages import auth, batches, educator, model, moderator, officer, sources, trends
 from service.pages.core import CsrfFailed, LoginRequired, PageForbidden, redirect, render, templates
 from service.pages.i18n import LANGUAGES, N_
 from service.settings import REPO_DIR
@@ -92,7 +92,7 @@ def install_pages(app: FastAPI) -> None:
     """Include the page routers, mount ``/static`` and add the pages' handlers and headers."""
     for lang in LANGUAGES:
         templates(lang)  # read the catalogues now: a broken one fails the start, not a page
-    for module in (auth, officer, moderator, educator, model, sources, trends):
+    for module in (auth, officer, moderator, batches, educator, model, sources, trends):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     app.add_exception_handler(LoginRequired, _login_required)

@@ -1,10 +1,9 @@
-"""Antrian (moderators, admins): the review queue, claims, decisions, batch upload, contacts, adjudication.
+"""Antrian (moderators, admins): the review queue, claims, decisions, contacts, adjudication.
 
 Everything goes through the same store functions as the ``/api/v1`` queue routes (``service.store``),
-the same upload path (:mod:`service.uploads`) and the same batch view and indicator check
-(:mod:`service.review_queue`); the store enforces leases (only the lease holder decides or releases)
-and the two-person rule, and its errors are shown on the page in the reader's language. The progress page polls
-``/antrian/batch/{id}.json``, the session-authenticated twin of ``GET /api/v1/batches/{id}``.
+and the same indicator check (:mod:`service.review_queue`); the store enforces leases (only the lease
+holder decides or releases) and the two-person rule, and its errors are shown on the page in the
+reader's language. Batch upload and progress pages are :mod:`service.pages.batches`.
 """
 
 from __future__ import annotations
@@ -14,30 +13,28 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from screener.catalogue import catalogue
-from screener.sources import FORMATS
 from screener.vocabulary import Scope
 from service.access import contact_ref, record_read
 from service.auth import REVIEW, Caller
 from service.deps import ServicesDep
 from service.errors import ApiError, NotFound, Unprocessable, as_api_error
-from service.pages.core import check_csrf, language, not_found, page_role, redirect, render, verify_csrf
+from service.pages.core import language, not_found, page_role, redirect, render, verify_csrf
 from service.pages.highlight import segments, spans_from_indicators
 from service.pages.i18n import N_
 from service.pages.officer_images import image_response
 from service.privacy import hasher
-from service.review_queue import batch_public, check_indicators
+from service.review_queue import check_indicators
 from service.services import Services
 from service.store import errors as store_errors
 from service.store import images as image_store
 from service.store import leases, reads, review, write_transaction
-from service.uploads import check_declared_size, ingest_upload, read_batch_form
-from service.vocabulary import WAITING, BatchStatus, ItemReason, ItemStatus, Role, Verdict
+from service.vocabulary import WAITING, ItemReason, ItemStatus, Role, Verdict
 
 SCOPE_VALUES = frozenset(str(s) for s in Scope)
 REASON_VALUES = frozenset(str(r) for r in ItemReason)
@@ -424,67 +421,6 @@ async def adjudicate(
         context.update({"verdicts": VERDICTS, "flash": {}, "error": _message(request, exc)})
         return render(request, "adjudication.html", context, status_code=exc.status)
     return redirect(f"/antrian/adjudikasi?diadili={item_id}&status=decided")
-
-
-# -- batch upload and progress ---------------------------------------------------------------------
-
-
-@router.get("/antrian/unggah")
-async def upload_form(request: Request, caller: Moderator) -> Response:
-    """The batch upload form (CSV, JSONL, JSON array, WhatsApp / Telegram export, scraped CSV / JSON)."""
-    return render(request, "upload.html", {"error": None, "formats": FORMATS})
-
-
-@router.post("/antrian/unggah")
-async def upload(request: Request, services: ServicesDep, caller: Moderator) -> Response:
-    """Store the uploaded file through the API's ingest path, then show its progress."""
-    try:
-        limit = services.settings.max_batch_bytes
-        check_declared_size(request, limit=limit)
-        form = await read_batch_form(request, limit=limit)
-        try:
-            check_csrf(request, form.get("csrf_token"))
-            chosen = form.get("format")
-            forced = chosen if isinstance(chosen, str) and chosen else None
-            result = await ingest_upload(services, form.get("file"), key_id=caller.key_id, forced=forced)
-        finally:
-            await form.close()
-    except ApiError as exc:
-        return render(
-            request,
-            "upload.html",
-            {"error": _message(request, exc), "formats": FORMATS},
-            status_code=exc.status,
-        )
-    return redirect(f"/antrian/batch/{result.batch_id}")
-
-
-def _batch(services: Services, batch_id: int) -> dict[str, Any] | None:
-    if not 1 <= batch_id <= MAX_ID:
-        return None
-    with services.sessions() as session:
-        try:
-            return batch_public(session, batch_id=batch_id).model_dump(mode="json")
-        except store_errors.NotFound:
-            return None
-
-
-@router.get("/antrian/batch/{batch_id:int}.json")
-async def batch_json(request: Request, services: ServicesDep, caller: Moderator, batch_id: int) -> Response:
-    """``GET /api/v1/batches/{id}``'s answer for the progress page (the session authenticates)."""
-    found = await run_in_threadpool(_batch, services, batch_id)
-    if found is None:
-        raise NotFound(f"no batch {batch_id}", f"tidak ada batch {batch_id}")
-    return JSONResponse(found)
-
-
-@router.get("/antrian/batch/{batch_id:int}")
-async def batch_page(request: Request, services: ServicesDep, caller: Moderator, batch_id: int) -> Response:
-    """A batch's progress: status, counts and malformed rows (updated by polling while it runs)."""
-    found = await run_in_threadpool(_batch, services, batch_id)
-    if found is None:
-        return not_found(request)
-    return render(request, "batch.html", {"batch": found, "statuses": tuple(BatchStatus)})
 
 
 # -- contacts --------------------------------------------------------------------------------------
