@@ -270,27 +270,22 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:
-        if self.environment == "production":
-            if self.secret_key == PLACEHOLDER_SECRET or len(self.secret_key) < 32:
+        if self.environment != "production":
+            return self
+
+        def require_secret(name: str, value: str) -> None:
+            if value == PLACEHOLDER_SECRET or len(value) < 32:
                 raise ValueError(
-                    "SCREENER_SECRET_KEY must be a random value of at least 32 characters in production"
+                    f"SCREENER_{name} must be a random value of at least 32 characters in production"
                 )
-            if self.allow_private_fetch:
-                raise ValueError("SCREENER_ALLOW_PRIVATE_FETCH must not be set in production")
-            if self.privacy_key == PLACEHOLDER_SECRET or len(self.privacy_key) < 32:
-                raise ValueError(
-                    "SCREENER_PRIVACY_KEY must be a random value of at least 32 characters in production"
-                )
-            if self.author_hash_key == PLACEHOLDER_SECRET or len(self.author_hash_key) < 32:
-                raise ValueError(
-                    "SCREENER_AUTHOR_HASH_KEY must be a random value of at least 32 characters in production"
-                )
-            if self.alert_webhook_url and (
-                self.alert_webhook_secret == PLACEHOLDER_SECRET or len(self.alert_webhook_secret) < 32
-            ):
-                raise ValueError(
-                    "SCREENER_ALERT_WEBHOOK_SECRET must be a random value of at least 32 characters in production"
-                )
+
+        require_secret("SECRET_KEY", self.secret_key)
+        if self.allow_private_fetch:
+            raise ValueError("SCREENER_ALLOW_PRIVATE_FETCH must not be set in production")
+        require_secret("PRIVACY_KEY", self.privacy_key)
+        require_secret("AUTHOR_HASH_KEY", self.author_hash_key)
+        if self.alert_webhook_url:
+            require_secret("ALERT_WEBHOOK_SECRET", self.alert_webhook_secret)
         return self
 
     @property
