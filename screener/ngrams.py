@@ -21,6 +21,7 @@ a pickled model transforms the same in every process.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -108,12 +109,23 @@ def _is_space(points: np.ndarray) -> np.ndarray:
     return points <= 32
 
 
+@cache
+def _bmp_word_table() -> np.ndarray:
+    """Word characters among the first 65,536 code points, as ``_word_mask`` reads them (built once,
+    on the first text with a non-ASCII character: 64 KB instead of a Python call per character)."""
+    table = np.fromiter((chr(c).isalnum() for c in range(1 << 16)), dtype=bool, count=1 << 16)
+    table[:128] = _ASCII_WORD
+    return table
+
+
 def _word_mask(points: np.ndarray) -> np.ndarray:
+    if len(points) == 0 or int(points.max()) < 128:
+        return _ASCII_WORD[points]
     mask = np.zeros(len(points), dtype=bool)
-    ascii_ = points < 128
-    mask[ascii_] = _ASCII_WORD[points[ascii_]]
-    if not ascii_.all():
-        others = np.flatnonzero(~ascii_)
+    bmp = points < (1 << 16)
+    mask[bmp] = _bmp_word_table()[points[bmp]]
+    if not bmp.all():
+        others = np.flatnonzero(~bmp)
         unique, inverse = np.unique(points[others], return_inverse=True)
         is_word = np.asarray([chr(c).isalnum() for c in unique.tolist()], dtype=bool)
         mask[others] = is_word[inverse]

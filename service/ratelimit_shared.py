@@ -1,7 +1,7 @@
 """The token bucket of :mod:`service.ratelimit`, kept where every process and instance sees it.
 
 - :class:`DatabaseRateLimiter`: a row per (limit, key) in ``rate_buckets`` (migration 0008). Each
-  request is ONE statement, ``INSERT ... ON CONFLICT DO UPDATE ... RETURNING``, which refills, takes a
+  take is ONE statement, ``INSERT ... ON CONFLICT DO UPDATE ... RETURNING``, which refills, takes a
   token and reads the answer back under the row's lock (PostgreSQL), inside ``BEGIN IMMEDIATE`` on
   SQLite (the write lock is taken first, so two processes never read the same tokens). On PostgreSQL
   the statement is its own transaction (autocommit) and sets ``synchronous_commit`` off for itself: a
@@ -13,6 +13,10 @@
 The time is the process's wall clock (``time.time``; a seam for tests), not a monotonic one, because
 several processes share the bucket; a clock running behind never refills (the elapsed time is clamped
 at 0). :func:`build_limiter` picks the backend from the settings.
+
+Both take tokens through :class:`~service.ratelimit_lease.Leases`: a busy key's process takes several
+tokens in one statement and spends them locally for a moment, so the shared bucket sees a round trip
+per lease, not per request (a limit under 200 a minute is never leased: one token per request).
 """
 
 from __future__ import annotations
@@ -25,7 +29,8 @@ from typing import Any
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
-from service.ratelimit import Limiter, RateLimiter, retry_after
+from service.ratelimit import Limiter, RateLimiter
+from service.ratelimit_lease import Leases
 from service.settings import Settings
 from service.store import session_factory, write_transaction
 
@@ -37,8 +42,8 @@ _UPSERT = """
 {prelude}INSERT INTO rate_buckets AS b (name, key, tokens, refreshed_at, granted)
 {values}
 ON CONFLICT (name, key) DO UPDATE SET
-    tokens = {refilled} - CASE WHEN {refilled} >= 1.0 THEN 1.0 ELSE 0.0 END,
-    granted = ({refilled} >= 1.0),
+    tokens = {refilled} - CASE WHEN {refilled} >= {want} THEN {want} ELSE 0.0 END,
+    granted = ({refilled} >= {want}),
     refreshed_at = {greatest}(b.refreshed_at, {now})
 RETURNING granted, tokens
 """
@@ -52,13 +57,13 @@ def _upsert_sql(dialect: str) -> str:
     """The statement in the dialect's words (SQLite's scalar MIN/MAX are PostgreSQL's LEAST/GREATEST)."""
     if dialect == "postgresql":  # psycopg sends untyped parameters: say they are numbers
         words = {"least": "LEAST", "greatest": "GREATEST", "prelude": _PG_PRELUDE}
-        words |= {p: f"CAST(:{p} AS double precision)" for p in ("capacity", "now", "rate")}
-        words["values"] = "SELECT :name, :key, {capacity} - 1.0, {now}, TRUE FROM no_sync".format(**words)
+        words |= {p: f"CAST(:{p} AS double precision)" for p in ("capacity", "now", "rate", "want")}
+        words["values"] = "SELECT :name, :key, {capacity} - {want}, {now}, TRUE FROM no_sync".format(**words)
     else:
         words = {"least": "MIN", "greatest": "MAX", "prelude": ""} | {
-            p: f":{p}" for p in ("capacity", "now", "rate")
+            p: f":{p}" for p in ("capacity", "now", "rate", "want")
         }
-        words["values"] = "VALUES (:name, :key, :capacity - 1.0, :now, 1)"
+        words["values"] = "VALUES (:name, :key, :capacity - :want, :now, 1)"
     return _UPSERT.format(refilled=_REFILLED.format(**words), **words)
 
 
@@ -77,16 +82,19 @@ class DatabaseRateLimiter:
         self._sessions = session_factory(engine)
         self._sql = text(_upsert_sql(engine.dialect.name))
         self._postgres = engine.dialect.name == "postgresql"
+        self._leases = Leases(self._take, capacity=self.capacity, rate=self.rate, clock=clock)
 
     @property
     def enabled(self) -> bool:
         return self.per_minute > 0
 
     def acquire(self, key: object) -> int:
-        if not self.enabled:
-            return 0
+        return self._leases.acquire(key) if self.enabled else 0
+
+    def _take(self, key: object, want: int) -> tuple[bool, float]:
+        """Take ``want`` tokens from the key's bucket, all or nothing: (granted, tokens left)."""
         params = {"name": self.name, "key": str(key), "capacity": self.capacity, "rate": self.rate,
-                  "now": self._clock()}  # fmt: skip
+                  "now": self._clock(), "want": float(want)}  # fmt: skip
         if self._postgres:
             # Autocommit: the statement is the transaction, one round trip (no BEGIN / COMMIT).
             with self._engine.connect() as connection:
@@ -95,11 +103,11 @@ class DatabaseRateLimiter:
         else:
             with write_transaction(self._sessions) as session:  # BEGIN IMMEDIATE
                 granted, tokens = session.execute(self._sql, params).one()
-        return 0 if granted else retry_after(float(tokens), self.rate)
+        return bool(granted), float(tokens)
 
 
 _LUA = """
-local capacity, rate, now, ttl = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local capacity, rate, now, ttl, want = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local bucket = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
 local tokens, ts = tonumber(bucket[1]), tonumber(bucket[2])
 if tokens == nil or ts == nil then tokens, ts = capacity, now end
@@ -107,7 +115,7 @@ local elapsed = now - ts
 if elapsed < 0 then elapsed = 0 end
 tokens = math.min(capacity, tokens + elapsed * rate)
 local granted = 0
-if tokens >= 1 then tokens, granted = tokens - 1, 1 end
+if tokens >= want then tokens, granted = tokens - want, 1 end
 if now > ts then ts = now end
 redis.call('HSET', KEYS[1], 'tokens', string.format('%.17g', tokens), 'ts', string.format('%.17g', ts))
 redis.call('PEXPIRE', KEYS[1], ttl)
@@ -146,6 +154,7 @@ class RedisRateLimiter:
         self._warned_at = float("-inf")
         # A bucket untouched for one full refill is full again: the key may go.
         self._ttl_ms = int(self.capacity / self.rate * 1000) + 1000 if self.enabled else 0
+        self._leases = Leases(self._take, capacity=self.capacity, rate=self.rate, clock=clock)
 
     @property
     def enabled(self) -> bool:
@@ -158,17 +167,19 @@ class RedisRateLimiter:
         return f"{self.prefix}ratelimit:{self.name}:{key}"
 
     def acquire(self, key: object) -> int:
-        if not self.enabled:
-            return 0
-        args: list[float | int | str] = [self.capacity, self.rate, repr(self._clock()), self._ttl_ms]
+        return self._leases.acquire(key) if self.enabled else 0
+
+    def _take(self, key: object, want: int) -> tuple[bool, float]:
+        """Take ``want`` tokens from the key's bucket, all or nothing: (granted, tokens left)."""
+        args: list[float | int | str] = [self.capacity, self.rate, repr(self._clock()), self._ttl_ms, want]
         try:
             granted, tokens = self._script(keys=[self.key_for(key)], args=args)
         except self._errors as exc:
             if time.monotonic() - self._warned_at > 60:
                 self._warned_at = time.monotonic()
                 logger.warning("rate limit: Redis unreachable, requests are not limited (%s)", exc)
-            return 0
-        return 0 if int(granted) else retry_after(float(tokens), self.rate)
+            return True, self.capacity
+        return bool(int(granted)), float(tokens)
 
 
 def backend_for(settings: Settings) -> str:

@@ -110,3 +110,23 @@ def test_fitting_a_hashed_corpus_subset_is_fitting_those_texts(analyzer, ngram_r
     )
     with pytest.raises(ValueError, match="other n-grams"):
         HashedTfidf(analyzer=analyzer, ngram_range=(1, 1)).fit_corpus(corpus)
+
+
+def test_word_characters_are_python_regex_word_characters() -> None:
+    # Tokens are runs of \w: the lookup tables must agree with ``re`` on every code point class,
+    # ASCII, the rest of the BMP (a table) and beyond it (looked up one by one).
+    import re
+
+    from screener.ngrams import _code_points, _word_mask
+
+    rng = np.random.default_rng(0)
+    points = np.concatenate(
+        [np.arange(0, 0x3000), rng.integers(0x3000, 0x10000, 4000), rng.integers(0x10000, 0x110000, 4000)]
+    )
+    points = points[(points < 0xD800) | (points > 0xDFFF)]  # lone surrogates are not text
+    text = "".join(chr(int(c)) for c in points)
+    expected = np.asarray([re.match(r"\w", ch) is not None for ch in text], dtype=bool)
+    assert np.array_equal(_word_mask(_code_points([text])[0])[1:-1], expected)
+    assert np.array_equal(
+        _word_mask(_code_points(["ab_9 z"])[0]), [False, True, True, True, True, False, True, False]
+    )

@@ -195,3 +195,28 @@ def test_redis_backend_without_url_is_refused(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path, rate_limit_backend="redis")
     with pytest.raises(ValueError, match="SCREENER_REDIS_URL"):
         build_limiter(settings, create_db_engine(settings.resolved_database_url), 10, name="api")
+
+
+def test_a_busy_key_takes_leases_and_never_exceeds_the_bucket(
+    make_limiter: Callable[..., Limiter], request: pytest.FixtureRequest
+) -> None:
+    """A large limit is leased (a round trip per lease, not per request): four limiters hammering one
+    key with the clock stopped grant no more than the bucket, and lose at most a lease each."""
+    if "memory" in request.node.callspec.id:
+        pytest.skip("the memory limiter has no shared bucket to lease from")
+    clock = Clock()
+    limiters = [make_limiter(3000, clock) for _ in range(4)]  # leases of up to 30 tokens
+    granted: list[int] = []
+    lock = threading.Lock()
+
+    def hammer(limiter: Limiter) -> None:
+        mine = sum(1 for _ in range(1500) if limiter.acquire("busy") == 0)
+        with lock:
+            granted.append(mine)
+
+    threads = [threading.Thread(target=hammer, args=(limiter,)) for limiter in limiters]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert 3000 - 4 * 30 <= sum(granted) <= 3000, granted
