@@ -12,6 +12,7 @@ The same loop checks ``models/DEFAULT`` and swaps in a promoted model without do
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import threading
 import time
@@ -64,7 +65,11 @@ def score_rows(screener: Screener, rows: Sequence[Any]) -> list[campaigns.Scored
             )
             continue
         digest, sig, keys = sketch(row.text)
-        scored.append(campaigns.ScoredAd(row.id, row.batch_id, row.platform, result, digest, sig, keys))
+        scored.append(
+            campaigns.ScoredAd(
+                row.id, row.batch_id, row.platform, result, digest, sig, keys, encoded=json.dumps(result)
+            )
+        )
     return scored
 
 

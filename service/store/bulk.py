@@ -10,6 +10,10 @@ written, so a chunk's new campaigns go in one multi-row INSERT instead of one IN
 They must run in the transaction that holds the clustering lock (SQLite's write lock, or the advisory
 lock on PostgreSQL): nobody else inserts into the table meanwhile, so the ids are exactly those the
 database would have given one by one.
+
+:func:`insert_plain` writes many rows of plain integers and strings (band keys, contacts) straight
+through the driver, ``executemany`` on SQLite and ``COPY`` on PostgreSQL, in the session's
+transaction: SQLAlchemy's per-row parameter processing costs more than the database does there.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from sqlalchemy import BigInteger, ColumnElement, Select, any_, bindparam, func,
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
-__all__ = ["claim_ids", "in_values", "next_id"]
+__all__ = ["claim_ids", "in_values", "insert_plain", "next_id"]
 
 
 def in_values(session: Session, column: Any, values: Sequence[int]) -> ColumnElement[bool]:
@@ -55,3 +59,24 @@ def claim_ids(session: Session, table: str, last: int) -> None:
         session.execute(
             text("SELECT setval(pg_get_serial_sequence(:t, 'id'), :last)"), {"t": table, "last": last}
         )
+
+
+def insert_plain(session: Session, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """Insert ``rows`` (tuples of ints and strs, in ``columns`` order) into ``table`` in the session's
+    transaction, through the driver: no type processing, so only for columns that need none."""
+    if not rows:
+        return
+    names = ", ".join(f'"{c}"' for c in columns)
+    dbapi = session.connection().connection.dbapi_connection
+    assert dbapi is not None
+    cursor = dbapi.cursor()
+    try:
+        if session.get_bind().dialect.name == "postgresql":
+            with cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join("?" for _ in columns)
+            cursor.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
+    finally:
+        cursor.close()

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from screener.vocabulary import Scope
 from service.store import bulk
-from service.store.db import chunks, is_postgres
+from service.store.db import EncodedJSON, chunks, is_postgres
 from service.store.models import (
     Ad,
     AdAssessment,
@@ -63,6 +63,7 @@ class ScoredAd:
     signature: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
     band_keys: list[int] = field(default_factory=list)
     error: str | None = None
+    encoded: str = ""  # the assessment as JSON, encoded outside the write transaction ("" = not yet)
 
     @property
     def risk(self) -> float:
@@ -201,7 +202,7 @@ def record_scored(
                     "category": str(s.assessment["category"]),
                     "indicators": [i["id"] for i in s.assessment["indicators"]],
                     "slots": slots_of(s.assessment),
-                    "assessment": s.assessment,
+                    "assessment": EncodedJSON(s.encoded) if s.encoded else s.assessment,
                     "created_at": now,
                 }
                 for s in good
@@ -267,7 +268,7 @@ def _assign_clusters(
     members: Counter[int] = Counter()
     pairs: set[tuple[int, int]] = set()
     new_rows: list[dict[str, Any]] = []
-    band_rows: list[dict[str, int]] = []
+    band_rows: list[tuple[int, int]] = []
     next_cluster = 0  # the id of the chunk's next new campaign, read when the first one is needed
 
     for s in good:
@@ -294,7 +295,7 @@ def _assign_clusters(
                     "updated_at": now,
                 }
             )
-            band_rows.extend({"band_key": k, "cluster_id": cid} for k in sorted(set(s.band_keys)))
+            band_rows.extend((k, cid) for k in sorted(set(s.band_keys)))
             for k in s.band_keys:
                 by_key[k].append(cid)
             signatures[cid] = s.signature
@@ -305,7 +306,7 @@ def _assign_clusters(
     clusters = cast(Table, Cluster.__table__)
     if new_rows:
         session.execute(insert(clusters), new_rows)
-        session.execute(insert(cast(Table, ClusterBand.__table__)), band_rows)
+        bulk.insert_plain(session, ClusterBand.__tablename__, ("band_key", "cluster_id"), band_rows)
         bulk.claim_ids(session, "clusters", new_rows[-1]["id"])
     new_clusters = {row["id"] for row in new_rows}
     ads = cast(Table, Ad.__table__)

@@ -3,6 +3,7 @@ queries on their indexes (SQLite ``EXPLAIN QUERY PLAN``)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -120,3 +121,44 @@ def test_hot_queries_use_indexes_on_sqlite(tmp_path: Path) -> None:
             assert "SEARCH cluster_bands USING COVERING INDEX" in _plan(session, sql(bands))
     finally:
         engine.dispose()
+
+
+def test_plain_rows_through_the_driver_are_in_the_transaction(engine: Engine) -> None:
+    """``insert_plain`` (executemany on SQLite, COPY on PostgreSQL) writes 63-bit keys exactly, and a
+    rolled-back transaction takes its rows with it."""
+    rows = [((1 << 62) + i * 104_729, i % 7) for i in range(2000)]
+    with session_factory(engine).begin() as session:
+        bulk.insert_plain(session, "cluster_bands", ("band_key", "cluster_id"), rows)
+    with session_factory(engine)() as session:
+        stored = session.execute(select(ClusterBand.band_key, ClusterBand.cluster_id)).all()
+        assert sorted(map(tuple, stored)) == sorted(rows)
+        bulk.insert_plain(session, "cluster_bands", ("band_key", "cluster_id"), [(5, 5)])
+        session.rollback()
+        assert session.execute(select(ClusterBand).where(ClusterBand.band_key == 5)).first() is None
+
+
+def test_json_encoded_ahead_is_stored_as_given(engine: Engine) -> None:
+    """A value encoded before the write transaction (``EncodedJSON``) reads back as the same data as
+    one the engine encodes itself."""
+    from service.store import EncodedJSON
+    from service.store.models import AdAssessment
+
+    data = {"risk": 0.25, "indicators": [{"id": "x", "evidence": [{"text": "Kamboja 🇰🇭"}]}], "n": None}
+    with session_factory(engine).begin() as session:
+        batch_id = session.execute(
+            insert(Batch).values(status="queued", accepted=1, rejected=0, scored=0, enqueued=0,
+                                 created_at=utcnow(), updated_at=utcnow()).returning(Batch.id)
+        ).scalar_one()  # fmt: skip
+        ad_ids = session.execute(
+            insert(Ad).returning(Ad.id),
+            [{"batch_id": batch_id, "row": i, "text": "t", "scored": True, "created_at": utcnow()} for i in (1, 2)],
+        ).scalars().all()  # fmt: skip
+        for ad_id, value in zip(ad_ids, (EncodedJSON(json.dumps(data)), data), strict=True):
+            session.execute(
+                insert(AdAssessment).values(ad_id=ad_id, model_version="t", risk=0.25, tier="rendah",
+                                            category="c", indicators=[], slots={}, assessment=value,
+                                            created_at=utcnow())
+            )  # fmt: skip
+    with session_factory(engine)() as session:
+        stored = session.execute(select(AdAssessment.assessment).order_by(AdAssessment.ad_id)).scalars().all()
+        assert stored == [data, data]
