@@ -72,8 +72,10 @@ def signature(text: str, *, canonical: bool = False) -> np.ndarray:
     independent for estimating Jaccard similarity.
     """
     shingles = _shingle_hashes(text if canonical else canonical_text(text))
-    values = (_A[:, None] * shingles[None, :] + _B[:, None]) >> np.uint64(32)
-    return values.min(axis=1)
+    values = np.multiply.outer(_A, shingles)
+    values += _B[:, None]
+    # Keeping the high 32 bits is monotone, so it is taken of each minimum, not of every value.
+    return values.min(axis=1) >> np.uint64(32)
 
 
 def band_keys(sig: np.ndarray) -> list[int]:

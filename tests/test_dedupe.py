@@ -1,3 +1,5 @@
+import numpy as np
+
 from screener.dedupe import NearDuplicateIndex, band_keys, canonical_text, signature, similarity
 
 BASE = (
@@ -28,3 +30,17 @@ def test_index_clusters_reposts_and_keeps_other_ads_apart() -> None:
     a, b, c = index.add(BASE), index.add(OTHER), index.add(REPOST)
     assert index.cluster(c) == index.cluster(a) == a
     assert index.cluster(b) == b
+
+
+def test_signature_is_the_minimum_of_each_hash_function_over_the_shingles() -> None:
+    # The definition, written out: every hash of every shingle, then the minimum per function. The
+    # implementation takes the high bits after the minimum; the result must not change (stored
+    # signatures and band keys are compared across versions).
+    from screener.datasets import load_corpus
+    from screener.dedupe import _A, _B, _shingle_hashes
+
+    for text in load_corpus().texts[:400]:
+        canonical = canonical_text(text)
+        shingles = _shingle_hashes(canonical)
+        expected = ((_A[:, None] * shingles[None, :] + _B[:, None]) >> np.uint64(32)).min(axis=1)
+        assert np.array_equal(signature(canonical, canonical=True), expected)
