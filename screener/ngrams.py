@@ -46,13 +46,16 @@ for _c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_":
 
 
 def _mix(x: np.ndarray) -> np.ndarray:
-    """splitmix64's finaliser, in place on a uint64 array (wrapping arithmetic): a well-spread hash."""
-    with np.errstate(over="ignore"):
-        x ^= x >> _U64(30)
-        x *= _M1
-        x ^= x >> _U64(27)
-        x *= _M2
-        x ^= x >> _U64(31)
+    """splitmix64's finaliser, in place on a uint64 array (wrapping arithmetic): a well-spread hash.
+
+    NumPy checks integer overflow only on scalars, never on arrays, so no ``np.errstate`` is needed
+    here or below (it costs microseconds a call, which a single ad pays dozens of times); constants
+    that wrap are computed in Python ints (``_SALT``)."""
+    x ^= x >> _U64(30)
+    x *= _M1
+    x ^= x >> _U64(27)
+    x *= _M2
+    x ^= x >> _U64(31)
     return x
 
 
@@ -181,9 +184,8 @@ def _tokens(points: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     offset = np.minimum(inside - starts[owner], (1 << 20) - 1).astype(_U64)
     keys = (points[inside].astype(_U64) << _U64(20)) | offset
     parts = _mix(keys)
-    with np.errstate(over="ignore"):
-        sums = np.add.reduceat(parts, np.flatnonzero(np.diff(np.concatenate([[-1], owner])) != 0))
-        sums += (ends - starts).astype(_U64) * _GOLDEN
+    sums = np.add.reduceat(parts, np.flatnonzero(np.diff(np.concatenate([[-1], owner])) != 0))
+    sums += (ends - starts).astype(_U64) * _GOLDEN
     return _mix(sums), starts, ends
 
 
@@ -218,11 +220,10 @@ def hash_ngrams(texts: Sequence[str], analyzer: str, ngram_range: tuple[int, int
             continue
         same = np.ones(count, dtype=bool)
         h = token_hash[:count].copy()
-        with np.errstate(over="ignore"):
-            for k in range(1, n):
-                same &= token_row[k : k + count] == token_row[:count]
-                h = _mix(h * _POLY + token_hash[k : k + count])
-            h += _U64(n) * _GOLDEN
+        for k in range(1, n):
+            same &= token_row[k : k + count] == token_row[:count]
+            h = _mix(h * _POLY + token_hash[k : k + count])
+        h += _SALT[n]  # n * _GOLDEN, wrapped
         h = _mix(h)
         index = np.flatnonzero(same)
         hashes.append(h[index])
