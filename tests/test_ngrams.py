@@ -130,3 +130,23 @@ def test_word_characters_are_python_regex_word_characters() -> None:
     assert np.array_equal(
         _word_mask(_code_points(["ab_9 z"])[0]), [False, True, True, True, True, False, True, False]
     )
+
+
+@pytest.mark.parametrize(
+    ("analyzer", "ngram_range", "digest"),
+    [("word", (1, 2), "b2dec57bd5e5b6e7"), ("char", (3, 4), "06d5d699821735ba")],
+)
+def test_every_hash_of_a_batch_is_pinned(analyzer: str, ngram_range: tuple[int, int], digest: str) -> None:
+    # The shipped model's columns are hash buckets: a faster implementation must give the same hashes
+    # for every n-gram, in the same order (pinned from the first implementation).
+    import hashlib
+
+    texts = [
+        "gaji besar di kamboja",
+        "loker admin cs tanpa pengalaman, tiket pp gratis",
+        "",
+        "a",
+        "über straße 15 juta",
+    ]
+    grams = hash_ngrams(texts, analyzer, ngram_range)
+    assert hashlib.sha256(grams.hash.tobytes() + grams.row.tobytes()).hexdigest()[:16] == digest
