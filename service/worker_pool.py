@@ -50,8 +50,12 @@ def _die_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
-def run_worker_process(settings: Settings, index: int, count: int, drain: bool, parent: int) -> None:
-    """The body of one worker process: load the model, score until stopped (or until drained)."""
+def run_worker_process(
+    settings: Settings, index: int, count: int, drain: bool, parent: int, ready: Any = None
+) -> None:
+    """The body of one worker process: load the model, score until stopped (or until drained).
+
+    ``ready``: an event set once the model is loaded (see :meth:`WorkerPool.wait_ready`)."""
     _die_with_parent(parent)
     from screener import Screener
     from service.store import create_db_engine, session_factory
@@ -67,6 +71,8 @@ def run_worker_process(settings: Settings, index: int, count: int, drain: bool, 
     if settings.model_path is None and settings.model_reload_seconds > 0 and not drain:
         watcher = ModelWatcher(swap, settings.model_reload_seconds)
     sessions = session_factory(engine)
+    if ready is not None:
+        ready.set()
     housekeeper = index == 0 and not drain  # watched sources and retention run once, in process 0
     poller = None
     if housekeeper:
@@ -119,6 +125,7 @@ class WorkerPool:
         # spawn, not fork: the service holds threads, sockets and a database pool.
         self._context = multiprocessing.get_context("spawn")
         self._slots = [_Slot(i) for i in range(self.processes)]
+        self._ready = [self._context.Event() for _ in range(self.processes)]
 
     @property
     def pids(self) -> list[int]:
@@ -128,7 +135,14 @@ class WorkerPool:
     def _spawn(self, slot: _Slot) -> None:
         process = self._context.Process(
             target=run_worker_process,
-            args=(self.settings, slot.index, self.processes, self.drain, os.getpid()),
+            args=(
+                self.settings,
+                slot.index,
+                self.processes,
+                self.drain,
+                os.getpid(),
+                self._ready[slot.index],
+            ),
             name=f"screener-worker-{slot.index}",
             daemon=False,
         )
@@ -178,6 +192,11 @@ class WorkerPool:
         slot.process, slot.not_before = None, time.monotonic() + delay
         if delay == 0:
             self._spawn(slot)
+
+    def wait_ready(self, timeout: float) -> bool:
+        """Wait until every process has loaded its model (once; a replacement is not waited for)."""
+        deadline = time.monotonic() + timeout
+        return all(event.wait(max(0.0, deadline - time.monotonic())) for event in self._ready)
 
     def wait(self, timeout: float | None = None) -> bool:
         """Drain mode: wait until every process has finished; True when they have."""
