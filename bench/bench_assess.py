@@ -8,8 +8,9 @@ interleaved in one run, and the single-ad latency of ``assess()`` (p50/p99). The
 
 It also prints the full assessment on all cores: ``jobs_ads_per_s`` (a process pool over chunks of
 the corpus, the model loaded once per process, results in order) and ``dask_local_ads_per_s`` (the
-same chunks on a Dask ``LocalCluster`` with one single-threaded worker process per core; ``nan`` when
-dask is not installed). Both are measured after their workers have loaded the model.
+same chunks on a Dask ``LocalCluster`` with one single-threaded worker process per core, the model
+broadcast to the workers once as ``screener.distributed`` does; ``nan`` when dask is not installed).
+Both are measured after their workers have loaded the model.
 
     python bench/bench_assess.py [--rounds 3] [--single 1000] [--jobs N]
 """
@@ -64,8 +65,15 @@ def jobs_rate(texts: list[str], jobs: int, batch_size: int, rounds: int) -> floa
     return statistics.median(rates)
 
 
+def _assess_with(screener: Screener, texts: list[str]) -> int:
+    """One Dask task: assess a chunk with the model the cluster holds; returns how many."""
+    return len(screener.assess_many(texts))
+
+
 def dask_rate(texts: list[str], jobs: int, batch_size: int, rounds: int) -> float:
-    """Ads/s on a Dask LocalCluster of ``jobs`` single-threaded worker processes; nan without dask."""
+    """Ads/s on a Dask LocalCluster of ``jobs`` single-threaded worker processes, the model shipped
+    to every worker once as ``screener.distributed`` does (``Client.scatter(broadcast=True)``); nan
+    without dask."""
     try:
         from dask.distributed import Client, LocalCluster
     except ImportError:
@@ -74,11 +82,12 @@ def dask_rate(texts: list[str], jobs: int, batch_size: int, rounds: int) -> floa
     cluster: Any = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None)
     try:
         with Client(cluster) as client:
-            client.run(_load_worker, _model_path)
+            model = client.scatter(Screener(_model_path), broadcast=True)
+            client.gather(client.map(_assess_with, [model] * jobs, chunks[:jobs], pure=False))  # warm
             rates = []
             for _ in range(rounds):
                 started = time.perf_counter()
-                futures = client.map(_assess_chunk, chunks, pure=False)
+                futures = client.map(_assess_with, [model] * len(chunks), chunks, pure=False)
                 count = sum(client.gather(futures))
                 rates.append(count / (time.perf_counter() - started))
     finally:
