@@ -13,20 +13,21 @@ one kind is not reported again by a later one:
    Telegram / tele / tg, otherwise ``handle``;
 7. phone numbers, by :class:`phonenumbers.PhoneNumberMatcher` (default region ID, leniency VALID, which
    already rejects money, dates and licence numbers), skipped entirely unless a cheap regex finds a
-   run of at least 8 digits. A number labelled WA / Telegram just before it gets that kind; one
+   run of at least 8 digits, and run only where it can find something (see :mod:`._phones`). A number labelled WA / Telegram just before it gets that kind; one
    labelled as a bank account ("no rek BCA ...") or preceded by a currency is dropped.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 import phonenumbers
-from phonenumbers import Leniency, PhoneMetadata, PhoneNumberFormat, PhoneNumberMatcher
+from phonenumbers import Leniency, PhoneNumberFormat, PhoneNumberMatcher
+
+from screener.extract._phones import CandidateFilter, PhoneMatch, min_valid_digits, phone_matches
 
 __all__ = ["FOREIGN_SCAM_HUB_REGIONS", "KINDS", "Contact", "find_contacts", "normalize_contact"]
 
@@ -221,70 +222,33 @@ def _link_contacts(text: str) -> Iterator[Contact]:
 
 
 _REGION = "ID"  # how a number without a country code is read
+# The shortcuts of _phones, under the names the tests compare with the plain matcher.
+_min_valid_digits = min_valid_digits
+_CandidateFilter = CandidateFilter
 
 
-@cache
-def _min_valid_digits(region: str) -> int:
-    """The fewest digits any VALID number can have when read with default ``region``: a national
-    number of ``region``, or a country code plus a national number of that country (an international
-    or trunk prefix only adds digits). From the library's own metadata, so it follows its updates."""
-
-    def shortest(metadata: object) -> int | None:
-        lengths = [
-            n for n in getattr(getattr(metadata, "general_desc", None), "possible_length", ()) if n > 0
-        ]
-        return min(lengths) if lengths else None
-
-    national = shortest(PhoneMetadata.metadata_for_region(region)) or 1
-    international = [national + len(str(phonenumbers.country_code_for_region(region)))]
-    for code, regions in phonenumbers.COUNTRY_CODE_TO_REGION_CODE.items():
-        for name in regions:
-            if name == phonenumbers.REGION_CODE_FOR_NON_GEO_ENTITY:
-                found = shortest(PhoneMetadata.metadata_for_nongeo_region(code))
-            else:
-                found = shortest(PhoneMetadata.metadata_for_region(name))
-            if found is not None:
-                international.append(len(str(code)) + found)
-    return max(1, min(national, *international))
-
-
-class _CandidateFilter(PhoneNumberMatcher):
-    """``PhoneNumberMatcher`` that rejects a candidate too short to be a valid number before parsing.
-
-    The matcher parses every run of digits it finds (prices, dates, times: most of an ad's
-    candidates) with the pure-Python ``phonenumbers.parse``; a candidate with fewer digits than any
-    VALID number has is rejected by counting them instead. Candidates with letters (vanity numbers,
-    extensions: letters may be read as digits) always go the full way. The matches are the plain
-    matcher's, which ``tests/extract/test_contacts_fast.py`` checks on the whole corpus.
-    """
-
-    def _parse_and_verify(self, candidate: str, offset: int) -> Any:
-        least = _min_valid_digits(_REGION)
-        digits = 0
-        for ch in candidate:
-            if ch.isdigit():
-                digits += 1
-            elif ch.isalpha():
-                digits = least  # a letter: let the library decide
-                break
-        if digits < least:
-            return None
-        return super()._parse_and_verify(candidate, offset)
-
-
-def _phone_contacts(text: str, matcher: type[PhoneNumberMatcher] = _CandidateFilter) -> Iterator[Contact]:
+def _phone_contacts(text: str, matcher: type[PhoneNumberMatcher] | None = None) -> Iterator[Contact]:
+    """Phone contacts; ``matcher`` replaces the windowed search of :func:`phone_matches` (tests
+    pass the plain ``PhoneNumberMatcher`` to prove both agree)."""
     if not _DIGIT_RUN.search(text):
         return
-    for m in matcher(text, _REGION, leniency=Leniency.VALID):
-        if _MONEY_BEFORE.search(text, max(0, m.start - 6), m.start):
+    if matcher is None:
+        found: Iterable[PhoneMatch] = phone_matches(text, _REGION, Leniency.VALID)
+    else:
+        found = (
+            PhoneMatch(m.start, m.end, m.raw_string, m.number)
+            for m in matcher(text, _REGION, leniency=Leniency.VALID)
+        )
+    for start, end, raw, number in found:
+        if _MONEY_BEFORE.search(text, max(0, start - 6), start):
             continue
-        channel = _channel_near(text, m.start, m.end)
+        channel = _channel_near(text, start, end)
         if channel == "bank":  # "no rek BCA 0812345678": an account number, not a phone
             continue
         kind = channel if channel in ("whatsapp", "telegram") else "phone"
-        e164 = phonenumbers.format_number(m.number, PhoneNumberFormat.E164)
-        region = phonenumbers.region_code_for_number(m.number)
-        yield Contact(kind, e164, region, m.raw_string, m.start, m.end)
+        e164 = phonenumbers.format_number(number, PhoneNumberFormat.E164)
+        region = phonenumbers.region_code_for_number(number)
+        yield Contact(kind, e164, region, raw, start, end)
 
 
 def find_contacts(text: str) -> list[Contact]:
