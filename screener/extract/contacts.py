@@ -122,9 +122,14 @@ _NOT_HANDLES = frozenset({"rp", "idr", "usd", "rm", "sgd", "hkd", "ntd", "thb"})
 # a character (or short regex) that each of its matches must contain is far cheaper to look for, and
 # most ads lack it. WhatsApp, Telegram and shortener links all contain a short domain ending and a
 # slash (".me/", ".com/", ".link/", ".ly/", ".id/" ...); e-mail addresses and handles contain "@"; a URL
-# has "//" (scheme), "www." or a dot before the letter that starts its TLD.
+# has "//" (scheme), "www." or a dot before the letter that starts its TLD. No match of these regexes
+# contains whitespace, so each is looked for only in the whitespace-delimited stretches of the ad that
+# hold its trigger (:func:`_stretches`): they see the same characters there, and find nothing elsewhere.
 _LINK_TRIGGER = re.compile(r"\.[a-z]{2,4}/", re.IGNORECASE)
-_URL_TRIGGER = re.compile(r"//|www\.|\.[a-z]", re.IGNORECASE)
+# "//", "www." or ".x": written with "." or "/" first, so ``re`` skips ahead to those in C.
+_URL_TRIGGER = re.compile(r"\.(?:[a-z]|(?<=www\.))|//", re.IGNORECASE)
+_AT = re.compile("@")
+_NOT_SPACE = re.compile(r"\S*")
 
 # Channel words, to label a bare number or handle with the channel the ad names next to it.
 _CHANNEL_WORD = re.compile(
@@ -176,46 +181,67 @@ def _phone(raw: str) -> tuple[str, str | None] | None:
     )
 
 
+def _stretches(trigger: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    """(start, end) of the whitespace-delimited stretches of ``text`` that hold a match of ``trigger``
+    (which holds no whitespace), in text order."""
+    spans: list[tuple[int, int]] = []
+    reversed_text = ""
+    found = trigger.search(text)
+    while found:
+        at = found.start()
+        reversed_text = reversed_text or text[::-1]
+        back = _NOT_SPACE.match(reversed_text, len(text) - at)  # always matches, maybe empty
+        forward = _NOT_SPACE.match(text, at)
+        start, end = len(text) - back.end() if back else at, forward.end() if forward else at + 1
+        spans.append((start, end))
+        found = trigger.search(text, end)
+    return spans
+
+
+def _finditer(pattern: re.Pattern[str], text: str, spans: list[tuple[int, int]]) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` for a pattern whose matches hold no whitespace and lie in ``spans``:
+    a lookbehind still sees the (whitespace) character before a span, and a span ends where the text
+    has whitespace, which ends a match as the end of the text does."""
+    for start, end in spans:
+        yield from pattern.finditer(text, start, end)
+
+
 def _regex_contacts(text: str) -> Iterator[Contact]:
     """Candidates from the regexes, most specific first (overlaps are resolved by the caller)."""
-    has_at = "@" in text
-    if _LINK_TRIGGER.search(text):
-        yield from _link_contacts(text)
-    if has_at:
-        for m in _EMAIL.finditer(text):
-            yield Contact("email", m.group().lower(), None, m.group(), m.start(), m.end())
-    if _URL_TRIGGER.search(text):
-        for m in _URL.finditer(text):
-            end = _strip_trailing(text, m.start(), m.end())
-            url = text[m.start() : end]
-            yield Contact("url", _with_scheme(url), None, url, m.start(), end)
-    if has_at:
-        for m in _HANDLE.finditer(text):
-            name = m.group("name").rstrip(".")
-            if name.lower() in _NOT_HANDLES:
-                continue
-            end = m.start() + 1 + len(name)
-            kind = "telegram" if _channel_near(text, m.start(), end) == "telegram" else "handle"
-            yield Contact(kind, "@" + name.lower(), None, text[m.start() : end], m.start(), end)
+    at_signs = _stretches(_AT, text) if "@" in text else []
+    yield from _link_contacts(text, _stretches(_LINK_TRIGGER, text))
+    for m in _finditer(_EMAIL, text, at_signs):
+        yield Contact("email", m.group().lower(), None, m.group(), m.start(), m.end())
+    for m in _finditer(_URL, text, _stretches(_URL_TRIGGER, text)):
+        end = _strip_trailing(text, m.start(), m.end())
+        url = text[m.start() : end]
+        yield Contact("url", _with_scheme(url), None, url, m.start(), end)
+    for m in _finditer(_HANDLE, text, at_signs):
+        name = m.group("name").rstrip(".")
+        if name.lower() in _NOT_HANDLES:
+            continue
+        end = m.start() + 1 + len(name)
+        kind = "telegram" if _channel_near(text, m.start(), end) == "telegram" else "handle"
+        yield Contact(kind, "@" + name.lower(), None, text[m.start() : end], m.start(), end)
 
 
-def _link_contacts(text: str) -> Iterator[Contact]:
-    """WhatsApp, Telegram and shortener links, in that order (worth running only on _LINK_TRIGGER)."""
-    for m in _WA_PHONE.finditer(text):
+def _link_contacts(text: str, spans: list[tuple[int, int]]) -> Iterator[Contact]:
+    """WhatsApp, Telegram and shortener links, in that order, in ``spans`` (those of _LINK_TRIGGER)."""
+    for m in _finditer(_WA_PHONE, text, spans):
         end = _strip_trailing(text, m.start(), m.end())
         parsed = _phone(m.group("num"))
         if parsed:
             yield Contact("whatsapp", parsed[0], parsed[1], text[m.start() : end], m.start(), end)
-    for m in _WA_LINK.finditer(text):
+    for m in _finditer(_WA_LINK, text, spans):
         end = _strip_trailing(text, m.start(), m.end())
         url = text[m.start() : end]
         yield Contact("whatsapp", _with_scheme(url), None, url, m.start(), end)
-    for m in _TG_LINK.finditer(text):
+    for m in _finditer(_TG_LINK, text, spans):
         end = _strip_trailing(text, m.start(), m.end())
         url = text[m.start() : end]
         value = _with_scheme(url) if m.group("invite") else "@" + m.group("name").lower()
         yield Contact("telegram", value, None, url, m.start(), end)
-    for m in _SHORTENER.finditer(text):
+    for m in _finditer(_SHORTENER, text, spans):
         end = _strip_trailing(text, m.start(), m.end())
         url = text[m.start() : end]
         yield Contact("shortener", _with_scheme(url), None, url, m.start(), end)

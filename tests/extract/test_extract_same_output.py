@@ -76,8 +76,29 @@ _OTHERS = [
     "bit.ly/kerja123", "hrd@pt-contoh.co.id", "@agen_kerja", "www.contoh-kerja.com/0812",
     "loker.id/2026/0812", "abc", "def", "PT Pertamina", "Kamboja", "ke KL", "Phnom Penh", "Bank BRI",
     "lowongan", "gaji", "biaya", "ext", "int", "anexo", "x", "İ", "ſ", "#", "~", "...", "(", ")", "+",
+    "www.12-3.45", "WWW.CONTOH.COM", "x@y.id@z", "@@a_b", "//", "http://a.b/c.d", "t.me/+AbC", "s.id/x?y=1",
 ]  # fmt: skip
-_GLUE = ["", " ", "  ", "\n", ", ", "-", "/", ". ", ":", "(", ")", "x", " ext ", "a", "b", "\t", "\u00a0"]
+_GLUE = [
+    "",
+    " ",
+    "  ",
+    "\n",
+    ", ",
+    "-",
+    "/",
+    ". ",
+    ":",
+    "(",
+    ")",
+    "x",
+    " ext ",
+    "a",
+    "b",
+    "\t",
+    "\u00a0",
+    "\u3000",
+    "\u2028",
+]
 
 
 def _hard_cases(count: int, seed: int = 15) -> list[str]:
