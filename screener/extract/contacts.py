@@ -13,20 +13,21 @@ one kind is not reported again by a later one:
    Telegram / tele / tg, otherwise ``handle``;
 7. phone numbers, by :class:`phonenumbers.PhoneNumberMatcher` (default region ID, leniency VALID, which
    already rejects money, dates and licence numbers), skipped entirely unless a cheap regex finds a
-   run of at least 8 digits. A number labelled WA / Telegram just before it gets that kind; one
+   run of at least 8 digits, and run only where it can find something (see :mod:`._phones`). A number labelled WA / Telegram just before it gets that kind; one
    labelled as a bank account ("no rek BCA ...") or preceded by a currency is dropped.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 import phonenumbers
-from phonenumbers import Leniency, PhoneMetadata, PhoneNumberFormat, PhoneNumberMatcher
+from phonenumbers import Leniency, PhoneNumberFormat, PhoneNumberMatcher
+
+from screener.extract._phones import CandidateFilter, PhoneMatch, min_valid_digits, phone_matches
 
 __all__ = ["FOREIGN_SCAM_HUB_REGIONS", "KINDS", "Contact", "find_contacts", "normalize_contact"]
 
@@ -121,9 +122,14 @@ _NOT_HANDLES = frozenset({"rp", "idr", "usd", "rm", "sgd", "hkd", "ntd", "thb"})
 # a character (or short regex) that each of its matches must contain is far cheaper to look for, and
 # most ads lack it. WhatsApp, Telegram and shortener links all contain a short domain ending and a
 # slash (".me/", ".com/", ".link/", ".ly/", ".id/" ...); e-mail addresses and handles contain "@"; a URL
-# has "//" (scheme), "www." or a dot before the letter that starts its TLD.
+# has "//" (scheme), "www." or a dot before the letter that starts its TLD. No match of these regexes
+# contains whitespace, so each is looked for only in the whitespace-delimited stretches of the ad that
+# hold its trigger (:func:`_stretches`): they see the same characters there, and find nothing elsewhere.
 _LINK_TRIGGER = re.compile(r"\.[a-z]{2,4}/", re.IGNORECASE)
-_URL_TRIGGER = re.compile(r"//|www\.|\.[a-z]", re.IGNORECASE)
+# "//", "www." or ".x": written with "." or "/" first, so ``re`` skips ahead to those in C.
+_URL_TRIGGER = re.compile(r"\.(?:[a-z]|(?<=www\.))|//", re.IGNORECASE)
+_AT = re.compile("@")
+_NOT_SPACE = re.compile(r"\S*")
 
 # Channel words, to label a bare number or handle with the channel the ad names next to it.
 _CHANNEL_WORD = re.compile(
@@ -175,116 +181,100 @@ def _phone(raw: str) -> tuple[str, str | None] | None:
     )
 
 
+def _stretches(trigger: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    """(start, end) of the whitespace-delimited stretches of ``text`` that hold a match of ``trigger``
+    (which holds no whitespace), in text order."""
+    spans: list[tuple[int, int]] = []
+    reversed_text = ""
+    found = trigger.search(text)
+    while found:
+        at = found.start()
+        reversed_text = reversed_text or text[::-1]
+        back = _NOT_SPACE.match(reversed_text, len(text) - at)  # always matches, maybe empty
+        forward = _NOT_SPACE.match(text, at)
+        start, end = len(text) - back.end() if back else at, forward.end() if forward else at + 1
+        spans.append((start, end))
+        found = trigger.search(text, end)
+    return spans
+
+
+def _finditer(pattern: re.Pattern[str], text: str, spans: list[tuple[int, int]]) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` for a pattern whose matches hold no whitespace and lie in ``spans``:
+    a lookbehind still sees the (whitespace) character before a span, and a span ends where the text
+    has whitespace, which ends a match as the end of the text does."""
+    for start, end in spans:
+        yield from pattern.finditer(text, start, end)
+
+
 def _regex_contacts(text: str) -> Iterator[Contact]:
     """Candidates from the regexes, most specific first (overlaps are resolved by the caller)."""
-    has_at = "@" in text
-    if _LINK_TRIGGER.search(text):
-        yield from _link_contacts(text)
-    if has_at:
-        for m in _EMAIL.finditer(text):
-            yield Contact("email", m.group().lower(), None, m.group(), m.start(), m.end())
-    if _URL_TRIGGER.search(text):
-        for m in _URL.finditer(text):
-            end = _strip_trailing(text, m.start(), m.end())
-            url = text[m.start() : end]
-            yield Contact("url", _with_scheme(url), None, url, m.start(), end)
-    if has_at:
-        for m in _HANDLE.finditer(text):
-            name = m.group("name").rstrip(".")
-            if name.lower() in _NOT_HANDLES:
-                continue
-            end = m.start() + 1 + len(name)
-            kind = "telegram" if _channel_near(text, m.start(), end) == "telegram" else "handle"
-            yield Contact(kind, "@" + name.lower(), None, text[m.start() : end], m.start(), end)
+    at_signs = _stretches(_AT, text) if "@" in text else []
+    yield from _link_contacts(text, _stretches(_LINK_TRIGGER, text))
+    for m in _finditer(_EMAIL, text, at_signs):
+        yield Contact("email", m.group().lower(), None, m.group(), m.start(), m.end())
+    for m in _finditer(_URL, text, _stretches(_URL_TRIGGER, text)):
+        end = _strip_trailing(text, m.start(), m.end())
+        url = text[m.start() : end]
+        yield Contact("url", _with_scheme(url), None, url, m.start(), end)
+    for m in _finditer(_HANDLE, text, at_signs):
+        name = m.group("name").rstrip(".")
+        if name.lower() in _NOT_HANDLES:
+            continue
+        end = m.start() + 1 + len(name)
+        kind = "telegram" if _channel_near(text, m.start(), end) == "telegram" else "handle"
+        yield Contact(kind, "@" + name.lower(), None, text[m.start() : end], m.start(), end)
 
 
-def _link_contacts(text: str) -> Iterator[Contact]:
-    """WhatsApp, Telegram and shortener links, in that order (worth running only on _LINK_TRIGGER)."""
-    for m in _WA_PHONE.finditer(text):
+def _link_contacts(text: str, spans: list[tuple[int, int]]) -> Iterator[Contact]:
+    """WhatsApp, Telegram and shortener links, in that order, in ``spans`` (those of _LINK_TRIGGER)."""
+    for m in _finditer(_WA_PHONE, text, spans):
         end = _strip_trailing(text, m.start(), m.end())
         parsed = _phone(m.group("num"))
         if parsed:
             yield Contact("whatsapp", parsed[0], parsed[1], text[m.start() : end], m.start(), end)
-    for m in _WA_LINK.finditer(text):
+    for m in _finditer(_WA_LINK, text, spans):
         end = _strip_trailing(text, m.start(), m.end())
         url = text[m.start() : end]
         yield Contact("whatsapp", _with_scheme(url), None, url, m.start(), end)
-    for m in _TG_LINK.finditer(text):
+    for m in _finditer(_TG_LINK, text, spans):
         end = _strip_trailing(text, m.start(), m.end())
         url = text[m.start() : end]
         value = _with_scheme(url) if m.group("invite") else "@" + m.group("name").lower()
         yield Contact("telegram", value, None, url, m.start(), end)
-    for m in _SHORTENER.finditer(text):
+    for m in _finditer(_SHORTENER, text, spans):
         end = _strip_trailing(text, m.start(), m.end())
         url = text[m.start() : end]
         yield Contact("shortener", _with_scheme(url), None, url, m.start(), end)
 
 
 _REGION = "ID"  # how a number without a country code is read
+# The shortcuts of _phones, under the names the tests compare with the plain matcher.
+_min_valid_digits = min_valid_digits
+_CandidateFilter = CandidateFilter
 
 
-@cache
-def _min_valid_digits(region: str) -> int:
-    """The fewest digits any VALID number can have when read with default ``region``: a national
-    number of ``region``, or a country code plus a national number of that country (an international
-    or trunk prefix only adds digits). From the library's own metadata, so it follows its updates."""
-
-    def shortest(metadata: object) -> int | None:
-        lengths = [
-            n for n in getattr(getattr(metadata, "general_desc", None), "possible_length", ()) if n > 0
-        ]
-        return min(lengths) if lengths else None
-
-    national = shortest(PhoneMetadata.metadata_for_region(region)) or 1
-    international = [national + len(str(phonenumbers.country_code_for_region(region)))]
-    for code, regions in phonenumbers.COUNTRY_CODE_TO_REGION_CODE.items():
-        for name in regions:
-            if name == phonenumbers.REGION_CODE_FOR_NON_GEO_ENTITY:
-                found = shortest(PhoneMetadata.metadata_for_nongeo_region(code))
-            else:
-                found = shortest(PhoneMetadata.metadata_for_region(name))
-            if found is not None:
-                international.append(len(str(code)) + found)
-    return max(1, min(national, *international))
-
-
-class _CandidateFilter(PhoneNumberMatcher):
-    """``PhoneNumberMatcher`` that rejects a candidate too short to be a valid number before parsing.
-
-    The matcher parses every run of digits it finds (prices, dates, times: most of an ad's
-    candidates) with the pure-Python ``phonenumbers.parse``; a candidate with fewer digits than any
-    VALID number has is rejected by counting them instead. Candidates with letters (vanity numbers,
-    extensions: letters may be read as digits) always go the full way. The matches are the plain
-    matcher's, which ``tests/extract/test_contacts_fast.py`` checks on the whole corpus.
-    """
-
-    def _parse_and_verify(self, candidate: str, offset: int) -> Any:
-        least = _min_valid_digits(_REGION)
-        digits = 0
-        for ch in candidate:
-            if ch.isdigit():
-                digits += 1
-            elif ch.isalpha():
-                digits = least  # a letter: let the library decide
-                break
-        if digits < least:
-            return None
-        return super()._parse_and_verify(candidate, offset)
-
-
-def _phone_contacts(text: str, matcher: type[PhoneNumberMatcher] = _CandidateFilter) -> Iterator[Contact]:
+def _phone_contacts(text: str, matcher: type[PhoneNumberMatcher] | None = None) -> Iterator[Contact]:
+    """Phone contacts; ``matcher`` replaces the windowed search of :func:`phone_matches` (tests
+    pass the plain ``PhoneNumberMatcher`` to prove both agree)."""
     if not _DIGIT_RUN.search(text):
         return
-    for m in matcher(text, _REGION, leniency=Leniency.VALID):
-        if _MONEY_BEFORE.search(text, max(0, m.start - 6), m.start):
+    if matcher is None:
+        found: Iterable[PhoneMatch] = phone_matches(text, _REGION, Leniency.VALID)
+    else:
+        found = (
+            PhoneMatch(m.start, m.end, m.raw_string, m.number)
+            for m in matcher(text, _REGION, leniency=Leniency.VALID)
+        )
+    for start, end, raw, number in found:
+        if _MONEY_BEFORE.search(text, max(0, start - 6), start):
             continue
-        channel = _channel_near(text, m.start, m.end)
+        channel = _channel_near(text, start, end)
         if channel == "bank":  # "no rek BCA 0812345678": an account number, not a phone
             continue
         kind = channel if channel in ("whatsapp", "telegram") else "phone"
-        e164 = phonenumbers.format_number(m.number, PhoneNumberFormat.E164)
-        region = phonenumbers.region_code_for_number(m.number)
-        yield Contact(kind, e164, region, m.raw_string, m.start, m.end)
+        e164 = phonenumbers.format_number(number, PhoneNumberFormat.E164)
+        region = phonenumbers.region_code_for_number(number)
+        yield Contact(kind, e164, region, raw, start, end)
 
 
 def find_contacts(text: str) -> list[Contact]:

@@ -1,0 +1,173 @@
+"""The optimised extractors give exactly the output of the pre-optimisation ones (tests/reference/).
+
+Every field of every Contact, PlaceMention, MoneyAmount and EmployerMention is compared on the whole
+project corpus, the texts under tests/data, the real texts under /work/shared/data (read only, skipped
+when absent) and generated hard cases (fixed seed): numbers at the edges of the text, next to each
+other, in links, next to dates, prices, letters and brackets, foreign and vanity numbers.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from functools import cache
+from pathlib import Path
+
+import pytest
+from phonenumbers import PhoneNumberMatcher
+from phonenumbers import phonenumbermatcher as library_matcher
+from reference import contacts_old, employers_old, money_old, places_old
+
+from screener.datasets import load_corpus
+from screener.extract import _phones, contacts, employers, money, places
+from screener.normalize import normalize
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+SHARED = Path("/work/shared/data")
+
+
+def _contacts(module, text: str) -> list[dict]:
+    return [c.to_dict() for c in module.find_contacts(text)]
+
+
+def _others(text: str, modules: tuple) -> tuple:
+    places_mod, money_mod, employers_mod = modules
+    norm = normalize(text)
+    return (
+        [p.to_dict() for p in places_mod.find_places(norm)],
+        [m.to_dict() for m in money_mod.extract_money(norm)],
+        [(e.employer, e.text, e.start, e.end, e.recruiting) for e in employers_mod.find_employers(norm)],
+    )
+
+
+def assert_same(texts: list[str]) -> None:
+    for text in texts:
+        assert _contacts(contacts, text) == _contacts(contacts_old, text), text[:120]
+        new = _others(text, (places, money, employers))
+        assert new == _others(text, (places_old, money_old, employers_old)), text[:120]
+
+
+@cache
+def _corpus() -> list[str]:
+    return list(load_corpus().texts)
+
+
+def _data_texts() -> list[str]:
+    texts = []
+    for path in sorted(DATA.glob("*.txt")):
+        texts += [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    # whole pages: long texts (the phone search's fallback path) full of digits and links
+    texts += [path.read_text(encoding="utf-8") for path in sorted((DATA / "watch").glob("*"))]
+    return texts
+
+
+_PHONES = [
+    "0812-7734-1029", "0812 7734 1029", "081277341029", "6281277341029", "+62 812-7734-1029",
+    "+6281277341029", "(021) 5550 1234", "021-5550-1234", "+855 96 412 7781", "+95 9 254 123 456",
+    "+856 20 9812 3456", "+66 81 234 5678", "+60 17-334 5521", "+683 7290", "+290 22158",
+    "1-800-FLOWERS", "(021) 5551234 ext. 12", "0811 222 3333 x 12", "0811-222-3333#", "08.11.22.23.33",
+    "0812/7734/1029", "０８１２－７７３４－１０２９", "٠٨١٢٧٧٣٤١٠٢٩", "+62 (812) 7734 1029", "[0812] 7734 1029",
+]  # fmt: skip
+_OTHERS = [
+    "Rp 5.000.000", "Rp5jt", "5-7 juta", "$1,200", "USD 1000", "12/03/2026", "2026-03-12 10", "08.00-17.00",
+    "10:30", "1x24 jam", "4x6", "3 x 4", "usia 18-35 tahun", "no rek BCA 1234567890", "WA", "Telegram",
+    "wa.me/6281277341029", "https://t.me/agen_kerja", "api.whatsapp.com/send?phone=6281277341029",
+    "bit.ly/kerja123", "hrd@pt-contoh.co.id", "@agen_kerja", "www.contoh-kerja.com/0812",
+    "loker.id/2026/0812", "abc", "def", "PT Pertamina", "Kamboja", "ke KL", "Phnom Penh", "Bank BRI",
+    "lowongan", "gaji", "biaya", "ext", "int", "anexo", "x", "İ", "ſ", "#", "~", "...", "(", ")", "+",
+    "www.12-3.45", "WWW.CONTOH.COM", "x@y.id@z", "@@a_b", "//", "http://a.b/c.d", "t.me/+AbC", "s.id/x?y=1",
+]  # fmt: skip
+_GLUE = [
+    "",
+    " ",
+    "  ",
+    "\n",
+    ", ",
+    "-",
+    "/",
+    ". ",
+    ":",
+    "(",
+    ")",
+    "x",
+    " ext ",
+    "a",
+    "b",
+    "\t",
+    "\u00a0",
+    "\u3000",
+    "\u2028",
+]
+
+
+def _hard_cases(count: int, seed: int = 15) -> list[str]:
+    rng = random.Random(seed)
+    texts = []
+    for _ in range(count):
+        parts = [rng.choice(_PHONES if rng.random() < 0.45 else _OTHERS) for _ in range(rng.randint(1, 7))]
+        text = parts[0]
+        for part in parts[1:]:
+            text += rng.choice(_GLUE) + part
+        texts.append(text)
+    return texts
+
+
+@pytest.mark.slow  # the old and new extractors over the ~7,000 ads of the corpus: about 10 s
+def test_same_output_on_the_whole_corpus() -> None:
+    assert_same(_corpus())
+
+
+def test_same_output_on_the_test_data() -> None:
+    assert_same(_data_texts())
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not SHARED.is_dir(), reason="no real texts on this machine")
+def test_same_output_on_the_real_texts() -> None:
+    texts = [
+        json.loads(line)["text"]
+        for path in sorted(SHARED.glob("*/*.jsonl"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    assert_same(texts)
+
+
+def test_same_output_on_generated_hard_cases() -> None:
+    texts = _hard_cases(3000)
+    texts.append(" ".join(_hard_cases(300, seed=16)))  # a long text: the phone search's fallback
+    assert len(texts[-1]) > _phones._WINDOW_SAFE_LENGTH
+    assert_same(texts)
+    # and the phone search alone equals the plain matcher (without the 8-digit gate of find_contacts)
+    found = 0
+    for text in texts:
+        fast = list(_phones.phone_matches(text, "ID"))
+        plain = [(m.start, m.end, m.raw_string, m.number) for m in PhoneNumberMatcher(text, "ID")]
+        assert [tuple(m) for m in fast] == plain, text
+        found += len(fast)
+    assert found > 1000
+
+
+def test_the_cache_gives_the_same_answer_in_another_context() -> None:
+    # The same candidate after a letter (rejected) and after a space (accepted).
+    assert [m.raw for m in _phones.phone_matches("a0812-7734-1029 x 0812-7734-1029", "ID")] == [
+        "0812-7734-1029"
+    ]
+    assert list(_phones.phone_matches("hp0812-7734-1029", "ID")) == []
+
+
+def test_no_candidate_of_the_matcher_crosses_a_blocker() -> None:
+    # The windows rest on this: the library's candidate pattern never matches a blocker character.
+    pattern = library_matcher._PATTERN
+    rng = random.Random(7)
+    alphabet = "0123456789 -./()[]+x#~:;,=\t\u00a0\u3000extnsioaдоб" + _phones._BLOCKERS
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40)))
+        for start in range(len(text)):
+            match = pattern.match(text, start)
+            if match:
+                assert not set(match.group()) & set(_phones._BLOCKERS), (text, match.group())
+    letters = {chr(c) for c in range(0x10000) if chr(c).isalpha()}
+    case_variants = {c for c in letters if re.fullmatch(pattern.pattern, "1" + c + "2", pattern.flags)}
+    assert not case_variants & set(_phones._BLOCKERS)
