@@ -4,7 +4,8 @@ Starts ``screener serve --workers 2`` on a free port with a temporary SQLite sto
 from a separate load process with concurrent keep-alive HTTP clients:
 
 1. ``GET /healthz`` as fast as possible for ``--seconds``;
-2. ``POST /api/v1/score`` with corpus ads as fast as possible for ``--seconds``;
+2. ``POST /api/v1/score`` with corpus ads as fast as possible for ``--seconds`` (every digit of each
+   ad drawn anew, so no request repeats a phone number the server has parsed);
 3. ``POST /api/v1/score`` paced at ``--rate`` requests/s (open loop) for ``--seconds``, for latency.
 
 Prints requests/s for 1 and 2 with their ratio, and p50/p99 latency of 3. The last line is
@@ -177,16 +178,29 @@ async def _open_loop(port: int, raws: list[bytes], seconds: float, rate: float) 
 
 def _load(port: int, key: str, seconds: float, clients: int, rate: float, queue: mp.Queue) -> None:
     import json
+    import random
+    import re
 
     from screener.datasets import load_corpus
 
-    bodies = [json.dumps({"text": t}).encode() for t in load_corpus().texts]
-    score_requests = _requests("/api/v1/score", key, bodies)
+    rng = random.Random(0)
+    texts = load_corpus().texts
+
+    def fresh_ads(n: int) -> list[bytes]:
+        # Corpus ads with every digit drawn anew: phone numbers the server has not parsed before (it
+        # remembers recent ones), as in a feed of new posts.
+        ads = (re.sub(r"\d", lambda _m: str(rng.randint(0, 9)), rng.choice(texts)) for _ in range(n))
+        return [json.dumps({"text": t}).encode() for t in ads]
+
     health_requests = _requests("/healthz", key, None)
-    asyncio.run(_closed_loop(port, score_requests[:50], 2, clients))  # warm-up
+    asyncio.run(_closed_loop(port, _requests("/api/v1/score", key, fresh_ads(50)), 2, clients))  # warm-up
     health = asyncio.run(_closed_loop(port, health_requests, seconds, clients))
-    score = asyncio.run(_closed_loop(port, score_requests, seconds, clients))
-    paced = asyncio.run(_open_loop(port, score_requests, seconds, rate))
+    score = asyncio.run(
+        _closed_loop(port, _requests("/api/v1/score", key, fresh_ads(20_000)), seconds, clients)
+    )
+    paced = asyncio.run(
+        _open_loop(port, _requests("/api/v1/score", key, fresh_ads(int(seconds * rate) + 1)), seconds, rate)
+    )
     for result in (health, score, paced):
         result["latencies"] = sorted(result["latencies"])
     queue.put((health, score, paced))
