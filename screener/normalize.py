@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -61,18 +61,29 @@ class Normalized:
 
 # A pass rewrites (text, starts, ends); each replacement inherits the original span it replaced.
 _Buffer = tuple[str, list[int], list[int]]
+# One edit of a pass: replace text[a:b] by the string (None: leave it).
+_Edit = tuple[int, int, str | None]
+
+# Offsets of ordinary ads come from this one shared list: a map built by slicing it copies references
+# instead of creating an int object per character, which was the largest cost of an unchanged map.
+_POSITIONS = list(range((1 << 14) + 1))
 
 
-def _rewrite(buf: _Buffer, pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str | None]) -> _Buffer:
+def _identity_map(n: int) -> tuple[list[int], list[int]]:
+    """``starts`` and ``ends`` of an unchanged text of length ``n``: ``[0..n)`` and ``[1..n]``."""
+    positions = _POSITIONS if n < len(_POSITIONS) else list(range(n + 1))
+    return positions[:n], positions[1 : n + 1]
+
+
+def _splice(buf: _Buffer, edits: Iterable[_Edit]) -> _Buffer:
+    """Apply ``edits`` (in text order, not overlapping) to ``buf``, carrying the offset map along."""
     text, starts, ends = buf
     pieces: list[str] = []
     new_starts: list[int] = []
     new_ends: list[int] = []
     pos = 0
     changed = False
-    for match in pattern.finditer(text):
-        replacement = repl(match)
-        a, b = match.span()
+    for a, b, replacement in edits:
         if replacement is None or (replacement == text[a:b]):
             continue
         changed = True
@@ -101,6 +112,11 @@ def _rewrite(buf: _Buffer, pattern: re.Pattern[str], repl: Callable[[re.Match[st
     return "".join(pieces), new_starts, new_ends
 
 
+def _rewrite(buf: _Buffer, pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str | None]) -> _Buffer:
+    """Replace every match of ``pattern`` by ``repl(match)`` (None: leave it)."""
+    return _splice(buf, ((m.start(), m.end(), repl(m)) for m in pattern.finditer(buf[0])))
+
+
 # -- pass 1: flags and money emoji -------------------------------------------------------------
 
 _FLAG_NAMES = {
@@ -110,7 +126,6 @@ _FLAG_NAMES = {
     "QA": "qatar", "KW": "kuwait", "OM": "oman", "JO": "yordania", "TR": "turki", "BN": "brunei",
     "CN": "china", "AU": "australia", "ZA": "afrika selatan", "BY": "belarus", "IT": "italia",
 }  # fmt: skip
-_FLAG = re.compile("[\U0001f1e6-\U0001f1ff]{2}")
 _MONEY_EMOJI = "💰💵💴💶💷💸🤑💲🪙"
 
 
@@ -122,7 +137,10 @@ def _flag_repl(match: re.Match[str]) -> str:
 
 # -- pass 2: per-character folding -------------------------------------------------------------
 
-_NON_ASCII = re.compile(r"[^\x20-\x7e\n]")
+# Passes 1 and 2 in one scan: a non-ASCII character, or a pair of regional indicators (a flag). It
+# starts with the character class so that ``re`` skips ASCII in C; the same matches, in the same
+# order, as the flag pass followed by the folding pass.
+_FLAG_OR_NON_ASCII = re.compile(r"[^\x20-\x7e\n](?:(?<=[\U0001f1e6-\U0001f1ff])[\U0001f1e6-\U0001f1ff])?")
 
 
 @lru_cache(maxsize=4096)
@@ -142,20 +160,33 @@ def _fold_char(ch: str) -> str:
     return folded
 
 
-def _fold_repl(match: re.Match[str]) -> str:
-    return _fold_char(match.group())
+def _flag_or_fold_repl(match: re.Match[str]) -> str:
+    return _flag_repl(match) if len(match.group()) == 2 else _fold_char(match.group())
 
 
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+def _lower_ascii(text: str) -> str:
+    """ASCII letters lower-cased and line breaks made spaces, nothing else touched.
+
+    Same length, so the offset map is unchanged. After folding, the line break is the only whitespace
+    besides the space; turning it into a space here leaves the whitespace pass only the runs that change.
+    ``bytes.lower`` changes only ASCII letters, and UTF-8 keeps every non-ASCII character in bytes
+    above 0x7f, so the round trip is exact and runs in C (``str.translate`` costs a dict look-up per
+    character).
+    """
+    if text.isascii():
+        return text.lower().replace("\n", " ")
+    raw = text.encode("utf-8", "surrogatepass").lower().replace(b"\n", b" ")
+    return raw.decode("utf-8", "surrogatepass")
+
 
 # -- passes 4-7: de-obfuscation ----------------------------------------------------------------
 
 # "k a m b o j a", "k.a.m.b.o.j.a", "k-a-m-b-o-j-a": four or more single characters.
 _SPACED = re.compile(r"(?<![a-z0-9])(?:[a-z0-9][ .\-_*]{1,2}){3,}[a-z0-9](?![a-z0-9])")
 _SEPARATORS = re.compile(r"[ .\-_*]")
-# Every _SPACED match contains a lone character between two separators (its second one): a cheap
-# test that lets the pass be skipped on ordinary text.
-_SPACED_TRIGGER = re.compile(r"[ .\-_*][a-z0-9][ .\-_*]")
+# Every _SPACED match contains two lone characters in a row between separators (its second and third):
+# a cheap test that lets the pass be skipped on ordinary text ("di 3 bulan" has only one).
+_SPACED_TRIGGER = re.compile(r"[ .\-_*][a-z0-9][ .\-_*]{1,2}[a-z0-9][ .\-_*]")
 
 
 def _spaced_repl(match: re.Match[str]) -> str | None:
@@ -197,7 +228,8 @@ def _leet_repl(match: re.Match[str]) -> str | None:
     return token
 
 
-_REPEATED = re.compile(r"([a-z])\1{2,}")
+# Same matches as r"([a-z])\1{2,}"; two plain back-references before the repeat scan faster.
+_REPEATED = re.compile(r"([a-z])\1\1+")
 
 # -- pass 8: chat abbreviations ----------------------------------------------------------------
 
@@ -210,9 +242,26 @@ ABBREVIATIONS = {
     "tele": "telegram", "tg": "tanjung", "tj": "tanjung", "dm": "direct message", "pengalamn": "pengalaman",
     "gaji2": "gaji", "sy": "saya", "jg": "juga", "sm": "sama", "lgsg": "langsung", "lsg": "langsung",
 }  # fmt: skip
-_ABBREVIATION = re.compile(
-    r"(?<![a-z0-9])(" + "|".join(sorted(ABBREVIATIONS, key=len, reverse=True)) + r")(?![a-z0-9])\.?"
-)
+
+
+def _abbreviation_pattern(words: Iterable[str]) -> str:
+    """A whole word of ``words`` and an optional full stop: group 1 the span, group 2 the word.
+
+    The alternatives are grouped by first letter, so ``re`` tests one literal per group instead of
+    trying every word.
+    """
+    by_first: dict[str, list[str]] = {}
+    for word in sorted(words, key=len, reverse=True):
+        by_first.setdefault(word[0], []).append(re.escape(word[1:]))
+    trie = "|".join(f"{re.escape(first)}(?:{'|'.join(rests)})" for first, rests in sorted(by_first.items()))
+    return rf"(({trie})(?![a-z0-9])\.?)"
+
+
+# An abbreviation is a whole word: at the start of the text, or after a character that is not a
+# letter or digit. Scanning for that character (and looking ahead for the word) lets ``re`` skip
+# through words in C instead of testing a lookbehind at every letter.
+_ABBREVIATION_AT_START = re.compile(_abbreviation_pattern(ABBREVIATIONS))
+_ABBREVIATION_AFTER = re.compile(r"[^a-z0-9](?=" + _abbreviation_pattern(ABBREVIATIONS) + ")")
 _NUMBER_UNIT = re.compile(r"(?<=\d)(jt|juta|rb|ribu)(?![a-z0-9])\.?")
 _NUMBER_UNIT_TRIGGER = re.compile(r"\d[jr]")
 _PP = re.compile(r"(?<![a-z0-9])pp(?![a-z0-9])")
@@ -232,8 +281,14 @@ def _pp_repl(match: re.Match[str]) -> str | None:
     return None
 
 
-def _abbreviation_repl(match: re.Match[str]) -> str:
-    return ABBREVIATIONS[match.group(1)]
+def _abbreviation_edits(text: str) -> Iterator[_Edit]:
+    """The abbreviations of ``text`` expanded: the matches of
+    r"(?<![a-z0-9])(yg|dgn|...)(?![a-z0-9])\.?", found faster."""
+    first = _ABBREVIATION_AT_START.match(text)
+    if first:
+        yield first.start(1), first.end(1), ABBREVIATIONS[first.group(2)]
+    for match in _ABBREVIATION_AFTER.finditer(text):
+        yield match.start(1), match.end(1), ABBREVIATIONS[match.group(2)]
 
 
 def _number_unit_repl(match: re.Match[str]) -> str:
@@ -241,18 +296,24 @@ def _number_unit_repl(match: re.Match[str]) -> str:
     return " juta" if unit.startswith("j") else " ribu"
 
 
-# Whitespace runs that folding changes: two or more characters, a lone character other than " ", or a
-# lone one at either end of the text. A single space between words is left alone; matching only the
-# runs that change keeps _rewrite from calling back into Python for every space, and starting the
-# pattern with \s lets ``re`` skip in C to the next whitespace. A match starts at the first character
-# of a run and takes all of it, so the matches are exactly the changing runs of a plain r"\s+".
-_WHITESPACE = re.compile(r"\s(?:\s+|(?<! )|(?<=^\s)|$)")
+_SPACE_RUN = re.compile("  +")
 
 
-def _whitespace_repl(match: re.Match[str]) -> str:
-    a, b = match.span()
-    text = match.string
-    return "" if a == 0 or b == len(text) else " "
+def _fold_spaces(buf: _Buffer) -> _Buffer:
+    """Whitespace folded: a run of spaces becomes one, none is left at either end.
+
+    By now ``" "`` is the only whitespace character (see :func:`_lower_ascii`), so this is what
+    folding every r"\s+" run gives; ``str.strip`` and a search for two spaces run in C.
+    """
+    text, starts, ends = buf
+    stripped = text.strip(" ")
+    if len(stripped) != len(text):
+        a = len(text) - len(text.lstrip(" "))
+        b = a + len(stripped)
+        buf = (stripped, starts[a:b], ends[a:b])
+    if "  " in stripped:
+        buf = _rewrite(buf, _SPACE_RUN, lambda m: " ")
+    return buf
 
 
 def _rewrite_if(
@@ -285,20 +346,18 @@ def normalize(text: str) -> Normalized:
     Normalized
         The normalised text with ``starts``/``ends`` giving each character's original span.
     """
-    n = len(text)
-    buf: _Buffer = (text, list(range(n)), list(range(1, n + 1)))
-    if not text.isascii():
-        buf = _rewrite(buf, _FLAG, _flag_repl)
-    buf = _rewrite(buf, _NON_ASCII, _fold_repl)
-    buf = _rewrite(buf, _SENTENCE_DOT, lambda m: " ")
+    buf: _Buffer = (text, *_identity_map(len(text)))
+    buf = _rewrite(buf, _FLAG_OR_NON_ASCII, _flag_or_fold_repl)
+    # A same-length replacement keeps the map, so ``re.sub`` can do it in C.
+    buf = (_SENTENCE_DOT.sub(" ", buf[0]), buf[1], buf[2])
     buf = _rewrite(buf, _INNER_PUNCT, lambda m: "")
-    buf = (buf[0].translate(_ASCII_LOWER), buf[1], buf[2])
-    buf = _rewrite(buf, _WHITESPACE, _whitespace_repl)
+    buf = (_lower_ascii(buf[0]), buf[1], buf[2])
+    buf = _fold_spaces(buf)
     buf = _rewrite_if(buf, _SPACED_TRIGGER, _SPACED, _spaced_repl)
     buf = _rewrite_if(buf, _LEET_TRIGGER, _LEET_TOKEN, _leet_repl)
     buf = _rewrite(buf, _REPEATED, lambda m: m.group(1))
     buf = _rewrite_if(buf, _NUMBER_UNIT_TRIGGER, _NUMBER_UNIT, _number_unit_repl)
     buf = _rewrite_if(buf, "pp", _PP, _pp_repl)
-    buf = _rewrite(buf, _ABBREVIATION, _abbreviation_repl)
-    buf = _rewrite(buf, _WHITESPACE, _whitespace_repl)
+    buf = _splice(buf, _abbreviation_edits(buf[0]))
+    buf = _fold_spaces(buf)
     return Normalized(original=text, text=buf[0], starts=buf[1], ends=buf[2])
