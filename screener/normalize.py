@@ -23,9 +23,10 @@ Passes, in order:
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -76,45 +77,80 @@ def _identity_map(n: int) -> tuple[list[int], list[int]]:
 
 
 def _splice(buf: _Buffer, edits: Iterable[_Edit]) -> _Buffer:
-    """Apply ``edits`` (in text order, not overlapping) to ``buf``, carrying the offset map along."""
+    """Apply ``edits`` (in text order, not overlapping) to ``buf``, carrying the offset map along.
+
+    A replacement of another length takes the original span of what it replaced, for each of its
+    characters; one of the same length keeps the per-character map. The map lists belong to the
+    :func:`normalize` call, so they are edited in place from the right: each edit moves the tail of
+    the list in C, where rebuilding both lists cost a Python-level copy of every offset per pass.
+    """
     text, starts, ends = buf
     pieces: list[str] = []
-    new_starts: list[int] = []
-    new_ends: list[int] = []
+    changes: list[tuple[int, int, str, int, int]] = []
     pos = 0
-    changed = False
     for a, b, replacement in edits:
         if replacement is None or (replacement == text[a:b]):
             continue
-        changed = True
+        if b > a:
+            span_start, span_end = starts[a], ends[b - 1]
+        else:  # an insertion: anchor it on the neighbouring character
+            span_start = span_end = starts[a] if a < len(text) else (ends[-1] if ends else 0)
+        changes.append((a, b, replacement, span_start, span_end))
         pieces.append(text[pos:a])
-        new_starts.extend(starts[pos:a])
-        new_ends.extend(ends[pos:a])
-        if replacement:
-            if b > a:
-                span_start, span_end = starts[a], ends[b - 1]
-            else:  # an insertion: anchor it on the neighbouring character
-                anchor = starts[a] if a < len(text) else (ends[-1] if ends else 0)
-                span_start = span_end = anchor
-            if len(replacement) == b - a:  # same length: keep the per-character map
-                new_starts.extend(starts[a:b])
-                new_ends.extend(ends[a:b])
-            else:
-                new_starts.extend([span_start] * len(replacement))
-                new_ends.extend([span_end] * len(replacement))
-            pieces.append(replacement)
+        pieces.append(replacement)
         pos = b
-    if not changed:
+    if not changes:
         return buf
     pieces.append(text[pos:])
-    new_starts.extend(starts[pos:])
-    new_ends.extend(ends[pos:])
-    return "".join(pieces), new_starts, new_ends
+    for a, b, replacement, span_start, span_end in reversed(changes):
+        if len(replacement) != b - a:  # same length: keep the per-character map
+            starts[a:b] = [span_start] * len(replacement)
+            ends[a:b] = [span_end] * len(replacement)
+    return "".join(pieces), starts, ends
 
 
-def _rewrite(buf: _Buffer, pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str | None]) -> _Buffer:
-    """Replace every match of ``pattern`` by ``repl(match)`` (None: leave it)."""
-    return _splice(buf, ((m.start(), m.end(), repl(m)) for m in pattern.finditer(buf[0])))
+_Repl = Callable[[re.Match[str]], str | None]
+
+
+def _rewrite(buf: _Buffer, pattern: re.Pattern[str], repl: _Repl, group: int = 0) -> _Buffer:
+    """Replace every match of ``pattern`` (its ``group``) by ``repl(match)`` (None: leave it)."""
+    text = buf[0]
+    first = pattern.search(text)
+    if first is None:  # most passes find nothing in most ads: return before building anything
+        return buf
+    matches = itertools.chain((first,), pattern.finditer(text, first.end()))
+    return _splice(buf, ((m.start(group), m.end(group), repl(m)) for m in matches))
+
+
+# A pattern for whole words: (at the start of the text, after a character that is neither a letter
+# nor a digit). Both put the word in group 1.
+_WordPattern = tuple[re.Pattern[str], re.Pattern[str]]
+
+
+def _word_pattern(word: str) -> _WordPattern:
+    """``word`` (a regex whose group 1 is the span to replace), where it starts a word.
+
+    The same matches as r"(?<![a-z0-9])" + ``word``, found faster: scanning for the character before
+    the word (and looking ahead for the word) lets ``re`` skip through words in C, where a leading
+    lookbehind is tested at every character.
+    """
+    return re.compile(word), re.compile(rf"[^a-z0-9](?={word})")
+
+
+def _rewrite_words(buf: _Buffer, pattern: _WordPattern, repl: _Repl) -> _Buffer:
+    """:func:`_rewrite` for a :func:`_word_pattern`: group 1 of every match replaced."""
+    at_start, after_separator = pattern
+    text = buf[0]
+    first = at_start.match(text)
+    if first is not None:  # then the scan goes on from the start: a full stop in the match may lead on
+        rest = after_separator.finditer(text)
+    else:
+        first = after_separator.search(text)
+        if first is None:
+            return buf
+        rest = after_separator.finditer(text, first.end())
+    matches = itertools.chain((first,), rest)
+    return _splice(buf, ((m.start(1), m.end(1), repl(m)) for m in matches))
 
 
 # -- pass 1: flags and money emoji -------------------------------------------------------------
@@ -205,7 +241,8 @@ _SENTENCE_DOT = re.compile(r"\.(?<=[a-z]\.)(?=[A-Z])")
 _INNER_PUNCT = re.compile(r"[.*_'`|~](?<=[A-Za-z].)(?=[A-Za-z])")
 
 _LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t"}
-_LEET_TOKEN = re.compile(r"(?<![a-z0-9])[a-z]+[013457][a-z0-9]*")
+# A word that starts with letters and has a look-alike digit right after them (group 1).
+_LEET_TOKEN = _word_pattern(r"([a-z]+[013457][a-z0-9]*)")
 # Every _LEET_TOKEN match contains a look-alike digit right after a letter.
 _LEET_TRIGGER = re.compile(r"[013457](?<=[a-z].)")
 _MONEY_LIKE = re.compile(
@@ -219,7 +256,7 @@ _TRAILING_DIGIT = re.compile(r"(?<=[a-z]{4})[04](?![a-z0-9])")
 
 
 def _leet_repl(match: re.Match[str]) -> str | None:
-    token = match.group()
+    token = match.group(1)
     if _MONEY_LIKE.fullmatch(token) or any(keep in token for keep in _KEEP_DIGITS):
         return None
     token = _SANDWICHED_DIGIT.sub(lambda m: _LEET[m.group()], token)
@@ -230,6 +267,26 @@ def _leet_repl(match: re.Match[str]) -> str | None:
 
 # Same matches as r"([a-z])\1{2,}"; two plain back-references before the repeat scan faster.
 _REPEATED = re.compile(r"([a-z])\1\1+")
+# bytes.translate tables: ASCII letters "a"-"z" kept, every other byte made 0x00 or 0xff.
+_LETTERS_ELSE_00 = bytes(b if 0x61 <= b <= 0x7A else 0x00 for b in range(256))
+_LETTERS_ELSE_FF = bytes(b if 0x61 <= b <= 0x7A else 0xFF for b in range(256))
+
+
+def _has_tripled_letter(text: str) -> bool:
+    """Whether ``text`` has a letter "a"-"z" three times in a row (the trigger of :data:`_REPEATED`).
+
+    ``re`` would start a match at every letter; this compares every byte with the next one at once, as
+    one XOR of two big integers: with other bytes made 0x00 on one side and 0xff on the other, a zero
+    byte of the XOR is a letter followed by the same letter, and two zero bytes in a row are a triple.
+    UTF-8 writes every non-ASCII character in bytes above 0x7f, so only ASCII letters count.
+    """
+    raw = text.encode("utf-8", "surrogatepass")
+    if len(raw) < 3:
+        return False
+    following = int.from_bytes(raw[1:].translate(_LETTERS_ELSE_00), "big")
+    preceding = int.from_bytes(raw[:-1].translate(_LETTERS_ELSE_FF), "big")
+    return b"\0\0" in (following ^ preceding).to_bytes(len(raw) - 1, "big")
+
 
 # -- pass 8: chat abbreviations ----------------------------------------------------------------
 
@@ -257,14 +314,13 @@ def _abbreviation_pattern(words: Iterable[str]) -> str:
     return rf"(({trie})(?![a-z0-9])\.?)"
 
 
-# An abbreviation is a whole word: at the start of the text, or after a character that is not a
-# letter or digit. Scanning for that character (and looking ahead for the word) lets ``re`` skip
-# through words in C instead of testing a lookbehind at every letter.
-_ABBREVIATION_AT_START = re.compile(_abbreviation_pattern(ABBREVIATIONS))
-_ABBREVIATION_AFTER = re.compile(r"[^a-z0-9](?=" + _abbreviation_pattern(ABBREVIATIONS) + ")")
-_NUMBER_UNIT = re.compile(r"(?<=\d)(jt|juta|rb|ribu)(?![a-z0-9])\.?")
-_NUMBER_UNIT_TRIGGER = re.compile(r"\d[jr]")
-_PP = re.compile(r"(?<![a-z0-9])pp(?![a-z0-9])")
+_ABBREVIATION = _word_pattern(_abbreviation_pattern(ABBREVIATIONS))
+# A unit right after a digit (group 1, with its full stop; group 2 the unit): the same spans as
+# r"(?<=\d)(jt|juta|rb|ribu)(?![a-z0-9])\.?", but ``re`` skips in C to the next digit instead of
+# testing the lookbehind at every character.
+_NUMBER_UNIT = re.compile(r"\d((jt|juta|rb|ribu)(?![a-z0-9])\.?)")
+# The same matches as r"(?<![a-z0-9])pp(?![a-z0-9])", found by a search for the literal "pp".
+_PP = re.compile(r"pp(?<![a-z0-9]pp)(?![a-z0-9])")
 _PP_TICKET_BEFORE = re.compile(r"(?:tiket|pesawat) $")
 _PP_PLACE_BEFORE = re.compile(r"(?<![a-z0-9])(?:di|ke) $")
 _PP_REGULATION_AFTER = re.compile(r" ?(?:no\b|nomor|nomer|\d)")
@@ -281,18 +337,12 @@ def _pp_repl(match: re.Match[str]) -> str | None:
     return None
 
 
-def _abbreviation_edits(text: str) -> Iterator[_Edit]:
-    """The abbreviations of ``text`` expanded: the matches of
-    r"(?<![a-z0-9])(yg|dgn|...)(?![a-z0-9])\.?", found faster."""
-    first = _ABBREVIATION_AT_START.match(text)
-    if first:
-        yield first.start(1), first.end(1), ABBREVIATIONS[first.group(2)]
-    for match in _ABBREVIATION_AFTER.finditer(text):
-        yield match.start(1), match.end(1), ABBREVIATIONS[match.group(2)]
+def _abbreviation_repl(match: re.Match[str]) -> str:
+    return ABBREVIATIONS[match.group(2)]
 
 
 def _number_unit_repl(match: re.Match[str]) -> str:
-    unit = match.group(1)
+    unit = match.group(2)
     return " juta" if unit.startswith("j") else " ribu"
 
 
@@ -300,7 +350,7 @@ _SPACE_RUN = re.compile("  +")
 
 
 def _fold_spaces(buf: _Buffer) -> _Buffer:
-    """Whitespace folded: a run of spaces becomes one, none is left at either end.
+    r"""Whitespace folded: a run of spaces becomes one, none is left at either end.
 
     By now ``" "`` is the only whitespace character (see :func:`_lower_ascii`), so this is what
     folding every r"\s+" run gives; ``str.strip`` and a search for two spaces run in C.
@@ -354,10 +404,12 @@ def normalize(text: str) -> Normalized:
     buf = (_lower_ascii(buf[0]), buf[1], buf[2])
     buf = _fold_spaces(buf)
     buf = _rewrite_if(buf, _SPACED_TRIGGER, _SPACED, _spaced_repl)
-    buf = _rewrite_if(buf, _LEET_TRIGGER, _LEET_TOKEN, _leet_repl)
-    buf = _rewrite(buf, _REPEATED, lambda m: m.group(1))
-    buf = _rewrite_if(buf, _NUMBER_UNIT_TRIGGER, _NUMBER_UNIT, _number_unit_repl)
-    buf = _rewrite_if(buf, "pp", _PP, _pp_repl)
-    buf = _splice(buf, _abbreviation_edits(buf[0]))
+    if _LEET_TRIGGER.search(buf[0]):
+        buf = _rewrite_words(buf, _LEET_TOKEN, _leet_repl)
+    if _has_tripled_letter(buf[0]):
+        buf = _rewrite(buf, _REPEATED, lambda m: m.group(1))
+    buf = _rewrite(buf, _NUMBER_UNIT, _number_unit_repl, group=1)
+    buf = _rewrite(buf, _PP, _pp_repl)
+    buf = _rewrite_words(buf, _ABBREVIATION, _abbreviation_repl)
     buf = _fold_spaces(buf)
     return Normalized(original=text, text=buf[0], starts=buf[1], ends=buf[2])
