@@ -242,7 +242,7 @@ _INNER_PUNCT = re.compile(r"[.*_'`|~](?<=[A-Za-z].)(?=[A-Za-z])")
 
 _LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t"}
 # A word that starts with letters and has a look-alike digit right after them (group 1).
-_LEET_TOKEN = _word_pattern(r"([a-z]+[013457][a-z0-9]*)")
+_LEET_TOKEN = _word_pattern(r"([a-z]++[013457][a-z0-9]*+)")  # possessive: no backtracking to do
 # Every _LEET_TOKEN match contains a look-alike digit right after a letter.
 _LEET_TRIGGER = re.compile(r"[013457](?<=[a-z].)")
 _MONEY_LIKE = re.compile(
@@ -319,6 +319,7 @@ _ABBREVIATION = _word_pattern(_abbreviation_pattern(ABBREVIATIONS))
 # r"(?<=\d)(jt|juta|rb|ribu)(?![a-z0-9])\.?", but ``re`` skips in C to the next digit instead of
 # testing the lookbehind at every character.
 _NUMBER_UNIT = re.compile(r"\d((jt|juta|rb|ribu)(?![a-z0-9])\.?)")
+_NUMBER_UNIT_ASCII = re.compile(r"[0-9]((jt|juta|rb|ribu)(?![a-z0-9])\.?)")  # \d is slower to test
 # The same matches as r"(?<![a-z0-9])pp(?![a-z0-9])", found by a search for the literal "pp".
 _PP = re.compile(r"pp(?<![a-z0-9]pp)(?![a-z0-9])")
 _PP_TICKET_BEFORE = re.compile(r"(?:tiket|pesawat) $")
@@ -349,6 +350,17 @@ def _number_unit_repl(match: re.Match[str]) -> str:
 _SPACE_RUN = re.compile("  +")
 
 
+def _delete(buf: _Buffer, pattern: re.Pattern[str]) -> _Buffer:
+    """Every match of ``pattern`` deleted: the text by ``re.sub`` in C, the map in place."""
+    text, starts, ends = buf
+    spans = [match.span() for match in pattern.finditer(text)]
+    if not spans:
+        return buf
+    for a, b in reversed(spans):
+        del starts[a:b], ends[a:b]
+    return pattern.sub("", text), starts, ends
+
+
 def _fold_spaces(buf: _Buffer) -> _Buffer:
     r"""Whitespace folded: a run of spaces becomes one, none is left at either end.
 
@@ -357,13 +369,16 @@ def _fold_spaces(buf: _Buffer) -> _Buffer:
     """
     text, starts, ends = buf
     stripped = text.strip(" ")
-    if len(stripped) != len(text):
-        a = len(text) - len(text.lstrip(" "))
-        b = a + len(stripped)
-        buf = (stripped, starts[a:b], ends[a:b])
-    if "  " in stripped:
-        buf = _rewrite(buf, _SPACE_RUN, lambda m: " ")
-    return buf
+    if len(stripped) != len(text):  # the ends deleted from the map in place
+        del starts[len(text.rstrip(" ")) :], ends[len(text.rstrip(" ")) :]
+        del starts[: len(text) - len(text.lstrip(" "))], ends[: len(text) - len(text.lstrip(" "))]
+        text = stripped
+    if "  " not in text:
+        return text, starts, ends
+    # Each run becomes its first space, spanning the original span of the whole run.
+    for a, b in reversed([match.span() for match in _SPACE_RUN.finditer(text)]):
+        del starts[a + 1 : b], ends[a : b - 1]
+    return _SPACE_RUN.sub(" ", text), starts, ends
 
 
 def _rewrite_if(
@@ -400,7 +415,7 @@ def normalize(text: str) -> Normalized:
     buf = _rewrite(buf, _FLAG_OR_NON_ASCII, _flag_or_fold_repl)
     # A same-length replacement keeps the map, so ``re.sub`` can do it in C.
     buf = (_SENTENCE_DOT.sub(" ", buf[0]), buf[1], buf[2])
-    buf = _rewrite(buf, _INNER_PUNCT, lambda m: "")
+    buf = _delete(buf, _INNER_PUNCT)
     buf = (_lower_ascii(buf[0]), buf[1], buf[2])
     buf = _fold_spaces(buf)
     buf = _rewrite_if(buf, _SPACED_TRIGGER, _SPACED, _spaced_repl)
@@ -408,7 +423,8 @@ def normalize(text: str) -> Normalized:
         buf = _rewrite_words(buf, _LEET_TOKEN, _leet_repl)
     if _has_tripled_letter(buf[0]):
         buf = _rewrite(buf, _REPEATED, lambda m: m.group(1))
-    buf = _rewrite(buf, _NUMBER_UNIT, _number_unit_repl, group=1)
+    number_unit = _NUMBER_UNIT_ASCII if buf[0].isascii() else _NUMBER_UNIT
+    buf = _rewrite(buf, number_unit, _number_unit_repl, group=1)
     buf = _rewrite(buf, _PP, _pp_repl)
     buf = _rewrite_words(buf, _ABBREVIATION, _abbreviation_repl)
     buf = _fold_spaces(buf)
