@@ -122,6 +122,27 @@ def _rewrite(buf: _Buffer, pattern: re.Pattern[str], repl: _Repl, group: int = 0
     return _splice(buf, ((m.start(group), m.end(group), repl(m)) for m in matches))
 
 
+def _substitute(buf: _Buffer, pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str]) -> _Buffer:
+    """:func:`_rewrite` for a pass with many matches (folding): ``re.sub`` builds the text in C.
+
+    Only the replacements of another length touch the map, so only they are remembered.
+    """
+    text, starts, ends = buf
+    resized: list[tuple[int, int, str]] = []
+
+    def replace(match: re.Match[str]) -> str:
+        replacement = repl(match)
+        if len(replacement) != match.end() - match.start():
+            resized.append((match.start(), match.end(), replacement))
+        return replacement
+
+    text = pattern.sub(replace, text)
+    for a, b, replacement in reversed(resized):  # a match is never empty: b > a
+        starts[a:b] = [starts[a]] * len(replacement)
+        ends[a:b] = [ends[b - 1]] * len(replacement)
+    return text, starts, ends
+
+
 # A pattern for whole words: (at the start of the text, after a character that is neither a letter
 # nor a digit). Both put the word in group 1.
 _WordPattern = tuple[re.Pattern[str], re.Pattern[str]]
@@ -412,7 +433,8 @@ def normalize(text: str) -> Normalized:
         The normalised text with ``starts``/``ends`` giving each character's original span.
     """
     buf: _Buffer = (text, *_identity_map(len(text)))
-    buf = _rewrite(buf, _FLAG_OR_NON_ASCII, _flag_or_fold_repl)
+    if _FLAG_OR_NON_ASCII.search(text):
+        buf = _substitute(buf, _FLAG_OR_NON_ASCII, _flag_or_fold_repl)
     # A same-length replacement keeps the map, so ``re.sub`` can do it in C.
     buf = (_SENTENCE_DOT.sub(" ", buf[0]), buf[1], buf[2])
     buf = _delete(buf, _INNER_PUNCT)
