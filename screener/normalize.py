@@ -26,7 +26,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -262,10 +262,12 @@ _SENTENCE_DOT = re.compile(r"\.(?<=[a-z]\.)(?=[A-Z])")
 _INNER_PUNCT = re.compile(r"[.*_'`|~](?<=[A-Za-z].)(?=[A-Za-z])")
 
 _LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t"}
-# A word that starts with letters and has a look-alike digit right after them (group 1).
-_LEET_TOKEN = _word_pattern(r"([a-z]++[013457][a-z0-9]*+)")  # possessive: no backtracking to do
-# Every _LEET_TOKEN match contains a look-alike digit right after a letter.
-_LEET_TRIGGER = re.compile(r"[013457](?<=[a-z].)")
+# A leet token: a word that starts with letters and has a look-alike digit right after them, up to
+# the end of the word; the matches of r"(?<![a-z0-9])[a-z]+[013457][a-z0-9]*". Each has such a digit
+# right after a letter: :func:`_leet_edits` finds those (few, in few ads) and works out the token
+# around each, where scanning for word starts cost a test at every word.
+_LEET_DIGIT = re.compile(r"[013457](?<=[a-z].)")
+_ALNUM_RUN = re.compile(r"[a-z0-9]*")
 _MONEY_LIKE = re.compile(
     r"(?:rp|idr|usd|us|rm|myr|thb|nt|ntd|sgd|hkd|aed|sar)?\d+(?:[.,]\d+)*"
     r"(?:jt|juta|rb|ribu|k|m|an|x|jam|thn|th|bln|hr|hari|org|orang|usd|rm|baht|won|yen|dolar|dollar|ringgit)?"
@@ -276,8 +278,23 @@ _SANDWICHED_DIGIT = re.compile(r"(?<=[a-z])[013457](?=[a-z])")
 _TRAILING_DIGIT = re.compile(r"(?<=[a-z]{4})[04](?![a-z0-9])")
 
 
-def _leet_repl(match: re.Match[str]) -> str | None:
-    token = match.group(1)
+def _leet_edits(text: str) -> Iterator[_Edit]:
+    """Every leet token of ``text``, in order, with what :func:`_unleet` makes of it."""
+    end = 0
+    for digit in _LEET_DIGIT.finditer(text):
+        if digit.start() < end:  # a second digit of the token just done
+            continue
+        start = digit.start() - 1
+        while start > 0 and "a" <= text[start - 1] <= "z":
+            start -= 1
+        if start > 0 and "0" <= text[start - 1] <= "9":  # the letters do not start a word
+            continue
+        rest = _ALNUM_RUN.match(text, digit.end())  # always matches, perhaps nothing
+        end = rest.end() if rest else digit.end()
+        yield start, end, _unleet(text[start:end])
+
+
+def _unleet(token: str) -> str | None:
     if _MONEY_LIKE.fullmatch(token) or any(keep in token for keep in _KEEP_DIGITS):
         return None
     token = _SANDWICHED_DIGIT.sub(lambda m: _LEET[m.group()], token)
@@ -441,8 +458,7 @@ def normalize(text: str) -> Normalized:
     buf = (_lower_ascii(buf[0]), buf[1], buf[2])
     buf = _fold_spaces(buf)
     buf = _rewrite_if(buf, _SPACED_TRIGGER, _SPACED, _spaced_repl)
-    if _LEET_TRIGGER.search(buf[0]):
-        buf = _rewrite_words(buf, _LEET_TOKEN, _leet_repl)
+    buf = _splice(buf, _leet_edits(buf[0]))
     if _has_tripled_letter(buf[0]):
         buf = _rewrite(buf, _REPEATED, lambda m: m.group(1))
     number_unit = _NUMBER_UNIT_ASCII if buf[0].isascii() else _NUMBER_UNIT
