@@ -143,37 +143,6 @@ def _substitute(buf: _Buffer, pattern: re.Pattern[str], repl: Callable[[re.Match
     return text, starts, ends
 
 
-# A pattern for whole words: (at the start of the text, after a character that is neither a letter
-# nor a digit). Both put the word in group 1.
-_WordPattern = tuple[re.Pattern[str], re.Pattern[str]]
-
-
-def _word_pattern(word: str) -> _WordPattern:
-    """``word`` (a regex whose group 1 is the span to replace), where it starts a word.
-
-    The same matches as r"(?<![a-z0-9])" + ``word``, found faster: scanning for the character before
-    the word (and looking ahead for the word) lets ``re`` skip through words in C, where a leading
-    lookbehind is tested at every character.
-    """
-    return re.compile(word), re.compile(rf"[^a-z0-9](?={word})")
-
-
-def _rewrite_words(buf: _Buffer, pattern: _WordPattern, repl: _Repl) -> _Buffer:
-    """:func:`_rewrite` for a :func:`_word_pattern`: group 1 of every match replaced."""
-    at_start, after_separator = pattern
-    text = buf[0]
-    first = at_start.match(text)
-    if first is not None:  # then the scan goes on from the start: a full stop in the match may lead on
-        rest = after_separator.finditer(text)
-    else:
-        first = after_separator.search(text)
-        if first is None:
-            return buf
-        rest = after_separator.finditer(text, first.end())
-    matches = itertools.chain((first,), rest)
-    return _splice(buf, ((m.start(1), m.end(1), repl(m)) for m in matches))
-
-
 # -- pass 1: flags and money emoji -------------------------------------------------------------
 
 _FLAG_NAMES = {
@@ -339,20 +308,16 @@ ABBREVIATIONS = {
 }  # fmt: skip
 
 
-def _abbreviation_pattern(words: Iterable[str]) -> str:
-    """A whole word of ``words`` and an optional full stop: group 1 the span, group 2 the word.
-
-    The alternatives are grouped by first letter, so ``re`` tests one literal per group instead of
-    trying every word.
-    """
-    by_first: dict[str, list[str]] = {}
-    for word in sorted(words, key=len, reverse=True):
-        by_first.setdefault(word[0], []).append(re.escape(word[1:]))
-    trie = "|".join(f"{re.escape(first)}(?:{'|'.join(rests)})" for first, rests in sorted(by_first.items()))
-    return rf"(({trie})(?![a-z0-9])\.?)"
-
-
-_ABBREVIATION = _word_pattern(_abbreviation_pattern(ABBREVIATIONS))
+# An abbreviation is a whole word (a run of letters and digits), with the full stop after it if any:
+# the matches of r"(?<![a-z0-9])(yg|dgn|...)(?![a-z0-9])\.?". Scanning for that alternation tests
+# every word start; instead, the words of the text are listed in C (its UTF-8 bytes with every other
+# byte made a space, split) and only the abbreviations among them are searched for, each by its own
+# pattern that starts with the word, so ``re`` finds it by a fast literal search.
+_NOT_WORD_TO_SPACE = bytes(b if 0x61 <= b <= 0x7A or 0x30 <= b <= 0x39 else 0x20 for b in range(256))
+_ABBREVIATION_PATTERNS = {
+    word.encode("ascii"): re.compile(rf"({re.escape(word)})(?<![a-z0-9]{re.escape(word)})(?![a-z0-9])\.?")
+    for word in ABBREVIATIONS
+}
 # A unit right after a digit (group 1, with its full stop; group 2 the unit): the same spans as
 # r"(?<=\d)(jt|juta|rb|ribu)(?![a-z0-9])\.?", but ``re`` skips in C to the next digit instead of
 # testing the lookbehind at every character.
@@ -376,8 +341,13 @@ def _pp_repl(match: re.Match[str]) -> str | None:
     return None
 
 
-def _abbreviation_repl(match: re.Match[str]) -> str:
-    return ABBREVIATIONS[match.group(2)]
+def _abbreviation_edits(text: str) -> list[_Edit]:
+    """Every abbreviation in ``text`` (with its full stop), in order, with its expansion."""
+    words = text.encode("utf-8", "surrogatepass").translate(_NOT_WORD_TO_SPACE).split()
+    present = _ABBREVIATION_PATTERNS.keys() & words
+    matches = [match for word in present for match in _ABBREVIATION_PATTERNS[word].finditer(text)]
+    matches.sort(key=lambda match: match.start())
+    return [(match.start(), match.end(), ABBREVIATIONS[match.group(1)]) for match in matches]
 
 
 def _number_unit_repl(match: re.Match[str]) -> str:
@@ -464,6 +434,6 @@ def normalize(text: str) -> Normalized:
     number_unit = _NUMBER_UNIT_ASCII if buf[0].isascii() else _NUMBER_UNIT
     buf = _rewrite(buf, number_unit, _number_unit_repl, group=1)
     buf = _rewrite(buf, _PP, _pp_repl)
-    buf = _rewrite_words(buf, _ABBREVIATION, _abbreviation_repl)
+    buf = _splice(buf, _abbreviation_edits(buf[0]))
     buf = _fold_spaces(buf)
     return Normalized(original=text, text=buf[0], starts=buf[1], ends=buf[2])
