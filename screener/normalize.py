@@ -19,13 +19,20 @@ Passes, in order:
 7. a letter repeated three or more times folded to one (``gratisss`` -> ``gratis``);
 8. chat abbreviations expanded (``yg`` -> ``yang``, ``15jt`` -> ``15 juta``, ``tiket pp`` -> ``tiket pulang pergi``);
 9. whitespace folded to single spaces.
+
+The passes are built to cost little when they have nothing to do, which is most of the time: each
+starts with a test or a scan that runs in C (a pattern that starts with a literal or a rare
+character, ``str`` and ``bytes`` methods), and calls back into Python only for what it changes. The
+offset map is two lists edited in place, only where a replacement changes the length; the same
+results, offsets included, as the straightforward implementation kept under ``tests/reference/``.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -61,44 +68,85 @@ class Normalized:
 
 # A pass rewrites (text, starts, ends); each replacement inherits the original span it replaced.
 _Buffer = tuple[str, list[int], list[int]]
+# One edit of a pass: replace text[a:b] by the string (None: leave it).
+_Edit = tuple[int, int, str | None]
+
+# Offsets of ads up to 16,384 characters come from this one shared list: a map built by slicing it copies references
+# instead of creating an int object per character, which was the largest cost of an unchanged map.
+_POSITIONS = list(range((1 << 14) + 1))
 
 
-def _rewrite(buf: _Buffer, pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str | None]) -> _Buffer:
+def _identity_map(n: int) -> tuple[list[int], list[int]]:
+    """``starts`` and ``ends`` of an unchanged text of length ``n``: ``[0..n)`` and ``[1..n]``."""
+    positions = _POSITIONS if n < len(_POSITIONS) else list(range(n + 1))
+    return positions[:n], positions[1 : n + 1]
+
+
+def _splice(buf: _Buffer, edits: Iterable[_Edit]) -> _Buffer:
+    """Apply ``edits`` (in text order, not overlapping) to ``buf``, carrying the offset map along.
+
+    A replacement of another length takes the original span of what it replaced, for each of its
+    characters; one of the same length keeps the per-character map. The map lists belong to the
+    :func:`normalize` call, so they are edited in place from the right: each edit moves the tail of
+    the list in C, where rebuilding both lists cost a Python-level copy of every offset per pass.
+    """
     text, starts, ends = buf
     pieces: list[str] = []
-    new_starts: list[int] = []
-    new_ends: list[int] = []
+    changes: list[tuple[int, int, str, int, int]] = []
     pos = 0
-    changed = False
-    for match in pattern.finditer(text):
-        replacement = repl(match)
-        a, b = match.span()
+    for a, b, replacement in edits:
         if replacement is None or (replacement == text[a:b]):
             continue
-        changed = True
+        if b > a:
+            span_start, span_end = starts[a], ends[b - 1]
+        else:  # an insertion: anchor it on the neighbouring character
+            span_start = span_end = starts[a] if a < len(text) else (ends[-1] if ends else 0)
+        changes.append((a, b, replacement, span_start, span_end))
         pieces.append(text[pos:a])
-        new_starts.extend(starts[pos:a])
-        new_ends.extend(ends[pos:a])
-        if replacement:
-            if b > a:
-                span_start, span_end = starts[a], ends[b - 1]
-            else:  # an insertion: anchor it on the neighbouring character
-                anchor = starts[a] if a < len(text) else (ends[-1] if ends else 0)
-                span_start = span_end = anchor
-            if len(replacement) == b - a:  # same length: keep the per-character map
-                new_starts.extend(starts[a:b])
-                new_ends.extend(ends[a:b])
-            else:
-                new_starts.extend([span_start] * len(replacement))
-                new_ends.extend([span_end] * len(replacement))
-            pieces.append(replacement)
+        pieces.append(replacement)
         pos = b
-    if not changed:
+    if not changes:
         return buf
     pieces.append(text[pos:])
-    new_starts.extend(starts[pos:])
-    new_ends.extend(ends[pos:])
-    return "".join(pieces), new_starts, new_ends
+    for a, b, replacement, span_start, span_end in reversed(changes):
+        if len(replacement) != b - a:  # same length: keep the per-character map
+            starts[a:b] = [span_start] * len(replacement)
+            ends[a:b] = [span_end] * len(replacement)
+    return "".join(pieces), starts, ends
+
+
+_Repl = Callable[[re.Match[str]], str | None]
+
+
+def _rewrite(buf: _Buffer, pattern: re.Pattern[str], repl: _Repl, group: int = 0) -> _Buffer:
+    """Replace every match of ``pattern`` (its ``group``) by ``repl(match)`` (None: leave it)."""
+    text = buf[0]
+    first = pattern.search(text)
+    if first is None:  # most passes find nothing in most ads: return before building anything
+        return buf
+    matches = itertools.chain((first,), pattern.finditer(text, first.end()))
+    return _splice(buf, ((m.start(group), m.end(group), repl(m)) for m in matches))
+
+
+def _substitute(buf: _Buffer, pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str]) -> _Buffer:
+    """:func:`_rewrite` for a pass with many matches (folding): ``re.sub`` builds the text in C.
+
+    Only the replacements of another length touch the map, so only they are remembered.
+    """
+    text, starts, ends = buf
+    resized: list[tuple[int, int, str]] = []
+
+    def replace(match: re.Match[str]) -> str:
+        replacement = repl(match)
+        if len(replacement) != match.end() - match.start():
+            resized.append((match.start(), match.end(), replacement))
+        return replacement
+
+    text = pattern.sub(replace, text)
+    for a, b, replacement in reversed(resized):  # a match is never empty: b > a
+        starts[a:b] = [starts[a]] * len(replacement)
+        ends[a:b] = [ends[b - 1]] * len(replacement)
+    return text, starts, ends
 
 
 # -- pass 1: flags and money emoji -------------------------------------------------------------
@@ -110,7 +158,6 @@ _FLAG_NAMES = {
     "QA": "qatar", "KW": "kuwait", "OM": "oman", "JO": "yordania", "TR": "turki", "BN": "brunei",
     "CN": "china", "AU": "australia", "ZA": "afrika selatan", "BY": "belarus", "IT": "italia",
 }  # fmt: skip
-_FLAG = re.compile("[\U0001f1e6-\U0001f1ff]{2}")
 _MONEY_EMOJI = "💰💵💴💶💷💸🤑💲🪙"
 
 
@@ -122,7 +169,10 @@ def _flag_repl(match: re.Match[str]) -> str:
 
 # -- pass 2: per-character folding -------------------------------------------------------------
 
-_NON_ASCII = re.compile(r"[^\x20-\x7e\n]")
+# Passes 1 and 2 in one scan: a non-ASCII character, or a pair of regional indicators (a flag). It
+# starts with the character class so that ``re`` skips ASCII in C; the same matches, in the same
+# order, as the flag pass followed by the folding pass.
+_FLAG_OR_NON_ASCII = re.compile(r"[^\x20-\x7e\n](?:(?<=[\U0001f1e6-\U0001f1ff])[\U0001f1e6-\U0001f1ff])?")
 
 
 @lru_cache(maxsize=4096)
@@ -142,20 +192,33 @@ def _fold_char(ch: str) -> str:
     return folded
 
 
-def _fold_repl(match: re.Match[str]) -> str:
-    return _fold_char(match.group())
+def _flag_or_fold_repl(match: re.Match[str]) -> str:
+    return _flag_repl(match) if len(match.group()) == 2 else _fold_char(match.group())
 
 
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+def _lower_ascii(text: str) -> str:
+    """ASCII letters lower-cased and line breaks made spaces, nothing else touched.
+
+    Same length, so the offset map is unchanged. After folding, the line break is the only whitespace
+    besides the space; turning it into a space here leaves the whitespace pass only the runs that change.
+    ``bytes.lower`` changes only ASCII letters, and UTF-8 keeps every non-ASCII character in bytes
+    above 0x7f, so the round trip is exact and runs in C (``str.translate`` costs a dict look-up per
+    character).
+    """
+    if text.isascii():
+        return text.lower().replace("\n", " ")
+    raw = text.encode("utf-8", "surrogatepass").lower().replace(b"\n", b" ")
+    return raw.decode("utf-8", "surrogatepass")
+
 
 # -- passes 4-7: de-obfuscation ----------------------------------------------------------------
 
 # "k a m b o j a", "k.a.m.b.o.j.a", "k-a-m-b-o-j-a": four or more single characters.
 _SPACED = re.compile(r"(?<![a-z0-9])(?:[a-z0-9][ .\-_*]{1,2}){3,}[a-z0-9](?![a-z0-9])")
 _SEPARATORS = re.compile(r"[ .\-_*]")
-# Every _SPACED match contains a lone character between two separators (its second one): a cheap
-# test that lets the pass be skipped on ordinary text.
-_SPACED_TRIGGER = re.compile(r"[ .\-_*][a-z0-9][ .\-_*]")
+# Every _SPACED match contains two lone characters in a row between separators (its second and third):
+# a cheap test that lets the pass be skipped on ordinary text ("di 3 bulan" has only one).
+_SPACED_TRIGGER = re.compile(r"[ .\-_*][a-z0-9][ .\-_*]{1,2}[a-z0-9][ .\-_*]")
 
 
 def _spaced_repl(match: re.Match[str]) -> str | None:
@@ -174,9 +237,12 @@ _SENTENCE_DOT = re.compile(r"\.(?<=[a-z]\.)(?=[A-Z])")
 _INNER_PUNCT = re.compile(r"[.*_'`|~](?<=[A-Za-z].)(?=[A-Za-z])")
 
 _LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t"}
-_LEET_TOKEN = re.compile(r"(?<![a-z0-9])[a-z]+[013457][a-z0-9]*")
-# Every _LEET_TOKEN match contains a look-alike digit right after a letter.
-_LEET_TRIGGER = re.compile(r"[013457](?<=[a-z].)")
+# A leet token: a word that starts with letters and has a look-alike digit right after them, up to
+# the end of the word; the matches of r"(?<![a-z0-9])[a-z]+[013457][a-z0-9]*". Each has such a digit
+# right after a letter: :func:`_leet_edits` finds those (few, in few ads) and works out the token
+# around each, where scanning for word starts cost a test at every word.
+_LEET_DIGIT = re.compile(r"[013457](?<=[a-z].)")
+_ALNUM_RUN = re.compile(r"[a-z0-9]*")
 _MONEY_LIKE = re.compile(
     r"(?:rp|idr|usd|us|rm|myr|thb|nt|ntd|sgd|hkd|aed|sar)?\d+(?:[.,]\d+)*"
     r"(?:jt|juta|rb|ribu|k|m|an|x|jam|thn|th|bln|hr|hari|org|orang|usd|rm|baht|won|yen|dolar|dollar|ringgit)?"
@@ -187,8 +253,23 @@ _SANDWICHED_DIGIT = re.compile(r"(?<=[a-z])[013457](?=[a-z])")
 _TRAILING_DIGIT = re.compile(r"(?<=[a-z]{4})[04](?![a-z0-9])")
 
 
-def _leet_repl(match: re.Match[str]) -> str | None:
-    token = match.group()
+def _leet_edits(text: str) -> Iterator[_Edit]:
+    """Every leet token of ``text``, in order, with what :func:`_unleet` makes of it."""
+    end = 0
+    for digit in _LEET_DIGIT.finditer(text):
+        if digit.start() < end:  # a second digit of the token just done
+            continue
+        start = digit.start() - 1
+        while start > 0 and "a" <= text[start - 1] <= "z":
+            start -= 1
+        if start > 0 and "0" <= text[start - 1] <= "9":  # the letters do not start a word
+            continue
+        rest = _ALNUM_RUN.match(text, digit.end())  # always matches, perhaps nothing
+        end = rest.end() if rest else digit.end()
+        yield start, end, _unleet(text[start:end])
+
+
+def _unleet(token: str) -> str | None:
     if _MONEY_LIKE.fullmatch(token) or any(keep in token for keep in _KEEP_DIGITS):
         return None
     token = _SANDWICHED_DIGIT.sub(lambda m: _LEET[m.group()], token)
@@ -197,7 +278,28 @@ def _leet_repl(match: re.Match[str]) -> str | None:
     return token
 
 
-_REPEATED = re.compile(r"([a-z])\1{2,}")
+# Same matches as r"([a-z])\1{2,}"; two plain back-references before the repeat scan faster.
+_REPEATED = re.compile(r"([a-z])\1\1+")
+# bytes.translate tables: ASCII letters "a"-"z" kept, every other byte made 0x00 or 0xff.
+_LETTERS_ELSE_00 = bytes(b if 0x61 <= b <= 0x7A else 0x00 for b in range(256))
+_LETTERS_ELSE_FF = bytes(b if 0x61 <= b <= 0x7A else 0xFF for b in range(256))
+
+
+def _has_tripled_letter(text: str) -> bool:
+    """Whether ``text`` has a letter "a"-"z" three times in a row (the trigger of :data:`_REPEATED`).
+
+    ``re`` would start a match at every letter; this compares every byte with the next one at once, as
+    one XOR of two big integers: with other bytes made 0x00 on one side and 0xff on the other, a zero
+    byte of the XOR is a letter followed by the same letter, and two zero bytes in a row are a triple.
+    UTF-8 writes every non-ASCII character in bytes above 0x7f, so only ASCII letters count.
+    """
+    raw = text.encode("utf-8", "surrogatepass")
+    if len(raw) < 3:
+        return False
+    following = int.from_bytes(raw[1:].translate(_LETTERS_ELSE_00), "big")
+    preceding = int.from_bytes(raw[:-1].translate(_LETTERS_ELSE_FF), "big")
+    return b"\0\0" in (following ^ preceding).to_bytes(len(raw) - 1, "big")
+
 
 # -- pass 8: chat abbreviations ----------------------------------------------------------------
 
@@ -210,12 +312,25 @@ ABBREVIATIONS = {
     "tele": "telegram", "tg": "tanjung", "tj": "tanjung", "dm": "direct message", "pengalamn": "pengalaman",
     "gaji2": "gaji", "sy": "saya", "jg": "juga", "sm": "sama", "lgsg": "langsung", "lsg": "langsung",
 }  # fmt: skip
-_ABBREVIATION = re.compile(
-    r"(?<![a-z0-9])(" + "|".join(sorted(ABBREVIATIONS, key=len, reverse=True)) + r")(?![a-z0-9])\.?"
-)
-_NUMBER_UNIT = re.compile(r"(?<=\d)(jt|juta|rb|ribu)(?![a-z0-9])\.?")
-_NUMBER_UNIT_TRIGGER = re.compile(r"\d[jr]")
-_PP = re.compile(r"(?<![a-z0-9])pp(?![a-z0-9])")
+
+
+# An abbreviation is a whole word (a run of letters and digits), with the full stop after it if any:
+# the matches of r"(?<![a-z0-9])(yg|dgn|...)(?![a-z0-9])\.?". Scanning for that alternation tests
+# every word start; instead, the words of the text are listed in C (its UTF-8 bytes with every other
+# byte made a space, split) and only the abbreviations among them are searched for, each by its own
+# pattern that starts with the word, so ``re`` finds it by a fast literal search.
+_NOT_WORD_TO_SPACE = bytes(b if 0x61 <= b <= 0x7A or 0x30 <= b <= 0x39 else 0x20 for b in range(256))
+_ABBREVIATION_PATTERNS = {
+    word.encode("ascii"): re.compile(rf"({re.escape(word)})(?<![a-z0-9]{re.escape(word)})(?![a-z0-9])\.?")
+    for word in ABBREVIATIONS
+}
+# A unit right after a digit (group 1, with its full stop; group 2 the unit): the same spans as
+# r"(?<=\d)(jt|juta|rb|ribu)(?![a-z0-9])\.?", but ``re`` skips in C to the next digit instead of
+# testing the lookbehind at every character.
+_NUMBER_UNIT = re.compile(r"\d((jt|juta|rb|ribu)(?![a-z0-9])\.?)")
+_NUMBER_UNIT_ASCII = re.compile(r"[0-9]((jt|juta|rb|ribu)(?![a-z0-9])\.?)")  # \d is slower to test
+# The same matches as r"(?<![a-z0-9])pp(?![a-z0-9])", found by a search for the literal "pp".
+_PP = re.compile(r"pp(?<![a-z0-9]pp)(?![a-z0-9])")
 _PP_TICKET_BEFORE = re.compile(r"(?:tiket|pesawat) $")
 _PP_PLACE_BEFORE = re.compile(r"(?<![a-z0-9])(?:di|ke) $")
 _PP_REGULATION_AFTER = re.compile(r" ?(?:no\b|nomor|nomer|\d)")
@@ -232,27 +347,53 @@ def _pp_repl(match: re.Match[str]) -> str | None:
     return None
 
 
-def _abbreviation_repl(match: re.Match[str]) -> str:
-    return ABBREVIATIONS[match.group(1)]
+def _abbreviation_edits(text: str) -> list[_Edit]:
+    """Every abbreviation in ``text`` (with its full stop), in order, with its expansion."""
+    words = text.encode("utf-8", "surrogatepass").translate(_NOT_WORD_TO_SPACE).split()
+    present = _ABBREVIATION_PATTERNS.keys() & words
+    matches = [match for word in present for match in _ABBREVIATION_PATTERNS[word].finditer(text)]
+    matches.sort(key=lambda match: match.start())
+    return [(match.start(), match.end(), ABBREVIATIONS[match.group(1)]) for match in matches]
 
 
 def _number_unit_repl(match: re.Match[str]) -> str:
-    unit = match.group(1)
+    unit = match.group(2)
     return " juta" if unit.startswith("j") else " ribu"
 
 
-# Whitespace runs that folding changes: two or more characters, a lone character other than " ", or a
-# lone one at either end of the text. A single space between words is left alone; matching only the
-# runs that change keeps _rewrite from calling back into Python for every space, and starting the
-# pattern with \s lets ``re`` skip in C to the next whitespace. A match starts at the first character
-# of a run and takes all of it, so the matches are exactly the changing runs of a plain r"\s+".
-_WHITESPACE = re.compile(r"\s(?:\s+|(?<! )|(?<=^\s)|$)")
+_SPACE_RUN = re.compile("  +")
 
 
-def _whitespace_repl(match: re.Match[str]) -> str:
-    a, b = match.span()
-    text = match.string
-    return "" if a == 0 or b == len(text) else " "
+def _delete(buf: _Buffer, pattern: re.Pattern[str]) -> _Buffer:
+    """Every match of ``pattern`` deleted: the text by ``re.sub`` in C, the map in place."""
+    text, starts, ends = buf
+    spans = [match.span() for match in pattern.finditer(text)]
+    if not spans:
+        return buf
+    for a, b in reversed(spans):
+        del starts[a:b], ends[a:b]
+    return pattern.sub("", text), starts, ends
+
+
+def _fold_spaces(buf: _Buffer) -> _Buffer:
+    r"""Whitespace folded: a run of spaces becomes one, none is left at either end.
+
+    By now ``" "`` is the only whitespace character (see :func:`_lower_ascii`), so this is what
+    folding every r"\s+" run gives; ``str.strip`` and a search for two spaces run in C.
+    """
+    text, starts, ends = buf
+    stripped = text.strip(" ")
+    if len(stripped) != len(text):  # the ends deleted from the map in place
+        tail, head = len(text.rstrip(" ")), len(text) - len(text.lstrip(" "))
+        del starts[tail:], ends[tail:]
+        del starts[:head], ends[:head]
+        text = stripped
+    if "  " not in text:
+        return text, starts, ends
+    # Each run becomes its first space, spanning the original span of the whole run.
+    for a, b in reversed([match.span() for match in _SPACE_RUN.finditer(text)]):
+        del starts[a + 1 : b], ends[a : b - 1]
+    return _SPACE_RUN.sub(" ", text), starts, ends
 
 
 def _rewrite_if(
@@ -285,20 +426,21 @@ def normalize(text: str) -> Normalized:
     Normalized
         The normalised text with ``starts``/``ends`` giving each character's original span.
     """
-    n = len(text)
-    buf: _Buffer = (text, list(range(n)), list(range(1, n + 1)))
-    if not text.isascii():
-        buf = _rewrite(buf, _FLAG, _flag_repl)
-    buf = _rewrite(buf, _NON_ASCII, _fold_repl)
-    buf = _rewrite(buf, _SENTENCE_DOT, lambda m: " ")
-    buf = _rewrite(buf, _INNER_PUNCT, lambda m: "")
-    buf = (buf[0].translate(_ASCII_LOWER), buf[1], buf[2])
-    buf = _rewrite(buf, _WHITESPACE, _whitespace_repl)
+    buf: _Buffer = (text, *_identity_map(len(text)))
+    if _FLAG_OR_NON_ASCII.search(text):
+        buf = _substitute(buf, _FLAG_OR_NON_ASCII, _flag_or_fold_repl)
+    # A same-length replacement keeps the map, so ``re.sub`` can do it in C.
+    buf = (_SENTENCE_DOT.sub(" ", buf[0]), buf[1], buf[2])
+    buf = _delete(buf, _INNER_PUNCT)
+    buf = (_lower_ascii(buf[0]), buf[1], buf[2])
+    buf = _fold_spaces(buf)
     buf = _rewrite_if(buf, _SPACED_TRIGGER, _SPACED, _spaced_repl)
-    buf = _rewrite_if(buf, _LEET_TRIGGER, _LEET_TOKEN, _leet_repl)
-    buf = _rewrite(buf, _REPEATED, lambda m: m.group(1))
-    buf = _rewrite_if(buf, _NUMBER_UNIT_TRIGGER, _NUMBER_UNIT, _number_unit_repl)
-    buf = _rewrite_if(buf, "pp", _PP, _pp_repl)
-    buf = _rewrite(buf, _ABBREVIATION, _abbreviation_repl)
-    buf = _rewrite(buf, _WHITESPACE, _whitespace_repl)
+    buf = _splice(buf, _leet_edits(buf[0]))
+    if _has_tripled_letter(buf[0]):
+        buf = _rewrite(buf, _REPEATED, lambda m: m.group(1))
+    number_unit = _NUMBER_UNIT_ASCII if buf[0].isascii() else _NUMBER_UNIT
+    buf = _rewrite(buf, number_unit, _number_unit_repl, group=1)
+    buf = _rewrite(buf, _PP, _pp_repl)
+    buf = _splice(buf, _abbreviation_edits(buf[0]))
+    buf = _fold_spaces(buf)
     return Normalized(original=text, text=buf[0], starts=buf[1], ends=buf[2])

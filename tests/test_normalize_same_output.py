@@ -1,0 +1,111 @@
+"""The optimised ``normalize`` gives exactly what the pre-optimisation one gave.
+
+``tests/reference/normalize_v1.py`` is the implementation before the speed-up, kept as an oracle: the
+normalised text and both offset lists must be identical on the project corpus, the texts under
+tests/data, the real texts under /work/shared/data (read only, skipped when absent) and a few
+thousand generated strings built from the tricks the passes undo.
+"""
+
+import json
+import random
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from reference.normalize_v1 import normalize as normalize_v1
+
+from screener.datasets import load_corpus
+from screener.normalize import normalize
+
+DATA = Path(__file__).parent / "data"
+SHARED_DATA = Path("/work/shared/data")
+
+
+def _differences(texts: list[str]) -> list[str]:
+    """The texts whose normalisation differs from the oracle's (text, starts or ends)."""
+    differing = []
+    for text in texts:
+        new, old = normalize(text), normalize_v1(text)
+        if (new.text, list(new.starts), list(new.ends)) != (old.text, old.starts, old.ends):
+            differing.append(text)
+    return differing
+
+
+def _texts_under(folder: Path) -> Iterator[str]:
+    """Every .txt file, and the "text" field of every JSON line, under ``folder``."""
+    for path in sorted(folder.rglob("*.txt")):
+        yield path.read_text(encoding="utf-8", errors="replace")
+    for path in sorted(folder.rglob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            try:
+                row = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(row, dict) and isinstance(row.get("text"), str):
+                yield row["text"]
+
+
+@pytest.mark.slow
+def test_same_output_on_the_corpus() -> None:
+    assert _differences(list(load_corpus().texts)) == []
+
+
+def test_same_output_on_the_test_data() -> None:
+    texts = list(_texts_under(DATA))
+    assert texts
+    assert _differences(texts) == []
+
+
+@pytest.mark.slow
+def test_same_output_on_the_shared_real_texts() -> None:
+    if not SHARED_DATA.is_dir():
+        pytest.skip("no /work/shared/data on this machine")
+    texts = list(_texts_under(SHARED_DATA))
+    assert _differences(texts) == []
+
+
+# Pieces the passes react to, mixed at random into generated ads.
+_PIECES = [
+    *"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
+    *" \n\t\r\x0b\x0c\x1c\u00a0\u2028\u3000\u200b\u200d\ufeff",
+    *".,*_'`|~-!?:;()/#@+=\"&%",
+    "  ", "\n\n", " \n ", " . ", "..", "--", "**", "__",
+    "🇰🇭", "🇲🇲", "🇹🇭", "🇦🇿", "🇿🇿", "🇰", "🇭", "💰", "💸", "🪙", "✅", "🔥", "😀", "👍🏽", "❤️",
+    "ｋａｍｂｏｊａ", "Ｋ４", "𝐊𝐀𝐌", "𝕜", "ﬁ", "ß", "İ", "ı", "é", "e\u0301", "a\u0308", "\u0301", "ǅ",
+    "•", "–", "“", "”", "…", "½", "²", "٣", "०", "Ω", "Ж", "中", "ا",
+    "\ud800", "\U000e0001", "\u0000", "\x7f",
+    "yg", "dgn", "dg", "utk", "loker", "LN", "japri", "jt", "jt.", "juta", "rb", "ribu", "gaji2",
+    "dm", "pp", "PP", "tiket ", "pesawat ", "di ", "ke ", "no", "nomor", "p3mi", "P3MI",
+    "K4mb0ja", "k 4 m b 0 j 4", "k.a.m.b.o.j.a", "k-a-m-b-o-j-a", "k_a_m", "K A M B O J A",
+    "gajiii", "AAAA", "zzz", "rp5jt", "Rp 5.000.000", "usd1k", "15jt", "500rb", "3hari", "covid19",
+    "kam.boja", "Kamboja.Gaji", "a.B", "x*y", "k3rja", "s3mua", "bul4n", "ok0", "kerja4",
+]  # fmt: skip
+
+
+def _adversarial(rng: random.Random) -> str:
+    return "".join(rng.choice(_PIECES) for _ in range(rng.randint(0, 40)))
+
+
+def test_same_output_on_generated_strings() -> None:
+    rng = random.Random(20261201)
+    texts = [_adversarial(rng) for _ in range(4000)]
+    assert _differences(texts) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("", id="empty"),
+        pytest.param(" ", id="one-space"),
+        pytest.param("\n\n", id="only-newlines"),
+        pytest.param("yg.dg", id="abbreviation-then-full-stop-then-abbreviation"),
+        pytest.param("jt", id="abbreviation-is-the-text"),
+        pytest.param("5jt.5rb", id="units-after-a-full-stop"),
+        pytest.param("🇰🇭🇲", id="flag-then-lone-indicator"),
+        pytest.param("🇦🇰🇭", id="unknown-flag-then-lone-indicator"),
+        pytest.param("x" * 20000, id="longer-than-the-offset-pool"),
+        pytest.param(" a  b \n" * 3000, id="long-with-whitespace-runs"),
+    ],
+)
+def test_same_output_on_edge_cases(text: str) -> None:
+    assert _differences([text]) == []
