@@ -20,7 +20,7 @@ a pickled model transforms the same in every process.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import cache
 from typing import Any
 
@@ -240,6 +240,42 @@ def hash_ngrams(texts: Sequence[str], analyzer: str, ngram_range: tuple[int, int
     return NgramHashes(h, r, s, e, f, z, tokens)
 
 
+def _hashes_by_row(
+    texts: Sequence[str], analyzer: str, ngram_range: tuple[int, int]
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """``(hashes, rows)`` of the n-grams of ``texts``, one n-gram length at a time: the same n-grams
+    and hashes as :func:`hash_ngrams`, without the positions that only naming a bucket needs (the
+    transform's path). Rows come from a per-position lookup instead of a search per n-gram."""
+    low, high = ngram_range
+    points, leading = _code_points(texts)
+    row_at = np.repeat(np.arange(len(texts)), np.diff(np.append(leading, len(points))))
+    if analyzer == "char":
+        if low < 2:
+            raise ValueError("character n-grams start at 2")
+        for _, hashes, starts in _char_ngrams(points, low, high):
+            yield hashes, row_at[starts]
+        return
+    if analyzer != "word":
+        raise ValueError(f"analyzer must be 'word' or 'char', got {analyzer!r}")
+    token_hash, token_start, _ = _tokens(points)
+    token_row = row_at[token_start]
+    for n in range(low, high + 1):
+        count = len(token_hash) - n + 1
+        if count <= 0:
+            continue
+        if n == 1:
+            yield _mix(token_hash + _SALT[1]), token_row
+            continue
+        same = np.ones(count, dtype=bool)
+        h = token_hash[:count].copy()
+        for k in range(1, n):
+            same &= token_row[k : k + count] == token_row[:count]
+            h = _mix(h * _POLY + token_hash[k : k + count])
+        h += _SALT[n]
+        index = np.flatnonzero(same)
+        yield _mix(h)[index], token_row[index]
+
+
 def _chunks(texts: Sequence[str]) -> list[tuple[int, int]]:
     """``(first, stop)`` index ranges of ``texts`` of about ``_CHUNK_CHARS`` characters each."""
     bounds, first, size = [], 0, 0
@@ -447,14 +483,18 @@ class HashedTfidf(TransformerMixin, BaseEstimator):
         return state
 
     def rows(self, X: Sequence[Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """``(indptr, indices, data)`` of the TF-IDF rows of ``X`` (float64), CSR with sorted columns."""
+        """``(indptr, indices, data)`` of the TF-IDF rows of ``X`` (float64), CSR with sorted columns.
+
+        The n-grams of :func:`hash_ngrams` without their positions (:func:`_hashes_by_row`), each
+        n-gram length kept only where its bucket is a column before anything else is done with it."""
         texts = [_text_of(doc) for doc in X]
+        shift = np.uint64(64 - self.n_bits)
         keys_parts = []
         for first, stop in _chunks(texts):
-            grams = hash_ngrams(texts[first:stop], self.analyzer, self.ngram_range)
-            keys_parts.append(
-                self._keys((grams.hash >> np.uint64(64 - self.n_bits)).astype(np.int64), grams.row + first)
-            )
+            for hashes, rows in _hashes_by_row(texts[first:stop], self.analyzer, self.ngram_range):
+                keys_parts.append(self._keys(hashes >> shift, rows + first if first else rows))
+        if not keys_parts:
+            return self._tfidf(np.zeros(0, dtype=np.int64), len(texts))
         return self._tfidf(np.concatenate(keys_parts), len(texts))
 
     def rows_corpus(

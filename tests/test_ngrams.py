@@ -150,3 +150,21 @@ def test_every_hash_of_a_batch_is_pinned(analyzer: str, ngram_range: tuple[int, 
     ]
     grams = hash_ngrams(texts, analyzer, ngram_range)
     assert hashlib.sha256(grams.hash.tobytes() + grams.row.tobytes()).hexdigest()[:16] == digest
+
+
+@pytest.mark.parametrize(
+    ("analyzer", "ngram_range"), [("word", (1, 2)), ("word", (1, 3)), ("char", (3, 4)), ("char", (2, 5))]
+)
+def test_transform_rows_are_those_of_every_hashed_ngram(analyzer: str, ngram_range: tuple[int, int]) -> None:
+    # The transform's lean path (no positions, rows by lookup) against the n-grams hash_ngrams lists,
+    # over the whole corpus in batches of several sizes, and texts with no n-gram at all.
+    from screener.datasets import load_corpus
+
+    texts = load_corpus().texts
+    model = HashedTfidf(analyzer=analyzer, ngram_range=ngram_range, min_df=2, n_bits=20).fit(texts[::3])
+    shift = np.uint64(64 - model.n_bits)
+    for batch in (texts[:1], texts[:257], texts, ["", "a", "x y z", *texts[:5], ""]):
+        grams = hash_ngrams(batch, analyzer, ngram_range)
+        expected = model._tfidf(model._keys((grams.hash >> shift).astype(np.int64), grams.row), len(batch))
+        for got, want in zip(model.rows(batch), expected, strict=True):
+            assert np.array_equal(got, want)
