@@ -13,10 +13,12 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
+import numpy as np
 import pytest
 from reference.assessment import ReferenceScreener
 from reference.indicators import _matcher as reference_matcher
 from reference.indicators import detect as reference_detect
+from reference.scoring import LinearScorer as ReferenceScorer
 
 from screener.assessment import Screener
 from screener.catalogue import catalogue
@@ -95,6 +97,22 @@ def test_matcher_yields_what_the_old_matcher_yields() -> None:
 def test_detect_gives_the_old_findings_on_every_text() -> None:
     for text in _texts():
         _same_findings(text)
+
+
+@pytest.mark.slow  # detect() and two scorers over ~7,000 texts: about 10 s
+def test_scorer_gives_the_old_numbers_bit_for_bit(screener: Screener) -> None:
+    model = screener.model
+    old = ReferenceScorer(model.pipeline, model.category_model, model.scope_model)
+    new = screener._scorer
+    texts = [t for t in _texts() if t.strip()]
+    for start in range(0, len(texts), 256):
+        findings = [detect(t) for t in texts[start : start + 256]]
+        x_new, x_old = new.features(findings), old.features(findings)
+        for part in ("indptr", "indices", "data"):
+            a, b = getattr(x_new, part), getattr(x_old, part)
+            assert a.dtype == b.dtype and np.array_equal(a, b), part
+        for method in ("risk", "offer_proba", "category_proba"):
+            assert np.array_equal(getattr(new, method)(x_new), getattr(old, method)(x_old)), method
 
 
 @pytest.mark.slow  # two full assessments of ~7,000 texts: about 20 s
