@@ -9,7 +9,8 @@ Prints µs per ad (the best of ``--rounds``: other load only ever adds time) for
 - ``detect_own``: ``detect()`` with matching and the four extractors answered from a cache: its own work;
 - ``modus``: the modus-operandi feature rows (``ModusFeatures.row``);
 - ``scorer``: features, risk, offer and category probabilities of the batch (``LinearScorer``);
-- ``build``: ``assess_many`` minus normalising, detect and scorer: building the ``Assessment``s;
+- ``build``: ``assess_many`` with detect() and the feature rows answered from a cache: the scores,
+  top terms, categories and the ``Assessment``s;
 - ``assess``: ``Screener.assess_many`` on raw texts, in batches of 256.
 
 The last line is ``key=value`` pairs (``<step>_old``, ``<step>_new`` in µs/ad, ``<step>_ratio`` =
@@ -36,6 +37,7 @@ from reference import features as old_features
 from reference import indicators as old_indicators
 from reference import scoring as old_scoring
 
+from screener import assessment as new_assessment
 from screener import indicators as new_indicators
 from screener.assessment import Screener
 from screener.datasets import load_corpus
@@ -82,6 +84,28 @@ def _cached(module: ModuleType, norms: list[Normalized]) -> Callable[[], object]
         finally:
             for name, real in saved.items():
                 setattr(module, name, real)
+
+    return run
+
+
+def _after_features(module: ModuleType, screener: Any, batches: list[list[str]]) -> Callable[[], object]:
+    """``screener.assess_many`` over ``batches`` with detect() and the feature rows from a cache."""
+    found = {id(text): module.detect(text) for batch in batches for text in batch}
+    rows = {}
+    for batch in batches:
+        findings = [found[id(text)] for text in batch]
+        rows[id(findings[0])] = screener._scorer.features(findings)
+
+    def run() -> None:
+        real_detect = module.detect
+        module.detect = lambda text: found[id(text)]
+        screener._scorer.features = lambda findings: rows[id(findings[0])]
+        try:
+            for batch in batches:
+                screener.assess_many(batch)
+        finally:
+            module.detect = real_detect
+            del screener._scorer.features
 
     return run
 
@@ -150,6 +174,10 @@ def main() -> None:
         ),
     }
     steps["detect_own"] = (_cached(old_indicators, norms), _cached(new_indicators, norms))
+    steps["build"] = (
+        _after_features(old_assessment, old_screener, batches),
+        _after_features(new_assessment, new_screener, batches),
+    )
     shared = {"normalize": lambda: [normalize(t) for t in texts], "extractors": extractors}
     times: dict[str, list[float]] = {}
     for round_ in range(args.rounds):
@@ -161,13 +189,6 @@ def main() -> None:
                 times.setdefault(f"{name}_{which}", []).append(_timed(fn))
 
     per_ad = {key: min(values) / len(texts) * 1e6 for key, values in times.items()}
-    for which in ("old", "new"):
-        per_ad[f"build_{which}"] = (
-            per_ad[f"assess_{which}"]
-            - per_ad["normalize"]
-            - per_ad[f"detect_{which}"]
-            - per_ad[f"scorer_{which}"]
-        )
     pairs = [f"normalize={per_ad['normalize']:.1f}", f"extractors={per_ad['extractors']:.1f}"]
     print(f"{'step':<12}{'old µs/ad':>12}{'new µs/ad':>12}{'ratio':>8}")
     for step in ("match", "detect_own", "detect", "modus", "scorer", "build", "assess"):

@@ -115,6 +115,12 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 @cache
+def _two_part() -> frozenset[int]:
+    """Catalogue indices of the indicators with ``with_patterns`` (they need a hit of both sets)."""
+    return frozenset(index for index, indicator in enumerate(catalogue()) if indicator.with_patterns)
+
+
+@cache
 def _extractor_fed() -> tuple[tuple[int, Indicator], ...]:
     """The indicators (with their catalogue index) that take evidence from the places, salary,
     contacts or employer extractors: the only ones :func:`detect` has more to do for after pattern
@@ -131,8 +137,13 @@ def _extractor_fed() -> tuple[tuple[int, Indicator], ...]:
 # office ("bursa kerja", "pameran kerja": DOMAIN.md §2c), its website ("pengumuman di
 # website Dinas Kesehatan", "laman resmi Pemkab"), or applying in person at its office ("pendaftaran
 # langsung di kantor Dinkes"). Not when negated: "tanpa melalui SSCASN", "bukan lewat situs resmi".
+#
+# The pattern consumes the character before the route (the text is read with a space in front) instead
+# of a look-behind, so ``re`` skips ahead in C between candidates; a match's start in the padded text
+# is then the route's start in the text. Every route ends with a letter or digit, so no match could
+# start where the previous one ended: the matches are the ones a look-behind would find.
 _OFFICIAL_ROUTE = re.compile(
-    r"(?<![a-z0-9])(?:sscasn|[a-z0-9-]*go\.?[i1l]d|bursa kerja|pameran kerja|job ?fair|expo kerja"
+    r"[^a-z0-9](?:sscasn|[a-z0-9-]*go\.?[i1l]d|bursa kerja|pameran kerja|job ?fair|expo kerja"
     r"|(?:website|situs|laman|web|portal) (?:resmi|dinas|pemkab|pemkot|pemprov|pemda|pemerintah|kabupaten"
     r"|kota|provinsi|instansi|kementerian|bkn|bkd|bkpsdm|bkpp|rsud|puskesmas)"
     r"|(?:diantar|antar|langsung|datang|pendaftaran|lamaran|berkas|daftar)(?: \w+)? (?:ke|di) kantor)(?![a-z0-9])"
@@ -145,7 +156,7 @@ _NEGATION_BEFORE = re.compile(
 def _official_route(text: str) -> bool:
     return any(
         not _NEGATION_BEFORE.search(text, max(0, m.start() - 25), m.start())
-        for m in _OFFICIAL_ROUTE.finditer(text)
+        for m in _OFFICIAL_ROUTE.finditer(" " + text)
     )
 
 
@@ -199,16 +210,17 @@ def detect(text: str | Normalized) -> Findings:
     money = tuple(extract_money(norm))
     employers = tuple(find_employers(norm, alias_hits))
 
-    for index in list(pattern_spans):
-        if indicators[index].with_patterns:
-            if index in with_spans:
-                pattern_spans[index] += with_spans[index]
-            else:
-                del pattern_spans[index]  # half of a two-part indicator: not enough
+    for index in _two_part().intersection(pattern_spans):
+        if index in with_spans:
+            pattern_spans[index] += with_spans[index]
+        else:
+            del pattern_spans[index]  # half of a two-part indicator: not enough
 
-    original_spans: dict[int, list[tuple[int, int]]] = {}
-    for index, spans in pattern_spans.items():
-        original_spans[index] = [norm.to_original(a, b) for a, b in spans]
+    # ``norm.to_original`` without its clamping: a match is a non-empty span inside the text.
+    starts, ends = norm.starts, norm.ends
+    original_spans = {
+        index: [(starts[a], ends[b - 1]) for a, b in spans] for index, spans in pattern_spans.items()
+    }
 
     hit_ids = {indicators[i].id for i in original_spans}
     # The countries of the legal destinations named: the salary is compared with their wage.
