@@ -280,14 +280,14 @@ class Screener:
             return ()
         order = np.argsort(contributions)
         chosen = order[::-1][:k].tolist() + order[:k].tolist()
+        if len(order) < 2 * k:  # the largest and the smallest overlap: each term once
+            chosen = list(dict.fromkeys(chosen))
         names = self._names[indices[chosen]].tolist()
-        terms = []
-        seen = set()
-        for j, value, name in zip(chosen, contributions[chosen].tolist(), names, strict=True):
-            if abs(value) < 1e-3 or j in seen:
-                continue
-            seen.add(j)
-            terms.append(TopTerm(str(name), round(value, 4)))
+        terms = [
+            TopTerm(str(name), round(value, 4))
+            for name, value in zip(names, contributions[chosen].tolist(), strict=True)
+            if not -1e-3 < value < 1e-3
+        ]
         terms.sort(key=lambda t: -t.weight)
         return tuple(terms)
 

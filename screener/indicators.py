@@ -17,6 +17,7 @@ from functools import cache
 from typing import Any
 
 from screener.catalogue import Indicator, catalogue
+from screener.catalogue.employers import Employer
 from screener.catalogue.matcher import PrefixMatcher
 from screener.extract.channels import UNOFFICIAL, classify
 from screener.extract.contacts import FOREIGN_SCAM_HUB_REGIONS, Contact, find_contacts
@@ -160,8 +161,32 @@ def _official_route(text: str) -> bool:
     )
 
 
+class _Channels:
+    """What the ``employers`` indicators of one ad share, each worked out once on first need: the
+    class of every contact as a way to apply to an employer, and whether the text gives a public
+    body's official route."""
+
+    def __init__(self, contacts: Sequence[Contact], text: str) -> None:
+        self.contacts = contacts
+        self.text = text
+        self._classes: dict[str, list[str]] = {}
+        self._route: bool | None = None
+
+    def classes(self, employer: Employer) -> list[str]:
+        """:func:`~screener.extract.channels.classify` of every contact, for ``employer``."""
+        found = self._classes.get(employer.id)
+        if found is None:
+            found = self._classes[employer.id] = [classify(contact, employer) for contact in self.contacts]
+        return found
+
+    def official_route(self) -> bool:
+        if self._route is None:
+            self._route = _official_route(self.text)
+        return self._route
+
+
 def _employer_spans(
-    indicator: Indicator, mentions: Sequence[EmployerMention], contacts: Sequence[Contact], text: str
+    indicator: Indicator, mentions: Sequence[EmployerMention], channels: _Channels
 ) -> list[tuple[int, int]]:
     """Evidence (original spans) of an ``employers`` indicator, empty when it does not apply.
 
@@ -176,22 +201,21 @@ def _employer_spans(
     for mention in mentions:
         if not kinds or mention.employer.kind in kinds:
             named.setdefault(mention.employer.id, []).append(mention)
-    official_route = None
     spans: list[tuple[int, int]] = []
     for group in named.values():
         employer = group[0].employer
-        classes = [classify(contact, employer) for contact in contacts]
+        classes = channels.classes(employer)
         if "official" in classes:
             continue
         # Named as the recruiter; or named at all next to a domain that borrows its name.
         if not any(m.recruiting for m in group) and not (indicator.channel and "lookalike" in classes):
             # (a look-alike carries this employer's name; an odd recruitment domain does not)
             continue
-        if employer.public:
-            official_route = _official_route(text) if official_route is None else official_route
-            if official_route:
-                continue
-        unofficial = [(c.start, c.end) for c, cls in zip(contacts, classes, strict=True) if cls in UNOFFICIAL]
+        if employer.public and channels.official_route():
+            continue
+        unofficial = [
+            (c.start, c.end) for c, cls in zip(channels.contacts, classes, strict=True) if cls in UNOFFICIAL
+        ]
         if indicator.channel == "unofficial":
             if not unofficial:
                 continue
@@ -234,6 +258,7 @@ def detect(text: str | Normalized) -> Findings:
         destinations=destinations,
     )
 
+    channels = _Channels(contacts, norm.text)
     for index, indicator in _extractor_fed():
         extra: list[tuple[int, int]] = []
         if indicator.place_status:
@@ -249,7 +274,7 @@ def detect(text: str | Normalized) -> Findings:
         if indicator.source == "contacts":
             extra += [(c.start, c.end) for c in contacts if c.country in FOREIGN_SCAM_HUB_REGIONS]
         if indicator.source == "employers":
-            employer_spans = _employer_spans(indicator, employers, contacts, norm.text)
+            employer_spans = _employer_spans(indicator, employers, channels)
             # The patterns of an employers indicator only add evidence to an employer found.
             if not employer_spans or (indicator.patterns and index not in original_spans):
                 original_spans.pop(index, None)
