@@ -193,26 +193,25 @@ class LinearScorer:
         else:
             self.scope_coef, self.scope_intercept = None, 0.0
 
+    # The decisions are CSR products: scipy adds each row's terms (value times coefficient) in order,
+    # starting from zero, the very sums ``np.bincount`` over the rows gave, without gathering a
+    # coefficient per entry first (tests/test_same_output.py checks them bit for bit).
+
     def features(self, findings: Sequence[Findings]) -> SparseRows:
         return _hstack([block.transform(findings) for block in self.blocks], len(findings))
 
     def risk(self, x: SparseRows) -> np.ndarray:
-        weights = x.data * self.coef[x.indices]
-        decision = np.bincount(x.row_ids(), weights=weights, minlength=x.n_rows) + self.intercept
+        decision = x.to_csr() @ self.coef + self.intercept
         return 1.0 / (1.0 + np.exp(self.a * decision + self.b))
 
     def offer_proba(self, x: SparseRows) -> np.ndarray:
         """Probability that each text is a job offer (1 everywhere without a scope model)."""
         if self.scope_coef is None:
             return np.ones(x.n_rows)
-        weights = x.data * self.scope_coef[x.indices]
-        decision = np.bincount(x.row_ids(), weights=weights, minlength=x.n_rows) + self.scope_intercept
+        decision = x.to_csr() @ self.scope_coef + self.scope_intercept
         return 1.0 / (1.0 + np.exp(-decision))
 
     def category_proba(self, x: SparseRows) -> np.ndarray:
-        # scipy's CSR product adds each row's terms in order, one category per output column: the
-        # sums of a bincount per category, without gathering a coefficient per entry and category
-        # (tests/test_same_output.py checks that the probabilities agree bit for bit).
         scores = x.to_csr() @ self.category_coef_t + self.category_intercept
         if scores.shape[1] == 1:  # a binary category model
             positive = 1.0 / (1.0 + np.exp(-scores[:, 0]))
