@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 import numpy as np
 from scipy import sparse
@@ -93,6 +94,12 @@ def _quoted_share(f: Findings) -> float:
     return inside / len(spans)
 
 
+@lru_cache(maxsize=8)
+def _columns(indicator_ids: tuple[str, ...]) -> dict[str, int]:
+    """Indicator id -> its column: an ad's few indicators set their ones, the rest stay zero."""
+    return {indicator_id: column for column, indicator_id in enumerate(indicator_ids)}
+
+
 class ModusFeatures(TransformerMixin, BaseEstimator):
     """Dense modus-operandi features from :class:`Findings`.
 
@@ -141,7 +148,12 @@ class ModusFeatures(TransformerMixin, BaseEstimator):
 
     def _row(self, f: Findings) -> list[float]:
         ids = f.ids
-        row = [1.0 if i in ids else 0.0 for i in self.indicator_ids_]
+        row = [0.0] * len(self.indicator_ids_)
+        columns = _columns(self.indicator_ids_)
+        for i in ids:
+            column = columns.get(i)
+            if column is not None:
+                row[column] = 1.0
         statuses = {p.place.status for p in f.places}
         row += [1.0 if s in statuses else 0.0 for s in PLACE_STATUSES]
         weights = [self._weights.get(i, 0.0) for i in ids]
