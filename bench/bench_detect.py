@@ -32,10 +32,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from reference import assessment as old_assessment
-from reference import features as old_features
-from reference import indicators as old_indicators
-from reference import scoring as old_scoring
+from reference import assessment_old as old_assessment
+from reference import features_old as old_features
+from reference import indicators_old as old_indicators
+from reference import scoring_old as old_scoring
 
 from screener import assessment as new_assessment
 from screener import indicators as new_indicators

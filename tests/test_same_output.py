@@ -15,10 +15,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from reference.assessment import ReferenceScreener
-from reference.indicators import _matcher as reference_matcher
-from reference.indicators import detect as reference_detect
-from reference.scoring import LinearScorer as ReferenceScorer
+from reference.assessment_old import ReferenceScreener
+from reference.indicators_old import _matcher as reference_matcher
+from reference.indicators_old import detect as reference_detect
+from reference.scoring_old import LinearScorer as ReferenceScorer
 
 from screener.assessment import Screener
 from screener.catalogue import catalogue

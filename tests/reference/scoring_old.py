@@ -1,6 +1,6 @@
-"""The pre-optimisation ``screener/scoring.py`` (:class:`LinearScorer`), kept test-only to prove same output.
+"""Pre-optimisation copy of screener/scoring.py (commit 6af9458), kept as a test-only oracle.
 
-The modus block computes its rows with :func:`reference.features.modus_row`, the old row code.
+The modus block computes its rows with :func:`reference.features_old.modus_row`, the old row code.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
-from reference.features import modus_row
+from reference.features_old import modus_row
 from screener.features import ModusFeatures
 from screener.indicators import Findings
 from screener.ngrams import HashedTfidf

@@ -1,4 +1,4 @@
-"""The pre-optimisation ``screener/catalogue/matcher.py``, kept test-only to prove same output.
+"""Pre-optimisation copy of screener/catalogue/matcher.py (commit 6af9458), kept as a test-only oracle.
 
 One-pass matching of many regular expressions that each start with a literal word.
 

@@ -1,4 +1,4 @@
-"""The pre-optimisation row code of ``screener/features.py`` (``ModusFeatures``), kept test-only.
+"""Pre-optimisation row code of screener/features.py (commit 6af9458), kept as a test-only oracle.
 
 :func:`modus_row` is ``ModusFeatures.row`` as it was before the speed work of issue 15, applied to a
 fitted (new) ``ModusFeatures``; it proves the faster row gives the same features.

@@ -1,4 +1,4 @@
-"""The pre-optimisation ``detect()`` of ``screener/indicators.py`` (and its matcher), kept test-only.
+"""Pre-optimisation ``detect()`` of screener/indicators.py (commit 6af9458), kept as a test-only oracle.
 
 It is the code as it was before the speed work of issue 15, kept to prove that the faster code gives
 the same findings (``tests/test_same_output.py``). The result types are the library's own, so the two
@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from functools import cache
 
-from reference.matcher import PrefixMatcher
+from reference.matcher_old import PrefixMatcher
 from screener.catalogue import Indicator, catalogue
 from screener.extract.channels import UNOFFICIAL, classify
 from screener.extract.contacts import FOREIGN_SCAM_HUB_REGIONS, Contact, find_contacts

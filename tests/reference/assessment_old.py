@@ -1,9 +1,9 @@
-"""The pre-optimisation ``Screener`` of ``screener/assessment.py``, kept test-only to prove same output.
+"""Pre-optimisation ``Screener`` of screener/assessment.py (commit 6af9458), kept as a test-only oracle.
 
-:class:`ReferenceScreener` is ``Screener`` as it was before the speed work of issue 15: it runs the
-old ``detect()`` (:mod:`reference.indicators`), the old scorer (:mod:`reference.scoring`) and the old
-result building, and returns the library's own :class:`Assessment`, so the two compare with ``==``
-and through ``to_dict()``.
+:class:`ReferenceScreener` is ``Screener`` as it was before the speed work of issue 15: it runs
+the old ``detect()`` (:mod:`reference.indicators_old`), the old scorer (:mod:`reference.scoring_old`)
+and the old result building, and returns the library's own :class:`Assessment`, so the two compare
+with ``==`` and through ``to_dict()``. Not used by the library.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
 
-from reference.indicators import detect
-from reference.scoring import LinearScorer
+from reference.indicators_old import detect
+from reference.scoring_old import LinearScorer
 from screener.assessment import (
     NOT_OFFER_CATEGORIES,
     Assessment,
