@@ -120,6 +120,7 @@ def test_assessments_are_the_old_ones_on_every_text(screener: Screener) -> None:
     _same_assessments(screener, list(_texts()))
 
 
+@pytest.mark.slow  # ~1,500 texts through old and new detect() and assessment: about 8 s
 @pytest.mark.skipif(not REAL_DATA.is_dir(), reason="the shared real texts are not on this machine")
 def test_same_output_on_the_shared_real_texts(screener: Screener) -> None:
     texts = list(_real_texts())
