@@ -2,7 +2,7 @@
 
 Times each step of a full assessment on the same corpus texts, old code (kept test-only under
 ``tests/reference/``) and new code interleaved in one run, so the machine's load hits both alike.
-Prints µs per ad (the best of ``--rounds``: other load only ever adds time) for:
+Prints µs of this process's CPU time per ad (the best of ``--rounds``: other load only adds) for:
 
 - ``match``: the one-pass catalogue + employer alias matching (``_pattern_hits``) of normalised text;
 - ``detect``: ``detect()`` of already normalised text (matching, the four extractors, the rest);
@@ -52,9 +52,9 @@ BATCH = 256
 
 
 def _timed(fn: Callable[[], object]) -> float:
-    started = time.perf_counter()
+    started = time.process_time()
     fn()
-    return time.perf_counter() - started
+    return time.process_time() - started
 
 
 def _cached(module: ModuleType, norms: list[Normalized]) -> Callable[[], object]:
