@@ -16,7 +16,10 @@ Prints µs of this process's CPU time per ad (the best of ``--rounds``: other lo
 The last line is ``key=value`` pairs (``<step>_old``, ``<step>_new`` in µs/ad, ``<step>_ratio`` =
 old / new).
 
-    python bench/bench_detect.py [--ads 2000] [--rounds 5]
+    python bench/bench_detect.py [--ads 2000] [--rounds 5] [--steps match,detect_own,...]
+
+The short steps (match, detect_own, modus, build) vary more from round to round on a shared machine;
+give them more rounds on their own: ``--steps match,detect_own,modus,build --rounds 25``.
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ from screener.normalize import Normalized, normalize
 from screener.scoring import LinearScorer
 
 BATCH = 256
+STEPS = ("match", "detect_own", "detect", "modus", "scorer", "build", "assess")
 
 
 def _timed(fn: Callable[[], object]) -> float:
@@ -123,6 +127,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ads", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--steps", default=",".join(STEPS), help="comma-separated, of: " + ", ".join(STEPS))
     args = parser.parse_args()
 
     texts = list(load_corpus().texts[: args.ads])
@@ -178,6 +183,10 @@ def main() -> None:
         _after_features(old_assessment, old_screener, batches),
         _after_features(new_assessment, new_screener, batches),
     )
+    chosen = args.steps.split(",")
+    if unknown := set(chosen) - set(STEPS):
+        parser.error(f"unknown steps: {sorted(unknown)}")
+    steps = {name: steps[name] for name in STEPS if name in chosen}
     shared = {"normalize": lambda: [normalize(t) for t in texts], "extractors": extractors}
     times: dict[str, list[float]] = {}
     for round_ in range(args.rounds):
@@ -191,7 +200,7 @@ def main() -> None:
     per_ad = {key: min(values) / len(texts) * 1e6 for key, values in times.items()}
     pairs = [f"normalize={per_ad['normalize']:.1f}", f"extractors={per_ad['extractors']:.1f}"]
     print(f"{'step':<12}{'old µs/ad':>12}{'new µs/ad':>12}{'ratio':>8}")
-    for step in ("match", "detect_own", "detect", "modus", "scorer", "build", "assess"):
+    for step in steps:
         old, new = per_ad[f"{step}_old"], per_ad[f"{step}_new"]
         ratio = old / new if new > 0 else float("nan")
         print(f"{step:<12}{old:>12.1f}{new:>12.1f}{ratio:>8.2f}")
