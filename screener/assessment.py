@@ -12,16 +12,18 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from screener.catalogue import Indicator
 from screener.errors import InputError
 from screener.indicators import Findings, IndicatorHit, detect
 from screener.model import MIN_SCOPE_WORDS, RISKY_CATEGORIES, TrainedModel, load_model
 from screener.reasons import is_readable_term, summarise
-from screener.scoring import LinearScorer
+from screener.scoring import LinearScorer, SparseRows
 from screener.vocabulary import Category, Scope, Tier
 
 NOT_OFFER_CATEGORIES = frozenset(str(c) for c in Category if not c.is_offer)
@@ -54,14 +56,24 @@ class IndicatorResult:
     @classmethod
     def from_hit(cls, hit: IndicatorHit) -> IndicatorResult:
         """The catalogue entry's public fields (``Indicator.to_dict``) plus the evidence spans."""
-        public = hit.indicator.to_dict()
-        return cls(
-            **{name: public[name] for name in _RESULT_FIELDS if name != "evidence"},
-            evidence=tuple(e.to_dict() for e in hit.evidence),
-        )
+        return cls(**_public_fields(hit.indicator), evidence=tuple(e.to_dict() for e in hit.evidence))
 
 
 _RESULT_FIELDS = tuple(field.name for field in fields(IndicatorResult))
+# Indicator -> (the indicator, its public fields but the evidence): an indicator never changes,
+# and ``to_dict`` per hit was a good part of building an assessment. Keyed by identity (hashing an
+# indicator hashes all its patterns and examples); the entry keeps the indicator alive, so its id is
+# never reused while cached.
+_PUBLIC: dict[int, tuple[Indicator, dict[str, Any]]] = {}
+
+
+def _public_fields(indicator: Indicator) -> dict[str, Any]:
+    cached = _PUBLIC.get(id(indicator))
+    if cached is None or cached[0] is not indicator:
+        public = indicator.to_dict()
+        cached = (indicator, {name: public[name] for name in _RESULT_FIELDS if name != "evidence"})
+        _PUBLIC[id(indicator)] = cached
+    return cached[1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,24 +200,32 @@ class Screener:
             return []
         findings = [detect(text) for text, _, _ in prepared]
         x = self._scorer.features(findings)
-        risks = self._scorer.risk(x)
+        risks = self._scorer.risk(x).tolist()
         offers = self._scorer.offer_proba(x)
         n_words = np.asarray([len(f.text.split()) for f in findings])
-        in_scope = self.model.is_offer(offers, n_words)
-        category_proba = self._scorer.category_proba(x)
+        in_scope = self.model.is_offer(offers, n_words).tolist()
+        scopes = [Scope.OFFER if is_offer else Scope.NOT_OFFER for is_offer in in_scope]
+        tiers = [
+            _tier(risk, self.thresholds) if scope is Scope.OFFER else Tier.RENDAH
+            for risk, scope in zip(risks, scopes, strict=True)
+        ]
+        categories = self._categories_of(self._scorer.category_proba(x), scopes, tiers)
+        terms = self._top_terms(x)
+        short = (n_words < MIN_SCOPE_WORDS).tolist()
         return [
-            self._build(
-                f,
-                x.row(i),
-                float(risks[i]),
-                float(offers[i]),
-                bool(in_scope[i]),
-                bool(n_words[i] < MIN_SCOPE_WORDS),
-                category_proba[i],
-                truncated,
-                length,
+            self._build(f, risk, offer, scope, tier, is_short, category, top, truncated, length)
+            for f, risk, offer, scope, tier, is_short, category, top, (_, truncated, length) in zip(
+                findings,
+                risks,
+                offers.tolist(),
+                scopes,
+                tiers,
+                short,
+                categories,
+                terms,
+                prepared,
+                strict=True,
             )
-            for i, (f, (_, truncated, length)) in enumerate(zip(findings, prepared, strict=True))
         ]
 
     def iter_assess(self, texts: Iterable[str], batch_size: int = 256) -> Iterator[Assessment]:
@@ -225,52 +245,70 @@ class Screener:
 
     # -- building the result --------------------------------------------------------------------
 
-    def _top_terms(self, row: tuple[np.ndarray, np.ndarray], k: int = 6) -> tuple[TopTerm, ...]:
-        indices, data = row
-        keep = self._readable[indices]
-        indices, data = indices[keep], data[keep]
+    def _categories_of(self, proba: np.ndarray, scopes: list[Scope], tiers: list[Tier]) -> list[str]:
+        """Each row's most probable category among those its scope and tier allow.
+
+        Not an offer: the not-offer categories; an offer flagged sedang or tinggi: the risky ones;
+        an offer rated rendah: the offer categories that are not risky. When no category qualifies
+        (a model without such classes), the categories that are not risky.
+        """
+        allowed = np.stack([~self._offer_mask, self._risky_mask, ~self._risky_mask & self._offer_mask])
+        allowed[~allowed.any(axis=1)] = ~self._risky_mask
+        kinds = [
+            0 if scope is Scope.NOT_OFFER else 1 if tier is not Tier.RENDAH else 2
+            for scope, tier in zip(scopes, tiers, strict=True)
+        ]
+        best = np.argmax(np.where(allowed[kinds], proba, -1.0), axis=1)
+        return [self._categories[i] for i in best.tolist()]
+
+    def _top_terms(self, x: SparseRows, k: int = 6) -> list[tuple[TopTerm, ...]]:
+        """Per row, the readable word n-grams that moved its risk most: up to ``k`` up and ``k`` down.
+
+        The readable entries and their contributions (value times coefficient) are found for the
+        whole batch at once; each row then only sorts its own.
+        """
+        keep = self._readable[x.indices]
+        indices = x.indices[keep]
+        contributions = x.data[keep] * self._coef[indices]
+        bounds = np.zeros(x.n_rows + 1, dtype=np.int64)
+        np.cumsum(np.bincount(x.row_ids()[keep], minlength=x.n_rows), out=bounds[1:])
+        return [self._row_terms(indices[a:b], contributions[a:b], k) for a, b in pairwise(bounds.tolist())]
+
+    def _row_terms(self, indices: np.ndarray, contributions: np.ndarray, k: int) -> tuple[TopTerm, ...]:
+        """The ``k`` largest and ``k`` smallest contributions of one row (none below 1e-3), largest first."""
         if len(indices) == 0:
             return ()
-        contributions = data * self._coef[indices]
         order = np.argsort(contributions)
-        chosen = list(order[::-1][:k]) + list(order[:k])
-        terms = []
-        seen = set()
-        for j in chosen:
-            value = float(contributions[j])
-            if abs(value) < 1e-3 or j in seen:
-                continue
-            seen.add(j)
-            terms.append(TopTerm(str(self._names[indices[j]]), round(value, 4)))
+        chosen = order[::-1][:k].tolist() + order[:k].tolist()
+        if len(order) < 2 * k:  # the largest and the smallest overlap: each term once
+            chosen = list(dict.fromkeys(chosen))
+        names = self._names[indices[chosen]].tolist()
+        terms = [
+            TopTerm(str(name), round(value, 4))
+            for name, value in zip(names, contributions[chosen].tolist(), strict=True)
+            if not -1e-3 < value < 1e-3
+        ]
         terms.sort(key=lambda t: -t.weight)
         return tuple(terms)
 
     def _build(
         self,
         f: Findings,
-        row: tuple[np.ndarray, np.ndarray],
         risk: float,
         offer: float,
-        is_offer: bool,
+        scope: Scope,
+        tier: Tier,
         short: bool,
-        category_proba: np.ndarray,
+        category: str,
+        terms: tuple[TopTerm, ...],
         truncated: bool,
         length: int,
     ) -> Assessment:
         too_short = self.model.scope_model is not None and short
-        scope = Scope.OFFER if is_offer else Scope.NOT_OFFER
-        tier = _tier(risk, self.thresholds) if scope is Scope.OFFER else Tier.RENDAH
         score = round(risk * 100)
-        if scope is Scope.NOT_OFFER:
-            mask = ~self._offer_mask
-        else:
-            mask = self._risky_mask if tier is not Tier.RENDAH else ~self._risky_mask & self._offer_mask
-        masked = np.where(mask if mask.any() else ~self._risky_mask, category_proba, -1.0)
-        category = self._categories[int(np.argmax(masked))]
         results = tuple(
             IndicatorResult.from_hit(h) for h in sorted(f.hits, key=lambda h: -h.indicator.weight)
         )
-        terms = self._top_terms(row)
         scope_probability = round(offer, 4) if self.model.scope_model is not None else None
         summary_id, summary_en, unexplained = summarise(
             tier=tier,

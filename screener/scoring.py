@@ -120,17 +120,27 @@ class _ModusBlock:
 
 
 def _hstack(blocks: list[SparseRows], n_rows: int) -> SparseRows:
-    offset = 0
-    rows, cols, data = [], [], []
+    """The blocks side by side: each row holds its entries of block 0, then of block 1, and so on.
+
+    Every entry goes straight to its place (its row's start, plus the row's entries in the earlier
+    blocks, plus its rank in its block's row): the arrays a stable sort by row would give, unsorted.
+    """
+    counts = np.stack([np.diff(block.indptr) for block in blocks])  # entries per (block, row)
+    pointers = np.zeros(n_rows + 1, dtype=np.int64)
+    np.cumsum(counts.sum(axis=0), out=pointers[1:])
+    before = np.cumsum(counts, axis=0) - counts  # per (block, row): the entries of earlier blocks
+    columns, offset = [], 0
     for block in blocks:
-        rows.append(block.row_ids())
-        cols.append(block.indices + offset)
-        data.append(block.data)
+        columns.append(block.indices + offset)
         offset += block.width
-    row_ids = np.concatenate(rows)
-    order = np.argsort(row_ids, kind="stable")
-    pointers = np.concatenate([[0], np.cumsum(np.bincount(row_ids, minlength=n_rows))])
-    return SparseRows(pointers, np.concatenate(cols)[order], np.concatenate(data)[order], offset)
+    indices = np.empty(int(pointers[-1]), dtype=np.result_type(*columns))
+    data = np.empty(int(pointers[-1]), dtype=np.result_type(*(block.data for block in blocks)))
+    for block, cols, earlier in zip(blocks, columns, before, strict=True):
+        rows = block.row_ids()
+        place = pointers[rows] + earlier[rows] + np.arange(len(rows)) - block.indptr[rows]
+        indices[place] = cols
+        data[place] = block.data
+    return SparseRows(pointers, indices, data, offset)
 
 
 class LinearScorer:
@@ -174,6 +184,7 @@ class LinearScorer:
         calibrator = calibrated.calibrators[0]
         self.a, self.b = float(calibrator.a_), float(calibrator.b_)
         self.category_coef = np.asarray(category_model.coef_, dtype=np.float64)
+        self.category_coef_t = np.ascontiguousarray(self.category_coef.T)  # one row per feature
         self.category_intercept = np.asarray(category_model.intercept_, dtype=np.float64)
         self.categories = [str(c) for c in category_model.classes_]
         if scope_model is not None:
@@ -182,29 +193,26 @@ class LinearScorer:
         else:
             self.scope_coef, self.scope_intercept = None, 0.0
 
+    # The decisions are CSR products: scipy adds each row's terms (value times coefficient) in order,
+    # starting from zero, the very sums ``np.bincount`` over the rows gave, without gathering a
+    # coefficient per entry first (tests/test_same_output.py checks them bit for bit).
+
     def features(self, findings: Sequence[Findings]) -> SparseRows:
         return _hstack([block.transform(findings) for block in self.blocks], len(findings))
 
     def risk(self, x: SparseRows) -> np.ndarray:
-        weights = x.data * self.coef[x.indices]
-        decision = np.bincount(x.row_ids(), weights=weights, minlength=x.n_rows) + self.intercept
+        decision = x.to_csr() @ self.coef + self.intercept
         return 1.0 / (1.0 + np.exp(self.a * decision + self.b))
 
     def offer_proba(self, x: SparseRows) -> np.ndarray:
         """Probability that each text is a job offer (1 everywhere without a scope model)."""
         if self.scope_coef is None:
             return np.ones(x.n_rows)
-        weights = x.data * self.scope_coef[x.indices]
-        decision = np.bincount(x.row_ids(), weights=weights, minlength=x.n_rows) + self.scope_intercept
+        decision = x.to_csr() @ self.scope_coef + self.scope_intercept
         return 1.0 / (1.0 + np.exp(-decision))
 
     def category_proba(self, x: SparseRows) -> np.ndarray:
-        row_ids = x.row_ids()
-        contributions = self.category_coef[:, x.indices] * x.data
-        scores = (
-            np.stack([np.bincount(row_ids, weights=c, minlength=x.n_rows) for c in contributions], axis=1)
-            + self.category_intercept
-        )
+        scores = x.to_csr() @ self.category_coef_t + self.category_intercept
         if scores.shape[1] == 1:  # a binary category model
             positive = 1.0 / (1.0 + np.exp(-scores[:, 0]))
             return np.column_stack([1.0 - positive, positive])

@@ -1,0 +1,209 @@
+"""Pre-optimisation copy of screener/scoring.py (commit 6af9458), kept as a test-only oracle.
+
+The modus block computes its rows with :func:`reference.features_old.modus_row`, the old row code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline
+
+from reference.features_old import modus_row
+from screener.features import ModusFeatures
+from screener.indicators import Findings
+from screener.ngrams import HashedTfidf
+
+__all__ = ["LinearScorer", "SparseRows"]
+
+
+@dataclass(frozen=True, slots=True)
+class SparseRows:
+    """Feature rows in CSR form as plain arrays (cheaper than a scipy matrix for a handful of rows)."""
+
+    indptr: np.ndarray
+    indices: np.ndarray
+    data: np.ndarray
+    width: int
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.indptr) - 1
+
+    def row(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        a, b = self.indptr[i], self.indptr[i + 1]
+        return self.indices[a:b], self.data[a:b]
+
+    def row_ids(self) -> np.ndarray:
+        return np.repeat(np.arange(self.n_rows), np.diff(self.indptr))
+
+    def to_csr(self) -> sparse.csr_matrix:
+        return sparse.csr_matrix((self.data, self.indices, self.indptr), shape=(self.n_rows, self.width))
+
+
+class _TfidfBlock:
+    """``TfidfVectorizer.transform`` for a fitted vectoriser with l2 norm, idf and sublinear tf."""
+
+    def __init__(self, vectorizer: TfidfVectorizer) -> None:
+        if vectorizer.norm != "l2" or not vectorizer.use_idf or vectorizer.binary:
+            raise ValueError("only l2-normalised idf vectorisers are supported")
+        self.analyzer = vectorizer.build_analyzer()
+        self.vocabulary: dict[str, int] = vectorizer.vocabulary_
+        self.idf = np.asarray(vectorizer.idf_, dtype=np.float64)
+        self.sublinear = bool(vectorizer.sublinear_tf)
+        self.width = len(self.vocabulary)
+
+    def transform(self, docs: Sequence[Findings]) -> SparseRows:
+        vocabulary = self.vocabulary
+        indptr = [0]
+        indices: list[int] = []
+        counts: list[int] = []
+        for doc in docs:
+            row: dict[int, int] = {}
+            for term in self.analyzer(doc):
+                j = vocabulary.get(term)
+                if j is not None:
+                    row[j] = row.get(j, 0) + 1
+            indices.extend(row)
+            counts.extend(row.values())
+            indptr.append(len(indices))
+        data = np.asarray(counts, dtype=np.float64)
+        cols = np.asarray(indices, dtype=np.int64)
+        pointers = np.asarray(indptr, dtype=np.int64)
+        if self.sublinear:
+            np.log(data, out=data)
+            data += 1.0
+        data *= self.idf[cols]
+        rows = np.repeat(np.arange(len(docs)), np.diff(pointers))
+        norms = np.sqrt(np.bincount(rows, weights=data * data, minlength=len(docs)))
+        norms[norms == 0] = 1.0
+        data /= norms[rows]
+        return SparseRows(pointers, cols, data, self.width)
+
+
+class _HashedBlock:
+    """:class:`~screener.ngrams.HashedTfidf` rows as :class:`SparseRows` (its own code: already fast)."""
+
+    def __init__(self, transformer: HashedTfidf) -> None:
+        self.transformer = transformer
+        self.width = len(transformer.buckets_)
+
+    def transform(self, docs: Sequence[Findings]) -> SparseRows:
+        indptr, indices, data = self.transformer.rows(docs)
+        return SparseRows(indptr, indices, data, self.width)
+
+
+class _ModusBlock:
+    def __init__(self, transformer: ModusFeatures) -> None:
+        self.transformer = transformer
+        self.width = len(transformer.feature_names_)
+
+    def transform(self, docs: Sequence[Findings]) -> SparseRows:
+        dense = np.asarray([modus_row(self.transformer, f) for f in docs], dtype=np.float64).reshape(
+            len(docs), self.width
+        )
+        dense *= self.transformer.scale
+        rows, cols = np.nonzero(dense)
+        pointers = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=len(docs)))])
+        return SparseRows(pointers, cols.astype(np.int64), dense[rows, cols], self.width)
+
+
+def _hstack(blocks: list[SparseRows], n_rows: int) -> SparseRows:
+    offset = 0
+    rows, cols, data = [], [], []
+    for block in blocks:
+        rows.append(block.row_ids())
+        cols.append(block.indices + offset)
+        data.append(block.data)
+        offset += block.width
+    row_ids = np.concatenate(rows)
+    order = np.argsort(row_ids, kind="stable")
+    pointers = np.concatenate([[0], np.cumsum(np.bincount(row_ids, minlength=n_rows))])
+    return SparseRows(pointers, np.concatenate(cols)[order], np.concatenate(data)[order], offset)
+
+
+class LinearScorer:
+    """Features, calibrated risk and category probabilities straight from the fitted parameters.
+
+    Parameters
+    ----------
+    pipeline : Pipeline
+        The fitted ``detect -> features -> classifier`` pipeline of :func:`screener.model.build_pipeline`.
+    category_model : LogisticRegression
+        The fitted category model on the same features.
+    scope_model : LogisticRegression, optional
+        The fitted offer / not-offer model on the same features (class 1 = offer).
+    """
+
+    def __init__(
+        self,
+        pipeline: Pipeline,
+        category_model: LogisticRegression,
+        scope_model: LogisticRegression | None = None,
+    ) -> None:
+        union = pipeline.named_steps["features"]
+        if union.transformer_weights:
+            raise ValueError("transformer weights are not supported")
+        self.blocks: list[Any] = []
+        for _, transformer in union.transformer_list:
+            if isinstance(transformer, HashedTfidf):
+                self.blocks.append(_HashedBlock(transformer))
+            elif isinstance(transformer, TfidfVectorizer):
+                self.blocks.append(_TfidfBlock(transformer))
+            elif isinstance(transformer, ModusFeatures):
+                self.blocks.append(_ModusBlock(transformer))
+            else:
+                raise ValueError(f"unsupported feature block {type(transformer).__name__}")
+        classifier: CalibratedClassifierCV = pipeline.named_steps["classifier"]
+        if len(classifier.calibrated_classifiers_) != 1 or classifier.method != "sigmoid":
+            raise ValueError("expected one sigmoid-calibrated classifier (ensemble=False)")
+        calibrated = classifier.calibrated_classifiers_[0]
+        self.coef = np.asarray(calibrated.estimator.coef_[0], dtype=np.float64)
+        self.intercept = float(calibrated.estimator.intercept_[0])
+        calibrator = calibrated.calibrators[0]
+        self.a, self.b = float(calibrator.a_), float(calibrator.b_)
+        self.category_coef = np.asarray(category_model.coef_, dtype=np.float64)
+        self.category_intercept = np.asarray(category_model.intercept_, dtype=np.float64)
+        self.categories = [str(c) for c in category_model.classes_]
+        if scope_model is not None:
+            self.scope_coef: np.ndarray | None = np.asarray(scope_model.coef_[0], dtype=np.float64)
+            self.scope_intercept = float(scope_model.intercept_[0])
+        else:
+            self.scope_coef, self.scope_intercept = None, 0.0
+
+    def features(self, findings: Sequence[Findings]) -> SparseRows:
+        return _hstack([block.transform(findings) for block in self.blocks], len(findings))
+
+    def risk(self, x: SparseRows) -> np.ndarray:
+        weights = x.data * self.coef[x.indices]
+        decision = np.bincount(x.row_ids(), weights=weights, minlength=x.n_rows) + self.intercept
+        return 1.0 / (1.0 + np.exp(self.a * decision + self.b))
+
+    def offer_proba(self, x: SparseRows) -> np.ndarray:
+        """Probability that each text is a job offer (1 everywhere without a scope model)."""
+        if self.scope_coef is None:
+            return np.ones(x.n_rows)
+        weights = x.data * self.scope_coef[x.indices]
+        decision = np.bincount(x.row_ids(), weights=weights, minlength=x.n_rows) + self.scope_intercept
+        return 1.0 / (1.0 + np.exp(-decision))
+
+    def category_proba(self, x: SparseRows) -> np.ndarray:
+        row_ids = x.row_ids()
+        contributions = self.category_coef[:, x.indices] * x.data
+        scores = (
+            np.stack([np.bincount(row_ids, weights=c, minlength=x.n_rows) for c in contributions], axis=1)
+            + self.category_intercept
+        )
+        if scores.shape[1] == 1:  # a binary category model
+            positive = 1.0 / (1.0 + np.exp(-scores[:, 0]))
+            return np.column_stack([1.0 - positive, positive])
+        scores -= scores.max(axis=1, keepdims=True)
+        exp = np.exp(scores)
+        return exp / exp.sum(axis=1, keepdims=True)
