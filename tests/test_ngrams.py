@@ -117,7 +117,7 @@ def test_word_characters_are_python_regex_word_characters() -> None:
     # ASCII, the rest of the BMP (a table) and beyond it (looked up one by one).
     import re
 
-    from screener.ngrams import _code_points, _word_mask
+    from screener.ngram_hashing import _code_points, _word_mask
 
     rng = np.random.default_rng(0)
     points = np.concatenate(
