@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import random
 import re
+import tomllib
 from functools import cache
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from screener.datasets import load_corpus
 from screener.extract import _phones, contacts, employers, money, places
 from screener.normalize import normalize
 
+ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).resolve().parents[1] / "data"
 SHARED = Path("/work/shared/data")
 
@@ -171,3 +173,92 @@ def test_no_candidate_of_the_matcher_crosses_a_blocker() -> None:
     letters = {chr(c) for c in range(0x10000) if chr(c).isalpha()}
     case_variants = {c for c in letters if re.fullmatch(pattern.pattern, "1" + c + "2", pattern.flags)}
     assert not case_variants & set(_phones._BLOCKERS)
+
+
+# -- places, money and employers: generated texts that stress the tries and the bounded searches --
+
+_EDGE_GLUE = [
+    "",
+    " ",
+    "  ",
+    "-",
+    "--",
+    ".",
+    ",",
+    "/",
+    "(",
+    ")",
+    "1",
+    "7",
+    "a",
+    "x",
+    "\n",
+    ": ",
+    " - ",
+    "'",
+    "#",
+]
+
+
+def _gazetteer_phrases() -> list[str]:
+    """Every alias, guarded alias, [ignore] phrase and guard word of the places data file."""
+    data = tomllib.loads((ROOT / "screener" / "catalogue" / "places.toml").read_text(encoding="utf-8"))
+    phrases = [alias for entry in data["place"] for alias in entry["aliases"] + entry.get("guarded", [])]
+    phrases += data["ignore"]["phrases"] + data["guard"]["before"]
+    return phrases
+
+
+def _variant(rng: random.Random, phrase: str) -> str:
+    """The phrase with each space kept, hyphenated or dropped, sometimes cut short or upper-cased."""
+    words = phrase.split(" ")
+    text = words[0]
+    for word in words[1:]:
+        text += rng.choice([" ", "-", "", " ", "  "]) + word
+    roll = rng.random()
+    if roll < 0.1 and len(text) > 2:
+        text = text[: rng.randint(1, len(text) - 1)]  # a prefix of an alias: must not match
+    elif roll < 0.2:
+        text = text.upper()
+    elif roll < 0.25:
+        text += rng.choice(["a", "s", "nya", "1"])  # a longer word: must not match
+    return text
+
+
+def _place_cases(count: int, seed: int = 17) -> list[str]:
+    rng = random.Random(seed)
+    phrases = [*_gazetteer_phrases(), "ke kl", "di kl", "via kl", "kl", "ke  kl", "ke-kl"]
+    texts = []
+    for _ in range(count):
+        parts = [_variant(rng, rng.choice(phrases)) for _ in range(rng.randint(1, 6))]
+        text = rng.choice(_EDGE_GLUE)
+        for part in parts:
+            text += part + rng.choice(_EDGE_GLUE)
+        texts.append(text)
+    return texts
+
+
+def test_same_places_on_generated_hard_cases() -> None:
+    texts = _place_cases(4000)
+    texts.append(" ".join(_place_cases(300, seed=18)))  # a long text
+    assert_same(texts)
+    assert sum(len(places.find_places(normalize(text))) for text in texts) > 4000
+
+
+@pytest.mark.parametrize(
+    "aliases",
+    [
+        pytest.param({"ab cd", "abc", "abce", "ab"}, id="space-or-not"),
+        pytest.param({"a b", "abc", "ab c d", "a"}, id="empty-tail-not-last"),
+        pytest.param({"x -y", "x-y", "xy", "x y z"}, id="hyphen-in-alias"),
+        pytest.param({"kk park", "k k park", "kkp", "k"}, id="nested-spaces"),
+    ],
+)
+def test_the_place_trie_matches_like_the_flat_alternation(aliases: set[str]) -> None:
+    flat = "|".join(places._alias_regex(a) for a in sorted(aliases, key=lambda a: (-len(a), a)))
+    old = re.compile(rf"(?<![a-z0-9])(?:{flat})(?![a-z0-9])")
+    new = re.compile(rf"(?<![a-z0-9])(?:{places._alternation(aliases)})(?![a-z0-9])")
+    rng = random.Random(3)
+    alphabet = "abcdekpxyz -."
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 14)))
+        assert [m.span() for m in new.finditer(text)] == [m.span() for m in old.finditer(text)], text
