@@ -359,3 +359,106 @@ def test_the_cue_patterns_find_what_the_old_ones_found(name: str) -> None:
             assert employers._ends(new, " " + text, lo, hi) == expected, (text, lo, hi)
         found += len(expected)
     assert found > 250
+
+
+_NUMBERS = [
+    "5",
+    "15",
+    "150",
+    "1.500",
+    "1,5",
+    "4.5",
+    "15.000.000",
+    "1,200",
+    "2026",
+    "0812",
+    "10",
+    "07",
+    "8.5.2",
+]
+_UNITS = ["", "", " juta", "jt", " ribu", "rb", "k", "K", " miliar", " jutaan", " ribuan", "jt.", " Juta"]
+_RANGES = ["-", " - ", " s/d ", " s.d. ", " sd ", " sampai ", " hingga ", "~", "–", " to ", "-"]
+_PERIODS = [
+    "/bulan", " / bulan", " per hari", "/hr", " sebulan", " perminggu", " tiap jam", " setiap tahun", "/ month",
+    " a month", " an hour", " monthly", " harian", " per annum", "/h", "/wk", "/bln", " bulanan", ",-", ",--",
+]  # fmt: skip
+_MONEY_CUES = ["gaji", "Gaji per hari", "biaya", "DP", "bonus", "upah harian", "transfer", "uang muka", "fee"]
+
+
+def _money_cases(count: int, seed: int = 23) -> list[str]:
+    rng = random.Random(seed)
+    prefixes = [*money_old._PREFIX.replace("\\", "").split("|"), "Rp.", "US $", "RP", "IDR ", "$ ", "usd"]
+    suffixes = [
+        *money_old._SUFFIX.split("|"),
+        "dollars",
+        "dollar singapura",
+        "dolar hong kong",
+        "ringgit malaysia",
+    ]
+    texts = []
+    for _ in range(count):
+        parts = []
+        for _ in range(rng.randint(1, 4)):
+            text = (
+                rng.choice(_MONEY_CUES) + rng.choice(["", " ", ": ", " sebesar "])
+                if rng.random() < 0.4
+                else ""
+            )
+            if rng.random() < 0.5:
+                text += rng.choice(prefixes).replace("?", "") + rng.choice(["", " ", ". "])
+            text += rng.choice(_NUMBERS) + rng.choice(_UNITS)
+            if rng.random() < 0.3:
+                text += (
+                    rng.choice(_RANGES)
+                    + rng.choice(["", rng.choice(prefixes).replace("?", "")])
+                    + rng.choice(_NUMBERS)
+                )
+                text += rng.choice(_UNITS)
+            if rng.random() < 0.5:
+                text += rng.choice(["", " "]) + re.sub(r"[?+()|:]", "", rng.choice(suffixes))
+            if rng.random() < 0.4:
+                text += rng.choice(_PERIODS)
+            if rng.random() < 0.05:
+                text = rng.choice(["gaji 2 digit", "gaji 8 digit", "2 digit", "gaji 3digit"])
+            parts.append(text)
+        texts.append(
+            rng.choice(["", "a", "x1 ", "("]) + rng.choice(_GLUE).join(parts) + rng.choice(["", ".", " ok"])
+        )
+    return texts
+
+
+def test_same_money_on_generated_hard_cases() -> None:
+    texts = _money_cases(4000)
+    texts.append(" ".join(_money_cases(300, seed=24)))  # a long text
+    assert_same(texts)
+    found = [m for text in texts for m in money.extract_money(normalize(text))]
+    assert len(found) > 4000
+    assert {m.currency for m in found} >= {
+        "IDR",
+        "USD",
+        "MYR",
+        "TWD",
+        "JPY",
+        "HKD",
+        "SGD",
+        "KRW",
+        "SAR",
+        "EUR",
+    }
+    # the scanning regex itself: every group of every match, also of the matches extract_money drops
+    for text in texts:
+        norm = normalize(text).text
+        new = [(m.span(), m.groups()) for m in money._MONEY.finditer(norm)]
+        assert new == [(m.span(), m.groups()) for m in money_old._MONEY.finditer(norm)], text
+
+
+def test_the_grouped_alternations_match_like_the_flat_ones() -> None:
+    for grouped, flat in ((money._PREFIX, money_old._PREFIX), (money._SUFFIX, money_old._SUFFIX)):
+        new, old = re.compile(rf"(?:{grouped})(?![a-z])"), re.compile(rf"(?:{flat})(?![a-z])")
+        rng = random.Random(9)
+        pieces = [*re.sub(r"[\\?+()|:]", " ", flat).split(), *set(re.sub(r"[\\?+()|:]", "", flat)), " "]
+        for _ in range(20000):
+            text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 5)))
+            assert [m.span() for m in new.finditer(text)] == [m.span() for m in old.finditer(text)], text
+    with pytest.raises(ValueError, match="one literal character"):
+        money._by_first_char(["s?x"])
