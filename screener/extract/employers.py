@@ -156,12 +156,11 @@ def _spans(hits: Iterable[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
     return sorted(kept, key=lambda m: m[1])
 
 
-def _line(norm: Normalized, start: int, end: int) -> tuple[int, int, int]:
+def _line(norm: Normalized, a: int, b: int) -> tuple[int, int, int]:
     """Normalised (start of the previous line, start of the line, end of the line) of the original
-    line that holds ``[start, end)``: the normaliser folds line breaks, but ads are laid out in lines
-    ("Fasilitas:" / "- BPJS Kesehatan") and a cue on another line is about something else."""
+    line that holds the original span ``[a, b)``: the normaliser folds line breaks, but ads are laid
+    out in lines ("Fasilitas:" / "- BPJS Kesehatan") and a cue on another line is about something else."""
     original = norm.original
-    a, b = norm.to_original(start, end)
     line = original.rfind("\n", 0, a) + 1
     previous = original.rfind("\n", 0, max(line - 1, 0)) + 1 if line else 0
     stop = original.find("\n", b)
@@ -180,9 +179,9 @@ def _ends(pattern: re.Pattern[str], spaced: str, lo: int, hi: int) -> list[int]:
     return [match.end() - 1 for match in pattern.finditer(spaced, lo, hi + 1)]
 
 
-def _recruiting(norm: Normalized, spaced: str, start: int, end: int) -> bool:
+def _recruiting(norm: Normalized, spaced: str, start: int, end: int, lines: tuple[int, int, int]) -> bool:
     text = norm.text
-    previous, line, stop = _line(norm, start, end)
+    previous, line, stop = lines  # see _line
     # A recruitment word may stand on the line above ("LOWONGAN KERJA" / "PT PLN", or a poster's
     # wrapped line); a weak one only on the name's own line.
     lo = max(0, start - _BEFORE, previous)
@@ -231,6 +230,6 @@ def find_employers(
     spaced = " " + text  # for the cue words, see _ends
     for index, start, end in found:
         a, b = norm.to_original(start, end)
-        recruiting = _recruiting(norm, spaced, start, end)
+        recruiting = _recruiting(norm, spaced, start, end, _line(norm, a, b))
         mentions.append(EmployerMention(entries[index], norm.original[a:b], a, b, recruiting))
     return mentions
