@@ -17,7 +17,8 @@ Every mention gets a ``kind`` from the nearest cue word (``gaji``, ``upah``, ``b
 per month with the approximate rates of ``catalogue/wages.toml``.
 
 How it stays fast: the one scanning regex starts with a digit, so ``re`` skips ahead in C to the next
-digit; a currency written *before* the number is checked with a second, anchored regex only there.
+digit; a currency written *before* the number is checked with a second, anchored regex only there;
+the currency alternations are grouped by first character (:func:`_by_first_char`).
 """
 
 from __future__ import annotations
@@ -180,18 +181,42 @@ _CURRENCY_CODES = {
     "aud": "AUD", "dolaraustralia": "AUD", "peso": "PHP",
 }  # fmt: skip
 
+
+def _by_first_char(alternatives: Sequence[str]) -> str:
+    """The alternation of ``alternatives`` grouped under their first character:
+    ``r(?:upiah|inggit...)|u(?:sdt|sd|...)|...``.
+
+    ``re`` tests the alternatives of a flat alternation one by one after every number; grouped, it
+    tests one first character per group. Alternatives that start with different characters never
+    match at the same position and each group keeps their order, so the match is the one of the flat
+    alternation. Each alternative must start with one literal character (``\\$`` counts as one).
+    """
+    groups: dict[str, list[str]] = {}
+    for alternative in alternatives:
+        head = alternative[:2] if alternative.startswith("\\") else alternative[0]
+        rest = alternative[len(head) :]
+        if head in "([.^$|" or rest[:1] in ("?", "*", "+", "{"):
+            raise ValueError(f"{alternative!r} does not start with one literal character")
+        groups.setdefault(head, []).append(rest)
+    return "|".join(
+        head + (rests[0] if len(rests) == 1 else f"(?:{'|'.join(rests)})") for head, rests in groups.items()
+    )
+
+
 # Written before the number. No "php" (the programming language) and no bare "nt".
-_PREFIX = (
-    r"rp\.?|idr|usdt|usd|us ?\$|u\$|hk\$|hkd|nt\$|ntd|twd|sg?\$|sgd|rmb|rm|myr|thb|jpy|krw|sar|aed|qar"
-    r"|kwd|omr|bnd|cny|eur|gbp|aud|\$|¥|€|£|₩|฿"
-)
+_PREFIX = _by_first_char((
+    r"rp\.?", "idr", "usdt", "usd", r"us ?\$", r"u\$", r"hk\$", "hkd", r"nt\$", "ntd", "twd", r"sg?\$", "sgd",
+    "rmb", "rm", "myr", "thb", "jpy", "krw", "sar", "aed", "qar", "kwd", "omr", "bnd", "cny", "eur", "gbp",
+    "aud", r"\$", "¥", "€", "£", "₩", "฿",
+))  # fmt: skip
 # Written after the number.
-_SUFFIX = (
-    r"rupiah|usdt|usd|us ?dol+ars?|dol+ars?(?: (?:as|amerika|us|singapura|sg|hong ?kong|hk|taiwan|brunei"
-    r"|australia))?|ringgit(?: malaysia)?|rmb|rm|myr|baht|thb|ntd|nt\$?|twd|yen|jpy|hkd|sgd|won|krw"
-    r"|riyal(?: saudi)?|rial|sar|dirham|aed|qar|yuan|cny|euro|eur|pound(?: sterling)?|gbp|aud|peso|tether"
-    r"|\$|¥|€|£|₩|฿"
-)
+_SUFFIX = _by_first_char((
+    "rupiah", "usdt", "usd", "us ?dol+ars?",
+    "dol+ars?(?: (?:as|amerika|us|singapura|sg|hong ?kong|hk|taiwan|brunei|australia))?",
+    "ringgit(?: malaysia)?", "rmb", "rm", "myr", "baht", "thb", "ntd", r"nt\$?", "twd", "yen", "jpy", "hkd",
+    "sgd", "won", "krw", "riyal(?: saudi)?", "rial", "sar", "dirham", "aed", "qar", "yuan", "cny", "euro",
+    "eur", "pound(?: sterling)?", "gbp", "aud", "peso", "tether", r"\$", "¥", "€", "£", "₩", "฿",
+))  # fmt: skip
 _MULTIPLIERS = {
     "k": 1e3, "ribu": 1e3, "ribuan": 1e3, "juta": 1e6, "jutaan": 1e6, "miliar": 1e9, "milyar": 1e9,
 }  # fmt: skip
