@@ -200,8 +200,8 @@ class Screener:
             return []
         findings = [detect(text) for text, _, _ in prepared]
         x = self._scorer.features(findings)
-        risks = self._scorer.risk(x).tolist()
-        offers = self._scorer.offer_proba(x)
+        risk_proba, offers, category_proba = self._scorer.predict(x)
+        risks = risk_proba.tolist()
         n_words = np.asarray([len(f.text.split()) for f in findings])
         in_scope = self.model.is_offer(offers, n_words).tolist()
         scopes = [Scope.OFFER if is_offer else Scope.NOT_OFFER for is_offer in in_scope]
@@ -209,7 +209,7 @@ class Screener:
             _tier(risk, self.thresholds) if scope is Scope.OFFER else Tier.RENDAH
             for risk, scope in zip(risks, scopes, strict=True)
         ]
-        categories = self._categories_of(self._scorer.category_proba(x), scopes, tiers)
+        categories = self._categories_of(category_proba, scopes, tiers)
         terms = self._top_terms(x)
         short = (n_words < MIN_SCOPE_WORDS).tolist()
         return [

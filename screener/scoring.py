@@ -143,6 +143,9 @@ def _hstack(blocks: list[SparseRows], n_rows: int) -> SparseRows:
     return SparseRows(pointers, indices, data, offset)
 
 
+_FEW_ROWS = 8  # up to this many rows, the decisions are summed without a scipy matrix
+
+
 class LinearScorer:
     """Features, calibrated risk and category probabilities straight from the fitted parameters.
 
@@ -192,6 +195,10 @@ class LinearScorer:
             self.scope_intercept = float(scope_model.intercept_[0])
         else:
             self.scope_coef, self.scope_intercept = None, 0.0
+        # Every model's coefficients side by side (risk, scope, categories): :meth:`predict` does one
+        # product for all of them, each column's sums the same as its own product's.
+        columns = [self.coef, self.coef if self.scope_coef is None else self.scope_coef]
+        self._stacked = np.ascontiguousarray(np.column_stack([*columns, self.category_coef_t]))
 
     # The decisions are CSR products: scipy adds each row's terms (value times coefficient) in order,
     # starting from zero, the very sums ``np.bincount`` over the rows gave, without gathering a
@@ -201,18 +208,47 @@ class LinearScorer:
         return _hstack([block.transform(findings) for block in self.blocks], len(findings))
 
     def risk(self, x: SparseRows) -> np.ndarray:
-        decision = x.to_csr() @ self.coef + self.intercept
-        return 1.0 / (1.0 + np.exp(self.a * decision + self.b))
+        return self._risk(x.to_csr() @ self.coef)
 
     def offer_proba(self, x: SparseRows) -> np.ndarray:
         """Probability that each text is a job offer (1 everywhere without a scope model)."""
         if self.scope_coef is None:
             return np.ones(x.n_rows)
-        decision = x.to_csr() @ self.scope_coef + self.scope_intercept
-        return 1.0 / (1.0 + np.exp(-decision))
+        return self._offer(x.to_csr() @ self.scope_coef)
 
     def category_proba(self, x: SparseRows) -> np.ndarray:
-        scores = x.to_csr() @ self.category_coef_t + self.category_intercept
+        return self._categories(x.to_csr() @ self.category_coef_t)
+
+    def predict(self, x: SparseRows) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`risk`, :meth:`offer_proba` and :meth:`category_proba` from one product: the same
+        numbers (a CSR product sums each output column on its own, in the same order), for a third
+        of the cost on a small batch, where building the CSR matrix and calling scipy dominate."""
+        sums = self._stacked_sums(x)
+        offers = np.ones(x.n_rows) if self.scope_coef is None else self._offer(sums[:, 1])
+        return self._risk(sums[:, 0]), offers, self._categories(sums[:, 2:])
+
+    def _stacked_sums(self, x: SparseRows) -> np.ndarray:
+        """Each row's terms times every model's coefficients, summed in order from zero: by the CSR
+        product, or for a handful of rows (a single ad) by ``np.bincount`` per column, which adds in
+        the same order and costs less than building a scipy matrix."""
+        if x.n_rows > _FEW_ROWS:
+            return x.to_csr() @ self._stacked
+        terms = x.data[:, None] * self._stacked[x.indices]
+        rows = x.row_ids()
+        return np.column_stack(
+            [np.bincount(rows, weights=terms[:, k], minlength=x.n_rows) for k in range(terms.shape[1])]
+        )
+
+    def _risk(self, sums: np.ndarray) -> np.ndarray:
+        decision = sums + self.intercept
+        return 1.0 / (1.0 + np.exp(self.a * decision + self.b))
+
+    def _offer(self, sums: np.ndarray) -> np.ndarray:
+        decision = sums + self.scope_intercept
+        return 1.0 / (1.0 + np.exp(-decision))
+
+    def _categories(self, sums: np.ndarray) -> np.ndarray:
+        scores = sums + self.category_intercept
         if scores.shape[1] == 1:  # a binary category model
             positive = 1.0 / (1.0 + np.exp(-scores[:, 0]))
             return np.column_stack([1.0 - positive, positive])
