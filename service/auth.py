@@ -64,11 +64,10 @@ class KeyToucher:
 def resolve_key(engine: Engine, toucher: KeyToucher, secret: str) -> Caller | None:
     """The active key behind ``secret`` as a :class:`Caller`, or None; 503 when the database is down."""
     try:
-        with engine.connect() as connection:
-            found = key_store.lookup_key(connection, secret=secret)
-            if found is not None and toucher.due(found.id):
+        found = key_store.find_key(engine, secret=secret)
+        if found is not None and toucher.due(found.id):
+            with engine.begin() as connection:
                 key_store.touch_key(connection, key_id=found.id)
-                connection.commit()
     except SQLAlchemyError as exc:
         raise ServiceUnavailable(
             "the database is unreachable", "basis data tidak dapat dihubungi", code="database_unreachable"

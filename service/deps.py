@@ -56,18 +56,20 @@ def services_of(app: Starlette) -> Services:
     return cast(Services, app.state.services)
 
 
-def get_services(request: Request) -> Services:
+# The cheap dependencies are ``async def`` on purpose: FastAPI runs a plain ``def`` dependency in the
+# threadpool, a hop that costs more than the work itself. They never block.
+async def get_services(request: Request) -> Services:
     return services_of(request.app)
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]
 
 
-def get_settings(services: ServicesDep) -> Settings:
+async def get_settings(services: ServicesDep) -> Settings:
     return services.settings
 
 
-def get_screener(services: ServicesDep) -> Screener:
+async def get_screener(services: ServicesDep) -> Screener:
     return services.screener
 
 
@@ -124,21 +126,25 @@ def _authenticate(
     return caller
 
 
-def require_role(*roles: str, bookkeeping: bool = False) -> Callable[[Caller], Caller]:
+def require_role(*roles: str, bookkeeping: bool = False) -> Callable[..., Caller]:
     """A dependency that admits only keys whose role is in ``roles``.
 
     ``bookkeeping``: the call is queue bookkeeping, rate-limited apart from scoring.
+
+    One dependency does the whole check (key, rate limit, role) in the order :func:`authenticate`
+    and then the role test would: it is sync because the key look-up is a query, so FastAPI runs it
+    in the threadpool, once per request rather than once per layer. It takes the services from the
+    request, not from ``ServicesDep``: each sub-dependency costs FastAPI work on every request.
     """
     unknown = set(roles) - set(ANY_ROLE)
     if unknown:
         raise ValueError(f"unknown roles: {sorted(unknown)}")
     allowed = frozenset(roles)
 
-    authenticator = authenticate_bookkeeping if bookkeeping else authenticate
-
-    # A default rather than ``Annotated``: the annotation is a string (postponed) and FastAPI could not
-    # see the local ``authenticator`` through it.
-    def dependency(caller: Caller = Depends(authenticator)) -> Caller:  # noqa: B008
+    def dependency(
+        request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+    ) -> Caller:
+        caller = _authenticate(request, services_of(request.app), credentials, bookkeeping=bookkeeping)
         if caller.role not in allowed:
             names = ", ".join(sorted(allowed))
             raise Forbidden(

@@ -10,6 +10,7 @@ installed the service still runs text and links, and image requests get 503 nami
 from __future__ import annotations
 
 import email.message
+import functools
 from dataclasses import dataclass
 
 from starlette.concurrency import run_in_threadpool
@@ -36,6 +37,7 @@ class ImageUpload:
     caption: str | None
 
 
+@functools.lru_cache(maxsize=256)  # clients send a handful of spellings; parsing one costs ~10 µs
 def is_multipart(content_type: str | None) -> bool:
     if not content_type:
         return False

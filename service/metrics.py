@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
@@ -92,11 +93,21 @@ class Metrics:
             # Across processes: 1 when any live process runs that version.
             multiprocess_mode="livemax",
         )
+        self._request_children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
     def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
-        labels = (method, route, str(status))
-        self.requests.labels(*labels).inc()
-        self.latency.labels(*labels).observe(seconds)
+        key = (method, route, status)
+        children = self._request_children.get(key)
+        if children is None:
+            # ``labels()`` takes a lock and checks every label on each call: keep its answers
+            # (bounded: routes are templates, unmatched paths share one label).
+            labels = (method, route, str(status))
+            children = self._request_children[key] = (
+                self.requests.labels(*labels),
+                self.latency.labels(*labels),
+            )
+        children[0].inc()
+        children[1].observe(seconds)
 
     def exposition_registry(self) -> CollectorRegistry:
         """What ``/metrics`` renders: this process's registry, or the sum over the folder's processes."""

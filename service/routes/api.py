@@ -10,7 +10,15 @@ from starlette.concurrency import run_in_threadpool
 
 from service.access import record_read_sync
 from service.auth import HISTORY
-from service.deps import AdminCaller, AnyCaller, HistoryCaller, ScreenerDep, ServicesDep, SessionDep
+from service.deps import (
+    AdminCaller,
+    AnyCaller,
+    HistoryCaller,
+    ScreenerDep,
+    ServicesDep,
+    SessionDep,
+    services_of,
+)
 from service.errors import Conflict, Forbidden, NotFound, Unprocessable
 from service.images import UPLOAD_SCOPE_KEY, ImageUpload, score_image
 from service.schemas import (
@@ -46,10 +54,9 @@ def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
 router = APIRouter(prefix="/api/v1", route_class=JSONBodyRoute, tags=["api"])
 
 
-async def score(
-    services: ServicesDep, request: Request, caller: AnyCaller, body: ScoreCreate | None = None
-) -> JSONResponse:
+async def score(request: Request, caller: AnyCaller, body: ScoreCreate | None = None) -> JSONResponse:
     """Score an ad given as text, as a link, or as a poster/screenshot (multipart `image` + optional `text`)."""
+    services = services_of(request.app)  # not ``ServicesDep``: one dependency less on the hot path
     upload: ImageUpload | None = request.scope.get(UPLOAD_SCOPE_KEY)
     if upload is not None:
         scored = await score_image(services, upload)

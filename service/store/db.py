@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -35,6 +35,10 @@ __all__ = [
 
 MIGRATIONS_DIR = Path(str(resources.files("service") / "migrations"))  # package data
 SQLITE_BUSY_TIMEOUT_MS = 5000
+# Connections a SQLite file engine keeps open: one per thread of the request threadpool (anyio's
+# default limiter has 40 tokens). With SQLAlchemy's default of 5, concurrent requests kept opening
+# and closing overflow connections, each paying the connect and the pragmas below.
+SQLITE_POOL_SIZE = 40
 IN_CHUNK = 900  # keys per IN (...) list: SQLite's default limit on bound parameters is 999
 T = TypeVar("T")
 
@@ -73,10 +77,19 @@ def create_db_engine(url: str) -> Engine:
         database = parsed.database or ""
         if database and database != ":memory:" and not database.startswith("file:"):
             Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False}, json_serializer=_dump_json)
+        pool = {"pool_size": SQLITE_POOL_SIZE} if _is_file_database(parsed) else {}
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False}, json_serializer=_dump_json, **pool
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True, json_serializer=_dump_json)
+
+
+def _is_file_database(url: URL) -> bool:
+    """SQLAlchemy's own rule for giving a SQLite URL a QueuePool (an in-memory database gets a
+    SingletonThreadPool, which takes no overflow settings)."""
+    return bool(url.database) and url.database != ":memory:" and url.query.get("mode") != "memory"
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
