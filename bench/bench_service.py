@@ -97,9 +97,21 @@ class _Connection:
         self.writer: asyncio.StreamWriter | None = None
 
     async def request(self, raw: bytes) -> int:
+        reused = self.writer is not None
+        try:
+            return await self._request(raw)
+        except (asyncio.IncompleteReadError, ConnectionError):
+            if not reused:
+                raise
+            # The server closed a connection left idle past its keep-alive limit: open a new one.
+            await self.close()
+            self.reader = self.writer = None
+            return await self._request(raw)
+
+    async def _request(self, raw: bytes) -> int:
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
-        assert self.reader is not None
+        assert self.reader is not None and self.writer is not None
         self.writer.write(raw)
         head = await self.reader.readuntil(b"\r\n\r\n")
         status = int(head.split(b" ", 2)[1])
