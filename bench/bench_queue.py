@@ -55,7 +55,7 @@ def generate(n: int, seed: int = 0) -> list[str]:
     return out
 
 
-def drain(sessions: Any, settings: Settings, screener: Screener, workers: int) -> int:
+def drain(sessions: Any, settings: Settings, screener: Screener) -> int:
     """Score everything pending in this process (``--workers 1``); returns ads scored."""
     return ScoringWorker(sessions, settings, lambda: screener).drain()
 
@@ -103,10 +103,7 @@ def run(
             max_ads=len(texts), max_text_bytes=settings.max_text_bytes,
         )  # fmt: skip
         ingested = time.perf_counter()
-        if pool is None:
-            scored = drain(sessions, settings, screener, workers)
-        else:
-            scored = wait_scored(sessions, len(texts))
+        scored = drain(sessions, settings, screener) if pool is None else wait_scored(sessions, len(texts))
         done = time.perf_counter()
     finally:
         if pool is not None:
