@@ -54,6 +54,9 @@ def _build(texts: list[str]) -> tuple[Any, str]:
         def assess(self, text: str) -> Any:
             return done[text]
 
+        def assess_many(self, texts: list[str]) -> list[Any]:  # the service batches concurrent ads
+            return [done[text] for text in texts]
+
     with redirect_stdout(io.StringIO()):
         app = create_app(Settings(), screener=Precomputed())  # type: ignore[arg-type]
     with services_of(app).sessions.begin() as session:

@@ -14,7 +14,8 @@ from service.services import Services
 
 __all__ = ["INLINE_MAX_CHARS", "Scored", "score_ad"]
 
-# Texts up to this length are assessed on the event loop. A thread would not let the loop run
+# Texts up to this length are assessed on the event loop, together with those of other requests
+# waiting at the same time (:mod:`service.batching`). A thread would not let the loop run
 # sooner: a thread holding the GIL gives it up only after the switch interval (5 ms), longer than
 # such a text takes (a few ms at most today, less as the screener gets faster), and the hop itself
 # costs about as much CPU as the request's other work. Longer texts still go to the threadpool,
@@ -59,7 +60,7 @@ async def score_ad(services: Services, *, text: str | None = None, url: str | No
             )
     assert text is not None
     if len(text) <= INLINE_MAX_CHARS:
-        assessment = services.screener.assess(text)
+        assessment = await services.batcher.assess(text)
     else:
         assessment = await run_in_threadpool(services.screener.assess, text)
     services.metrics.scores.labels(assessment.tier).inc()

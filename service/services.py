@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from screener import Screener
 from service.auth import KeyToucher
+from service.batching import AssessBatcher
 from service.intake import LinkFetcher
 from service.metrics import Metrics
 from service.ratelimit import Limiter
@@ -47,6 +48,8 @@ class Services:
     # The time leases are claimed, checked and released at: a seam for tests (no sleeping).
     clock: Callable[[], datetime] = utcnow
     worker: ScoringWorker = field(init=False)
+    # Short texts of concurrent requests are assessed together (the lambda: a swapped model at once).
+    batcher: AssessBatcher = field(init=False)
     poller: SourcePoller = field(init=False)  # watched sources, polled by the worker's loop
     # Queue bookkeeping (claims, releases, listings) has its own bucket: releasing 40 items one by
     # one must not use up the scoring limit, nor be refused by it.
@@ -59,6 +62,7 @@ class Services:
             self.settings, self.engine, self.settings.bookkeeping_rate_limit_per_minute, name="bookkeeping"
         )
         self.metrics.model_info.labels(self.screener.version).set(1)
+        self.batcher = AssessBatcher(lambda: self.screener)
         watcher = None
         # A model given by path is pinned; only the default model follows `screener models promote`.
         if self.settings.model_path is None and self.settings.model_reload_seconds > 0:

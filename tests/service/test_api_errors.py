@@ -173,6 +173,7 @@ def test_screener_error_maps_through_its_status(service: Service, monkeypatch) -
         raise ModelError("model exploded", "model meledak")
 
     monkeypatch.setattr(service.services.screener, "assess", broken)
+    monkeypatch.setattr(service.services.screener, "assess_many", lambda texts: broken(texts[0]))
     error = assert_error(
         service.client.post(SCORE, json={"text": AD_RISKY}, headers=service.auth("officer")),
         500,

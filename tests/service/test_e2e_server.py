@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -14,6 +15,9 @@ import httpx
 import pytest
 from live_server import LiveServer, LiveServers
 from service_testing import AD_RISKY
+
+from screener import Screener
+from screener.datasets import load_corpus
 
 
 @pytest.fixture(scope="module")
@@ -117,3 +121,21 @@ def test_moderator_script_through_the_cli(server: LiveServer, tmp_path: Path) ->
     assert exported.returncode == 0, exported.stderr
     exported_rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert exported_rows and {row["category"] for row in exported_rows} == {"scam"}
+
+
+def test_concurrent_requests_each_get_their_own_assessment(server: LiveServer, screener: Screener) -> None:
+    """Requests arriving together are assessed in one batch (``service.batching``): each answer is
+    still exactly its own text's assessment."""
+    texts = load_corpus().texts[:24]
+    headers = {"Authorization": f"Bearer {server.admin_key}"}
+
+    async def send_all() -> list[httpx.Response]:
+        async with httpx.AsyncClient(base_url=server.base_url, timeout=30) as client:
+            return await asyncio.gather(
+                *(client.post("/api/v1/score", json={"text": text}, headers=headers) for text in texts)
+            )
+
+    responses = asyncio.run(send_all())
+    assert [r.status_code for r in responses] == [200] * len(texts)
+    expected = [json.loads(json.dumps(screener.assess(text).to_dict())) for text in texts]
+    assert [r.json() for r in responses] == expected
