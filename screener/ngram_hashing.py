@@ -6,8 +6,8 @@ points): what :class:`screener.ngrams.HashedTfidf` counts.
 * **word n-grams** (``analyzer="word"``): tokens are runs of two or more word characters (``\\w\\w+``,
   as scikit-learn's default token pattern), and n consecutive tokens of one text make an n-gram.
 
-:func:`hash_ngrams` lists every n-gram with where it is (to name a bucket); :func:`hashes_by_row` gives
-the same hashes with only their texts' rows (the transform's path). The hashes are fixed functions of
+:func:`hash_ngrams` lists every n-gram with where it is (to name a bucket); :func:`ngram_windows` gives
+the same hashes with only what tells their texts apart (the transform's path). The hashes are fixed functions of
 the code points (no per-process seed), so a pickled model transforms the same in every process.
 """
 
@@ -18,7 +18,7 @@ from functools import cache
 
 import numpy as np
 
-__all__ = ["NgramHashes", "hash_ngrams", "hashes_by_row"]
+__all__ = ["NgramHashes", "hash_ngrams", "ngram_windows"]
 
 _U64 = np.uint64
 _M1 = _U64(0xBF58476D1CE4E5B9)
@@ -32,17 +32,19 @@ for _c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_":
     _ASCII_WORD[ord(_c)] = True
 
 
-def _mix(x: np.ndarray) -> np.ndarray:
+def _mix(x: np.ndarray, scratch: np.ndarray | None = None) -> np.ndarray:
     """splitmix64's finaliser, in place on a uint64 array (wrapping arithmetic): a well-spread hash.
 
-    NumPy checks integer overflow only on scalars, never on arrays, so no ``np.errstate`` is needed
-    here or below (it costs microseconds a call, which a single ad pays dozens of times); constants
-    that wrap are computed in Python ints (``_SALT``)."""
-    x ^= x >> _U64(30)
+    ``scratch`` (a uint64 array of ``x``'s shape, or None) takes the shifted copies, so a caller that
+    mixes several arrays allocates that temporary once. NumPy checks integer overflow only on scalars,
+    never on arrays, so no ``np.errstate`` is needed here or below (it costs microseconds a call, which
+    a single ad pays dozens of times); constants that wrap are computed in Python ints (``_SALT``)."""
+    scratch = np.right_shift(x, _U64(30), out=scratch)
+    x ^= scratch
     x *= _M1
-    x ^= x >> _U64(27)
+    x ^= np.right_shift(x, _U64(27), out=scratch)
     x *= _M2
-    x ^= x >> _U64(31)
+    x ^= np.right_shift(x, _U64(31), out=scratch)
     return x
 
 
@@ -85,12 +87,16 @@ class NgramHashes:
 def _code_points(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """The texts as one array ``" " + t0 + " " + t1 + ... + " "`` of code points, and where each
     text's leading space is."""
-    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
-    joined = " " + " ".join(texts) + " "
+    if len(texts) == 1:  # a single ad: the same arrays without the NumPy calls a batch needs
+        joined = f" {texts[0]} "
+        leading = np.zeros(1, dtype=np.int64)
+    else:
+        lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+        joined = " " + " ".join(texts) + " "
+        leading = np.zeros(len(texts), dtype=np.int64)
+        if len(texts) > 1:
+            np.cumsum(lengths[:-1] + 1, out=leading[1:])
     points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    leading = np.zeros(len(texts), dtype=np.int64)
-    if len(texts) > 1:
-        np.cumsum(lengths[:-1] + 1, out=leading[1:])
     return points, leading
 
 
@@ -150,29 +156,35 @@ _SALT = {n: _U64((n * int(_GOLDEN)) % (1 << 64)) for n in range(1, 33)}
 
 
 def _tokens(points: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Hashes, starts and ends of the runs of two or more word characters."""
+    """Hashes, starts and ends of the runs of two or more word characters (``points`` from
+    :func:`_code_points`: it opens and closes with a space, so every run starts and ends inside it).
+
+    Each character of a token contributes mix(code point, position in the token); the token's hash is
+    the wrapping sum over its characters, then its length, mixed. The sums are taken over every run of
+    word characters, one-character runs included (``np.add.reduceat`` over consecutive runs, no search
+    for each character's run), and the one-character runs are dropped afterwards: a run's sum is the
+    same whichever other runs are summed beside it."""
     word = _word_mask(points)
-    if not word.any():
+    edges = np.flatnonzero(np.diff(word.view(np.int8)))  # alternately before a run's first char, at its last
+    if len(edges) == 0:
         empty = np.zeros(0, dtype=np.int64)
         return np.zeros(0, dtype=_U64), empty, empty
-    edges = np.diff(np.concatenate([[False], word, [False]]).astype(np.int8))
-    starts = np.flatnonzero(edges == 1)
-    ends = np.flatnonzero(edges == -1)
-    keep = ends - starts >= 2
-    starts, ends = starts[keep], ends[keep]
-    if len(starts) == 0:
-        return np.zeros(0, dtype=_U64), starts, ends
-    # Each character of a token contributes mix(code point, position in the token); the token's hash
-    # is the wrapping sum over its characters (np.add.reduceat), then its length, mixed.
-    inside = np.flatnonzero(word)
-    owner = np.searchsorted(starts, inside, side="right") - 1
-    kept = (owner >= 0) & (inside < ends[np.maximum(owner, 0)])
-    inside, owner = inside[kept], owner[kept]
-    offset = np.minimum(inside - starts[owner], (1 << 20) - 1).astype(_U64)
-    keys = (points[inside].astype(_U64) << _U64(20)) | offset
-    parts = _mix(keys)
-    sums = np.add.reduceat(parts, np.flatnonzero(np.diff(np.concatenate([[-1], owner])) != 0))
-    sums += (ends - starts).astype(_U64) * _GOLDEN
+    starts, ends = edges[0::2] + 1, edges[1::2] + 1
+    lengths = ends - starts
+    firsts = np.zeros(len(lengths), dtype=np.int64)  # where each run begins among the word characters
+    np.cumsum(lengths[:-1], out=firsts[1:])
+    offset = np.arange(int(firsts[-1] + lengths[-1]), dtype=_U64)
+    offset -= np.repeat(firsts.astype(_U64), lengths)
+    if int(lengths.max()) >= 1 << 20:
+        np.minimum(offset, _U64((1 << 20) - 1), out=offset)
+    keys = points[word].astype(_U64)
+    keys <<= _U64(20)
+    keys |= offset
+    sums = np.add.reduceat(_mix(keys, offset), firsts)
+    if int(lengths.min()) < 2:
+        kept = np.flatnonzero(lengths >= 2)
+        sums, starts, ends, lengths = sums[kept], starts[kept], ends[kept], lengths[kept]
+    sums += lengths.astype(_U64) * _GOLDEN
     return _mix(sums), starts, ends
 
 
@@ -227,37 +239,84 @@ def hash_ngrams(texts: Sequence[str], analyzer: str, ngram_range: tuple[int, int
     return NgramHashes(h, r, s, e, f, z, tokens)
 
 
-def hashes_by_row(
-    texts: Sequence[str], analyzer: str, ngram_range: tuple[int, int]
-) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """``(hashes, rows)`` of the n-grams of ``texts``, one n-gram length at a time: the same n-grams
-    and hashes as :func:`hash_ngrams`, without the positions that only naming a bucket needs (the
-    transform's path). Rows come from a per-position lookup instead of a search per n-gram."""
-    low, high = ngram_range
-    points, leading = _code_points(texts)
-    row_at = np.repeat(np.arange(len(texts)), np.diff(np.append(leading, len(points))))
-    if analyzer == "char":
-        if low < 2:
-            raise ValueError("character n-grams start at 2")
-        for _, hashes, starts in _char_ngrams(points, low, high):
-            yield hashes, row_at[starts]
-        return
-    if analyzer != "word":
-        raise ValueError(f"analyzer must be 'word' or 'char', got {analyzer!r}")
+def _char_windows(
+    points: np.ndarray, low: int, high: int
+) -> Iterator[tuple[np.ndarray, np.ndarray | None, int]]:
+    """``(hashes, invalid, n)`` of every window of n code points, for n in ``low..high``: window ``i``
+    starts at position ``i``, and ``invalid`` marks the windows with whitespace inside (None: none can
+    have any), which are not n-grams. Their hashes are the n-grams' hashes where valid (the same
+    polynomial, salt and mix as :func:`_char_ngrams`, rolled in place and mixed without first gathering
+    the valid windows: most windows are valid, and the caller drops the others with one mask)."""
+    space = _is_space(points)
+    wide = points.astype(_U64)
+    raw = wide  # the polynomial of the 1-gram at each position; rolled in place from n = 2 on
+    scratch = np.empty(len(points), dtype=_U64)
+    inner_space = None  # a space at positions 1..n-2 of the window
+    for n in range(2, high + 1):
+        count = len(points) - n + 1
+        if count <= 0:
+            break
+        if n == 2:
+            raw = np.multiply(wide[:count], _POLY)
+        else:
+            raw = raw[:count]
+            raw *= _POLY
+            inner = space[n - 2 : n - 2 + count]  # a new array each time: the last one was handed out
+            inner_space = inner.copy() if inner_space is None else inner_space[:count] | inner
+        raw += wide[n - 1 : n - 1 + count]
+        if n >= low:
+            hashes = np.add(raw, _SALT[n])
+            yield _mix(hashes, scratch[:count]), inner_space, n
+
+
+def _token_windows(
+    points: np.ndarray, low: int, high: int, text_at: np.ndarray | None
+) -> Iterator[tuple[np.ndarray, np.ndarray | None, np.ndarray | None]]:
+    """``(hashes, invalid, owners)`` of every run of n consecutive tokens (as in :func:`hash_ngrams`),
+    for n in ``low..high``: window ``i`` starts at token ``i``; ``invalid`` marks the windows that
+    cross from one text to the next (None: none do), ``owners`` is ``text_at`` at each window's first
+    token (None when ``text_at`` is)."""
     token_hash, token_start, _ = _tokens(points)
-    token_row = row_at[token_start]
+    token_text = None if text_at is None else text_at[token_start]
     for n in range(low, high + 1):
         count = len(token_hash) - n + 1
         if count <= 0:
             continue
+        owners = None if token_text is None else token_text[:count]
         if n == 1:
-            yield _mix(token_hash + _SALT[1]), token_row
+            yield _mix(token_hash + _SALT[1]), None, owners
             continue
-        same = np.ones(count, dtype=bool)
         h = token_hash[:count].copy()
+        crossing = None
         for k in range(1, n):
-            same &= token_row[k : k + count] == token_row[:count]
-            h = _mix(h * _POLY + token_hash[k : k + count])
+            if token_text is not None:
+                step = token_text[k : k + count] != token_text[:count]
+                crossing = step if crossing is None else crossing | step
+            h *= _POLY
+            h += token_hash[k : k + count]
+            _mix(h)
         h += _SALT[n]
-        index = np.flatnonzero(same)
-        yield _mix(h)[index], token_row[index]
+        yield _mix(h), crossing, owners
+
+
+def ngram_windows(
+    points: np.ndarray, analyzer: str, ngram_range: tuple[int, int], text_at: np.ndarray | None
+) -> Iterator[tuple[np.ndarray, np.ndarray | None, np.ndarray | None]]:
+    """The transform's path: ``(hashes, invalid, owners)`` for each n-gram length, the hashes of
+    :func:`hash_ngrams` without the positions that only naming a bucket needs.
+
+    ``points`` come from :func:`_code_points`; ``text_at`` holds, for each position of ``points``, a
+    value that tells its text (equal values for one text, such as its row), or is None for a single
+    text. Each array of ``hashes`` has a slot for every window (of code points, or of tokens) and
+    ``invalid`` (None: none) marks the slots that are not n-grams, to be dropped; ``owners`` gives the
+    ``text_at`` value of each slot's text (None when ``text_at`` is)."""
+    low, high = ngram_range
+    if analyzer == "char":
+        if low < 2:
+            raise ValueError("character n-grams start at 2")
+        for hashes, invalid, _ in _char_windows(points, low, high):
+            yield hashes, invalid, None if text_at is None else text_at[: len(hashes)]
+        return
+    if analyzer != "word":
+        raise ValueError(f"analyzer must be 'word' or 'char', got {analyzer!r}")
+    yield from _token_windows(points, low, high, text_at)

@@ -24,7 +24,7 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils import Tags
 
-from screener.ngram_hashing import NgramHashes, hash_ngrams, hashes_by_row
+from screener.ngram_hashing import NgramHashes, _code_points, hash_ngrams, ngram_windows
 
 __all__ = ["HashedCorpus", "HashedTfidf", "NgramHashes", "hash_ngrams"]
 
@@ -51,8 +51,13 @@ def _unique_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     values = np.sort(values)
     if len(values) == 0:
         return values, np.zeros(0, dtype=np.int64)
-    firsts = np.flatnonzero(np.concatenate([[True], values[1:] != values[:-1]]))
-    counts = np.diff(np.append(firsts, len(values)))
+    new = np.empty(len(values), dtype=bool)
+    new[0] = True
+    np.not_equal(values[1:], values[:-1], out=new[1:])
+    firsts = np.flatnonzero(new)
+    counts = np.empty(len(firsts), dtype=np.int64)
+    np.subtract(firsts[1:], firsts[:-1], out=counts[:-1])
+    counts[-1] = len(values) - firsts[-1]
     return values[firsts], counts
 
 
@@ -238,20 +243,44 @@ class HashedTfidf(TransformerMixin, BaseEstimator):
         state["_table"] = None
         return state
 
+    def _key_layout(self, n_rows: int) -> tuple[int, type[np.unsignedinteger[Any]]]:
+        """How an n-gram's (row, column) packs into one integer key: ``row << bits | (column + 1)``,
+        with ``bits`` just enough for ``len(buckets_)`` (0 in the low bits: not a column).
+
+        The packing is increasing in (row, column), so sorted keys run by row then column as the old
+        ``row * width + column`` did, and the row and column come back by a shift and a mask instead of a
+        division. Keys are uint32 when all of them fit (half the bytes to sort), else uint64."""
+        bits = len(self.buckets_).bit_length()
+        return bits, (np.uint32 if n_rows << bits <= 1 << 32 else np.uint64)
+
     def rows(self, X: Sequence[Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(indptr, indices, data)`` of the TF-IDF rows of ``X`` (float64), CSR with sorted columns.
 
-        The n-grams of :func:`hash_ngrams` without their positions (:func:`~screener.ngram_hashing.hashes_by_row`), each
-        n-gram length kept only where its bucket is a column before anything else is done with it."""
+        The n-grams' hashes come from :func:`~screener.ngram_hashing.ngram_windows`, one slot per window
+        and no positions; each slot's bucket is looked up, and a slot that is no n-gram (``invalid``) is
+        given column 0 (none), so it is counted among the non-columns and dropped with them. A single
+        text needs no row in its keys."""
         texts = [_text_of(doc) for doc in X]
+        bits, dtype = self._key_layout(len(texts))
+        if not texts:
+            return self._tfidf(np.zeros(0, dtype), 0)
+        table = self._lookup()
         shift = np.uint64(64 - self.n_bits)
-        keys_parts = []
+        parts = []
         for first, stop in _chunks(texts):
-            for hashes, rows in hashes_by_row(texts[first:stop], self.analyzer, self.ngram_range):
-                keys_parts.append(self._keys(hashes >> shift, rows + first if first else rows))
-        if not keys_parts:
-            return self._tfidf(np.zeros(0, dtype=np.int64), len(texts))
-        return self._tfidf(np.concatenate(keys_parts), len(texts))
+            points, leading = _code_points(texts[first:stop])
+            text_at = None
+            if len(texts) > 1:
+                own = np.arange(first, stop, dtype=dtype)
+                own <<= bits
+                text_at = np.repeat(own, np.diff(np.append(leading, len(points))))
+            for hashes, invalid, owners in ngram_windows(points, self.analyzer, self.ngram_range, text_at):
+                column = table[np.right_shift(hashes, shift, out=hashes)]
+                if invalid is not None:
+                    column[invalid] = 0
+                parts.append(column if owners is None else owners | column)
+        keys = np.concatenate(parts) if len(parts) > 1 else parts[0] if parts else np.zeros(0, dtype)
+        return self._tfidf(keys, len(texts))
 
     def rows_corpus(
         self, corpus: HashedCorpus, rows: np.ndarray | None = None
@@ -264,16 +293,24 @@ class HashedTfidf(TransformerMixin, BaseEstimator):
         return self._matrix(*self.rows_corpus(corpus, rows))
 
     def _keys(self, bucket: np.ndarray, row: np.ndarray) -> np.ndarray:
-        width = len(self.buckets_)
-        column = self._lookup()[bucket].astype(np.int64)
-        found = np.flatnonzero(column)
-        return row[found].astype(np.int64) * width + column[found] - 1
+        """The keys (:meth:`_key_layout`, uint64) of the n-grams in ``bucket`` of texts ``row``."""
+        bits, _ = self._key_layout(0)
+        keys = row.astype(np.uint64)
+        keys <<= np.uint64(bits)
+        keys |= self._lookup()[bucket]
+        return keys
 
     def _tfidf(self, keys: np.ndarray, n_rows: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        width = len(self.buckets_)
+        """The rows from the n-grams' keys (:meth:`_key_layout`, in any order, non-columns included)."""
+        bits, _ = self._key_layout(0)
         keys, counts = _unique_counts(keys)
-        row = keys // width
-        indices = keys - row * width
+        column = keys & keys.dtype.type((1 << bits) - 1)
+        found = np.flatnonzero(column)
+        if len(found) < len(column):  # n-grams in no column, and slots that are no n-gram
+            keys, counts, column = keys[found], counts[found], column[found]
+        row = (keys >> keys.dtype.type(bits)).astype(np.int64)
+        indices = column.astype(np.int64)
+        indices -= 1
         data = counts.astype(np.float64)
         if self.sublinear_tf:
             np.log(data, out=data)
