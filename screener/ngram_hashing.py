@@ -13,7 +13,7 @@ the code points (no per-process seed), so a pickled model transforms the same in
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from functools import cache
 
 import numpy as np
@@ -239,20 +239,30 @@ def hash_ngrams(texts: Sequence[str], analyzer: str, ngram_range: tuple[int, int
     return NgramHashes(h, r, s, e, f, z, tokens)
 
 
-def _char_windows(
-    points: np.ndarray, low: int, high: int
-) -> Iterator[tuple[np.ndarray, np.ndarray | None, int]]:
-    """``(hashes, invalid, n)`` of every window of n code points, for n in ``low..high``: window ``i``
-    starts at position ``i``, and ``invalid`` marks the windows with whitespace inside (None: none can
-    have any), which are not n-grams. Their hashes are the n-grams' hashes where valid (the same
-    polynomial, salt and mix as :func:`_char_ngrams`, rolled in place and mixed without first gathering
-    the valid windows: most windows are valid, and the caller drops the others with one mask)."""
+Windows = tuple[np.ndarray, "np.ndarray | None", "np.ndarray | None"]
+
+
+def _heads(values: np.ndarray, counts: list[int]) -> np.ndarray:
+    """``values[:count]`` for each count, one after another."""
+    return np.concatenate([values[:count] for count in counts]) if counts else values[:0]
+
+
+def _char_windows(points: np.ndarray, low: int, high: int, text_at: np.ndarray | None) -> Windows:
+    """Every window of n code points for n in ``low..high``, the lengths one after another: window ``i``
+    of length n starts at position ``i``; ``invalid`` marks the windows with whitespace inside (not
+    n-grams; None when no window can have any). A valid window's hash is its n-gram's hash (the same
+    polynomial, salt and mix as :func:`_char_ngrams`): the polynomials are rolled in place over the
+    whole array, and all lengths are salted into one array and mixed at once, without first gathering
+    the valid windows (most windows are valid; the caller drops the others with one mask)."""
+    counts = [len(points) - n + 1 for n in range(low, high + 1) if len(points) > n - 1]
+    hashes = np.empty(sum(counts), dtype=_U64)
+    invalid = np.empty(len(hashes), dtype=bool) if high > 2 else None
     space = _is_space(points)
     wide = points.astype(_U64)
     raw = wide  # the polynomial of the 1-gram at each position; rolled in place from n = 2 on
-    scratch = np.empty(len(points), dtype=_U64)
-    inner_space = None  # a space at positions 1..n-2 of the window
-    for n in range(2, high + 1):
+    inner_space = None  # a space at positions 1..n-2 of the window (n >= 3)
+    at = 0
+    for n in range(2, low + len(counts)):
         count = len(points) - n + 1
         if count <= 0:
             break
@@ -261,62 +271,65 @@ def _char_windows(
         else:
             raw = raw[:count]
             raw *= _POLY
-            inner = space[n - 2 : n - 2 + count]  # a new array each time: the last one was handed out
-            inner_space = inner.copy() if inner_space is None else inner_space[:count] | inner
         raw += wide[n - 1 : n - 1 + count]
-        if n >= low:
-            hashes = np.add(raw, _SALT[n])
-            yield _mix(hashes, scratch[:count]), inner_space, n
+        stored = n >= low
+        if n >= 3:
+            out = invalid[at : at + count] if stored and invalid is not None else None
+            inner = space[1 : 1 + count] if inner_space is None else inner_space[:count]
+            inner_space = np.bitwise_or(inner, space[n - 2 : n - 2 + count], out=out)
+        if stored:
+            np.add(raw, _SALT[n], out=hashes[at : at + count])
+            if n == 2 and invalid is not None:
+                invalid[at : at + count] = False
+            at += count
+    owners = None if text_at is None else _heads(text_at, counts)
+    return _mix(hashes), invalid, owners
 
 
-def _token_windows(
-    points: np.ndarray, low: int, high: int, text_at: np.ndarray | None
-) -> Iterator[tuple[np.ndarray, np.ndarray | None, np.ndarray | None]]:
-    """``(hashes, invalid, owners)`` of every run of n consecutive tokens (as in :func:`hash_ngrams`),
-    for n in ``low..high``: window ``i`` starts at token ``i``; ``invalid`` marks the windows that
-    cross from one text to the next (None: none do), ``owners`` is ``text_at`` at each window's first
-    token (None when ``text_at`` is)."""
+def _token_windows(points: np.ndarray, low: int, high: int, text_at: np.ndarray | None) -> Windows:
+    """Every run of n consecutive tokens for n in ``low..high`` (as in :func:`hash_ngrams`), the
+    lengths one after another: window ``i`` of length n starts at token ``i``; ``invalid`` marks the
+    windows that cross from one text to the next (None when none can). Every length ends with the same
+    salt-and-mix, so all are mixed at once."""
     token_hash, token_start, _ = _tokens(points)
     token_text = None if text_at is None else text_at[token_start]
-    for n in range(low, high + 1):
-        count = len(token_hash) - n + 1
-        if count <= 0:
-            continue
-        owners = None if token_text is None else token_text[:count]
-        if n == 1:
-            yield _mix(token_hash + _SALT[1]), None, owners
-            continue
-        h = token_hash[:count].copy()
-        crossing = None
+    counts = [len(token_hash) - n + 1 for n in range(low, high + 1) if len(token_hash) > n - 1]
+    hashes = np.empty(sum(counts), dtype=_U64)
+    invalid = None
+    if token_text is not None and low + len(counts) > 2:  # some window has two tokens or more
+        invalid = np.zeros(len(hashes), dtype=bool)
+    at = 0
+    for n, count in zip(range(low, high + 1), counts, strict=False):
+        h = hashes[at : at + count]
+        h[:] = token_hash[:count]
         for k in range(1, n):
-            if token_text is not None:
-                step = token_text[k : k + count] != token_text[:count]
-                crossing = step if crossing is None else crossing | step
+            if invalid is not None and token_text is not None:
+                invalid[at : at + count] |= token_text[k : k + count] != token_text[:count]
             h *= _POLY
             h += token_hash[k : k + count]
             _mix(h)
         h += _SALT[n]
-        yield _mix(h), crossing, owners
+        at += count
+    owners = None if token_text is None else _heads(token_text, counts)
+    return _mix(hashes), invalid, owners
 
 
 def ngram_windows(
     points: np.ndarray, analyzer: str, ngram_range: tuple[int, int], text_at: np.ndarray | None
-) -> Iterator[tuple[np.ndarray, np.ndarray | None, np.ndarray | None]]:
-    """The transform's path: ``(hashes, invalid, owners)`` for each n-gram length, the hashes of
-    :func:`hash_ngrams` without the positions that only naming a bucket needs.
+) -> Windows:
+    """The transform's path: ``(hashes, invalid, owners)``, the hashes of :func:`hash_ngrams` without
+    the positions that only naming a bucket needs.
 
     ``points`` come from :func:`_code_points`; ``text_at`` holds, for each position of ``points``, a
-    value that tells its text (equal values for one text, such as its row), or is None for a single
-    text. Each array of ``hashes`` has a slot for every window (of code points, or of tokens) and
+    value that tells its text (equal for one text, such as its row), or is None for a single text.
+    ``hashes`` has a slot for every window (of code points, or of tokens) of every length, and
     ``invalid`` (None: none) marks the slots that are not n-grams, to be dropped; ``owners`` gives the
     ``text_at`` value of each slot's text (None when ``text_at`` is)."""
     low, high = ngram_range
     if analyzer == "char":
         if low < 2:
             raise ValueError("character n-grams start at 2")
-        for hashes, invalid, _ in _char_windows(points, low, high):
-            yield hashes, invalid, None if text_at is None else text_at[: len(hashes)]
-        return
+        return _char_windows(points, low, high, text_at)
     if analyzer != "word":
         raise ValueError(f"analyzer must be 'word' or 'char', got {analyzer!r}")
-    yield from _token_windows(points, low, high, text_at)
+    return _token_windows(points, low, high, text_at)
