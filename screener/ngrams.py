@@ -260,9 +260,9 @@ class HashedTfidf(TransformerMixin, BaseEstimator):
         """``(indptr, indices, data)`` of the TF-IDF rows of ``X`` (float64), CSR with sorted columns.
 
         The n-grams' hashes come from :func:`~screener.ngram_hashing.ngram_windows`, one slot per window
-        and no positions; each slot's bucket is looked up, and a slot that is no n-gram (``invalid``) is
-        given column 0 (none), so it is counted among the non-columns and dropped with them. A single
-        text needs no row in its keys (and its column numbers are its keys)."""
+        and no positions; each slot's bucket is looked up, and only the slots that are n-grams (not
+        ``invalid``) in a column are kept, before the sort. A single text needs no row in its keys (and
+        its column numbers are its keys)."""
         texts = [_text_of(doc) for doc in X]
         bits, dtype = self._key_layout(len(texts))
         if not texts:
@@ -279,11 +279,13 @@ class HashedTfidf(TransformerMixin, BaseEstimator):
                 text_at = np.repeat(own, np.diff(np.append(leading, len(points))))
             hashes, invalid, owners = ngram_windows(points, self.analyzer, self.ngram_range, text_at)
             column = table[np.right_shift(hashes, shift, out=hashes)]
+            found = column != 0
             if invalid is not None:
-                column[invalid] = 0
-            parts.append(column if owners is None else owners | column)
-        keys = np.concatenate(parts) if len(parts) > 1 else parts[0] if parts else np.zeros(0, dtype)
-        return self._tfidf(keys, len(texts))
+                np.greater(found, invalid, out=found)  # a column and an n-gram: found and not invalid
+            kept = np.flatnonzero(found)
+            parts.append(column[kept] if owners is None else (owners | column)[kept])
+        keys = np.concatenate(parts) if len(parts) > 1 else parts[0]
+        return self._tfidf(keys, len(texts), only_columns=True)
 
     def rows_corpus(
         self, corpus: HashedCorpus, rows: np.ndarray | None = None
@@ -303,17 +305,30 @@ class HashedTfidf(TransformerMixin, BaseEstimator):
         keys |= self._lookup()[bucket]
         return keys
 
-    def _tfidf(self, keys: np.ndarray, n_rows: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The rows from the n-grams' keys (:meth:`_key_layout`, in any order, non-columns included)."""
+    def _tfidf(
+        self, keys: np.ndarray, n_rows: int, *, only_columns: bool = False
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The rows from the n-grams' keys (:meth:`_key_layout`, in any order; non-columns included
+        unless ``only_columns``).
+
+        Each row's first entry is found by a binary search of the sorted keys for ``row << bits``
+        (below it: the earlier rows' keys, whose columns are at least 1), the offsets that counting
+        each row's entries gave before."""
         if n_rows == 1:
             return self._tfidf_one(keys)
         bits, _ = self._key_layout(0)
         keys, counts = _unique_counts(keys)
         column = keys & keys.dtype.type((1 << bits) - 1)
-        found = np.flatnonzero(column)
-        if len(found) < len(column):  # n-grams in no column, and slots that are no n-gram
-            keys, counts, column = keys[found], counts[found], column[found]
-        row = (keys >> keys.dtype.type(bits)).astype(np.int64)
+        if not only_columns:
+            found = np.flatnonzero(column)
+            if len(found) < len(column):
+                keys, counts, column = keys[found], counts[found], column[found]
+        indptr = np.empty(n_rows + 1, dtype=np.int64)
+        indptr[0], indptr[-1] = 0, len(keys)
+        firsts = np.arange(1, n_rows, dtype=keys.dtype)
+        firsts <<= keys.dtype.type(bits)
+        indptr[1:-1] = np.searchsorted(keys, firsts)
+        row = np.repeat(np.arange(n_rows), np.diff(indptr))
         indices = column.astype(np.int64)
         indices -= 1
         data = counts.astype(np.float64)
@@ -324,8 +339,6 @@ class HashedTfidf(TransformerMixin, BaseEstimator):
         norms = np.sqrt(np.bincount(row, weights=data * data, minlength=n_rows))
         norms[norms == 0] = 1.0
         data /= norms[row]
-        indptr = np.zeros(n_rows + 1, dtype=np.int64)
-        np.cumsum(np.bincount(row, minlength=n_rows), out=indptr[1:])
         return indptr, indices, data
 
     def _tfidf_one(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
