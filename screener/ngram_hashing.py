@@ -114,8 +114,9 @@ def _bmp_word_table() -> np.ndarray:
     return table
 
 
-def _word_mask(points: np.ndarray) -> np.ndarray:
-    if len(points) == 0 or int(points.max()) < 128:
+def _word_mask(points: np.ndarray, top: int | None = None) -> np.ndarray:
+    """Which code points are word characters (``top``: ``points.max()`` if the caller has it)."""
+    if len(points) == 0 or (int(points.max()) if top is None else top) < 128:
         return _ASCII_WORD[points]
     mask = np.zeros(len(points), dtype=bool)
     bmp = points < (1 << 16)
@@ -164,28 +165,53 @@ def _tokens(points: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     word characters, one-character runs included (``np.add.reduceat`` over consecutive runs, no search
     for each character's run), and the one-character runs are dropped afterwards: a run's sum is the
     same whichever other runs are summed beside it."""
-    word = _word_mask(points)
-    edges = np.flatnonzero(np.diff(word.view(np.int8)))  # alternately before a run's first char, at its last
+    # Ufunc methods and ndarray.nonzero rather than np.diff, np.flatnonzero or .max(): the same
+    # arrays without their Python wrappers, which a single ad pays for on every call.
+    word = _word_mask(points, int(np.maximum.reduce(points)) if len(points) else 0)
+    edges = np.not_equal(word[1:], word[:-1]).nonzero()[
+        0
+    ]  # alternately before a run's first char, at its last
     if len(edges) == 0:
         empty = np.zeros(0, dtype=np.int64)
         return np.zeros(0, dtype=_U64), empty, empty
     starts, ends = edges[0::2] + 1, edges[1::2] + 1
     lengths = ends - starts
-    firsts = np.zeros(len(lengths), dtype=np.int64)  # where each run begins among the word characters
-    np.cumsum(lengths[:-1], out=firsts[1:])
-    offset = np.arange(int(firsts[-1] + lengths[-1]), dtype=_U64)
-    offset -= np.repeat(firsts.astype(_U64), lengths)
-    if int(lengths.max()) >= 1 << 20:
-        np.minimum(offset, _U64((1 << 20) - 1), out=offset)
-    keys = points[word].astype(_U64)
-    keys <<= _U64(20)
-    keys |= offset
-    sums = np.add.reduceat(_mix(keys, offset), firsts)
-    if int(lengths.min()) < 2:
-        kept = np.flatnonzero(lengths >= 2)
+    firsts = np.cumsum(lengths)  # where each run begins among the word characters, once ...
+    offset = np.arange(int(firsts[-1]), dtype=np.int64)
+    firsts -= lengths  # ... its own length is taken off the running total
+    offset -= np.repeat(firsts, lengths)
+    sums = np.add.reduceat(_character_parts(points[word], offset, int(np.maximum.reduce(lengths))), firsts)
+    if int(np.minimum.reduce(lengths)) < 2:
+        kept = (lengths >= 2).nonzero()[0]
         sums, starts, ends, lengths = sums[kept], starts[kept], ends[kept], lengths[kept]
     sums += lengths.astype(_U64) * _GOLDEN
     return _mix(sums), starts, ends
+
+
+# mix((code point << 20) | offset) of every ASCII character at every offset below 32 in its token (most
+# characters of most tokens), computed with _mix itself: a lookup instead of a mix per character.
+_TABLE_OFFSETS = 32
+_ASCII_PARTS = _mix(
+    (np.arange(128, dtype=_U64)[:, None] << _U64(20) | np.arange(_TABLE_OFFSETS, dtype=_U64)[None, :]).ravel()
+)
+
+
+def _character_parts(characters: np.ndarray, offset: np.ndarray, longest: int) -> np.ndarray:
+    """mix((code point << 20) | min(offset, 2**20 - 1)) of each token character: looked up in
+    ``_ASCII_PARTS`` when every one is ASCII and every offset fits the table (``longest``: the longest
+    token), else computed (a batch with one non-ASCII word character computes them all)."""
+    if longest <= _TABLE_OFFSETS and int(np.maximum.reduce(characters)) < 128:
+        index = characters.astype(np.intp)
+        index <<= 5  # log2(_TABLE_OFFSETS)
+        index |= offset
+        return _ASCII_PARTS[index]
+    keys = characters.astype(_U64)
+    keys <<= _U64(20)
+    wide_offset = offset.astype(_U64)
+    if longest >= 1 << 20:
+        np.minimum(wide_offset, _U64((1 << 20) - 1), out=wide_offset)
+    keys |= wide_offset
+    return _mix(keys, wide_offset)
 
 
 def _rows_of(positions: np.ndarray, leading: np.ndarray) -> np.ndarray:

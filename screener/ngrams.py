@@ -57,7 +57,7 @@ def _unique_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     new = np.empty(len(values), dtype=bool)
     new[0] = True
     np.not_equal(values[1:], values[:-1], out=new[1:])
-    firsts = np.flatnonzero(new)
+    firsts = new.nonzero()[0]
     counts = np.empty(len(firsts), dtype=np.int64)
     np.subtract(firsts[1:], firsts[:-1], out=counts[:-1])
     counts[-1] = len(values) - firsts[-1]
@@ -282,7 +282,7 @@ class HashedTfidf(TransformerMixin, BaseEstimator):
             found = column != 0
             if invalid is not None:
                 np.greater(found, invalid, out=found)  # a column and an n-gram: found and not invalid
-            kept = np.flatnonzero(found)
+            kept = found.nonzero()[0]
             parts.append(column[kept] if owners is None else (owners | column)[kept])
         keys = np.concatenate(parts) if len(parts) > 1 else parts[0]
         return self._tfidf(keys, len(texts), only_columns=True)
