@@ -50,8 +50,8 @@ def _chunks(texts: Sequence[str], chunk_chars: int = _CHUNK_CHARS) -> list[tuple
 
 def _unique_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Sorted distinct values and their counts (by sorting: NumPy 2's hash-based ``np.unique`` is
-    much slower on millions of int64 keys)."""
-    values = np.sort(values)
+    much slower on millions of int64 keys). Sorts ``values`` in place: every caller builds it anew."""
+    values.sort()
     if len(values) == 0:
         return values, np.zeros(0, dtype=np.int64)
     new = np.empty(len(values), dtype=bool)
@@ -308,8 +308,8 @@ class HashedTfidf(TransformerMixin, BaseEstimator):
     def _tfidf(
         self, keys: np.ndarray, n_rows: int, *, only_columns: bool = False
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The rows from the n-grams' keys (:meth:`_key_layout`, in any order; non-columns included
-        unless ``only_columns``).
+        """The rows from the n-grams' keys (:meth:`_key_layout`, in any order, sorted here in place;
+        non-columns included unless ``only_columns``).
 
         Each row's first entry is found by a binary search of the sorted keys for ``row << bits``
         (below it: the earlier rows' keys, whose columns are at least 1), the offsets that counting
@@ -329,13 +329,8 @@ class HashedTfidf(TransformerMixin, BaseEstimator):
         firsts <<= keys.dtype.type(bits)
         indptr[1:-1] = np.searchsorted(keys, firsts)
         row = np.repeat(np.arange(n_rows), np.diff(indptr))
-        indices = column.astype(np.int64)
-        indices -= 1
-        data = counts.astype(np.float64)
-        if self.sublinear_tf:
-            np.log(data, out=data)
-            data += 1.0
-        data *= self.idf_[indices]
+        indices = np.subtract(column, 1, dtype=np.int64)
+        data = self._weights(counts, indices)
         norms = np.sqrt(np.bincount(row, weights=data * data, minlength=n_rows))
         norms[norms == 0] = 1.0
         data /= norms[row]
@@ -345,23 +340,29 @@ class HashedTfidf(TransformerMixin, BaseEstimator):
         """:meth:`_tfidf` of a single row, whose keys are its columns + 1, with fewer NumPy calls.
 
         The same numbers: the non-columns (key 0) sort first, so they are the first group if any; the
-        row's sum of squares is ``np.cumsum``'s last value, which adds the squares one by one in order
+        row's sum of squares is the running sum's last value, which adds the squares one by one in order
         from the first as ``np.bincount`` does (not pairwise as ``np.sum``); and dividing by the norm
         as a scalar is the same IEEE division as by an array of it."""
         keys, counts = _unique_counts(keys)
         if len(keys) and keys[0] == 0:
             keys, counts = keys[1:], counts[1:]
-        indices = keys.astype(np.int64)
-        indices -= 1
-        data = counts.astype(np.float64)
-        if self.sublinear_tf:
-            np.log(data, out=data)
-            data += 1.0
-        data *= self.idf_[indices]
+        indices = np.subtract(keys, 1, dtype=np.int64)
+        data = self._weights(counts, indices)
         if len(data):
-            norm = np.sqrt(np.cumsum(data * data)[-1])
+            norm = np.sqrt(np.add.accumulate(data * data)[-1])  # np.cumsum's own ufunc
             data /= norm if norm != 0 else 1.0
         return np.asarray([0, len(data)], dtype=np.int64), indices, data
+
+    def _weights(self, counts: np.ndarray, indices: np.ndarray) -> np.ndarray:
+        """TF-IDF of each entry, unnormalised: ``(1 + ln(count)) * idf`` (sublinear) or ``count * idf``.
+        ``np.log(counts, dtype=float64)`` is the cast to float64 and the log in one call."""
+        if self.sublinear_tf:
+            data = np.log(counts, dtype=np.float64)
+            data += 1.0
+        else:
+            data = counts.astype(np.float64)
+        data *= self.idf_[indices]
+        return data
 
     def _matrix(self, indptr: np.ndarray, indices: np.ndarray, data: np.ndarray) -> sparse.csr_matrix:
         return sparse.csr_matrix(
