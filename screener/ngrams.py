@@ -278,7 +278,9 @@ class HashedTfidf(TransformerMixin, BaseEstimator):
                 own <<= bits
                 text_at = np.repeat(own, np.diff(np.append(leading, len(points))))
             hashes, invalid, owners = ngram_windows(points, self.analyzer, self.ngram_range, text_at)
-            column = table[np.right_shift(hashes, shift, out=hashes)]
+            # The buckets (below 2**n_bits) read as int64 are the same numbers: NumPy's index type,
+            # so the gather converts nothing.
+            column = table[np.right_shift(hashes, shift, out=hashes).view(np.int64)]
             found = column != 0
             if invalid is not None:
                 np.greater(found, invalid, out=found)  # a column and an n-gram: found and not invalid
