@@ -168,9 +168,8 @@ def _tokens(points: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     # Ufunc methods and ndarray.nonzero rather than np.diff, np.flatnonzero or .max(): the same
     # arrays without their Python wrappers, which a single ad pays for on every call.
     word = _word_mask(points, int(np.maximum.reduce(points)) if len(points) else 0)
-    edges = np.not_equal(word[1:], word[:-1]).nonzero()[
-        0
-    ]  # alternately before a run's first char, at its last
+    # Alternately the position before a run's first character and that of its last.
+    edges = np.not_equal(word[1:], word[:-1]).nonzero()[0]
     if len(edges) == 0:
         empty = np.zeros(0, dtype=np.int64)
         return np.zeros(0, dtype=_U64), empty, empty

@@ -253,8 +253,11 @@ class HashedTfidf(TransformerMixin, BaseEstimator):
         The packing is increasing in (row, column), so sorted keys run by row then column as the old
         ``row * width + column`` did, and the row and column come back by a shift and a mask instead of a
         division. Keys are uint32 when all of them fit (half the bytes to sort), else uint64."""
-        bits = len(self.buckets_).bit_length()
+        bits = self._column_bits()
         return bits, (np.uint32 if n_rows << bits <= 1 << 32 else np.uint64)
+
+    def _column_bits(self) -> int:
+        return len(self.buckets_).bit_length()
 
     def rows(self, X: Sequence[Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(indptr, indices, data)`` of the TF-IDF rows of ``X`` (float64), CSR with sorted columns.
@@ -301,7 +304,7 @@ class HashedTfidf(TransformerMixin, BaseEstimator):
 
     def _keys(self, bucket: np.ndarray, row: np.ndarray) -> np.ndarray:
         """The keys (:meth:`_key_layout`, uint64) of the n-grams in ``bucket`` of texts ``row``."""
-        bits, _ = self._key_layout(0)
+        bits = self._column_bits()
         keys = row.astype(np.uint64)
         keys <<= np.uint64(bits)
         keys |= self._lookup()[bucket]
@@ -318,7 +321,7 @@ class HashedTfidf(TransformerMixin, BaseEstimator):
         each row's entries gave before."""
         if n_rows == 1:
             return self._tfidf_one(keys)
-        bits, _ = self._key_layout(0)
+        bits = self._column_bits()
         keys, counts = _unique_counts(keys)
         column = keys & keys.dtype.type((1 << bits) - 1)
         if not only_columns:
