@@ -277,22 +277,25 @@ def test_many_rows_use_wider_keys_and_give_the_old_rows() -> None:
 
 
 @pytest.mark.parametrize(
-    ("analyzer", "ngram_range", "n_bits"),
+    ("analyzer", "ngram_range", "n_bits", "sublinear_tf"),
     [
-        ("word", (1, 1), 22),
-        ("word", (1, 3), 20),
-        ("word", (2, 2), 12),
-        ("char", (2, 5), 20),
-        ("char", (3, 4), 8),
+        ("word", (1, 1), 22, True),
+        ("word", (1, 3), 20, True),
+        ("word", (2, 2), 12, False),
+        ("char", (2, 5), 20, True),
+        ("char", (3, 4), 8, False),
     ],
 )
 def test_other_settings_fit_and_transform_as_the_old_code(
-    analyzer: str, ngram_range: tuple[int, int], n_bits: int
+    analyzer: str, ngram_range: tuple[int, int], n_bits: int, sublinear_tf: bool
 ) -> None:
     # Fitting (hash_ngrams, the faster tokens, _unique_counts) and transforming, rows and corpus rows,
     # against the old code with the same settings; n_bits=8 packs few column bits and many collisions.
     texts = [*_normalised_corpus(), *HARD_TEXTS]
-    params = {"analyzer": analyzer, "ngram_range": ngram_range, "n_bits": n_bits, "min_df": 2, "max_df": 0.9}
+    params = {
+        "analyzer": analyzer, "ngram_range": ngram_range, "n_bits": n_bits, "min_df": 2, "max_df": 0.9,
+        "sublinear_tf": sublinear_tf,
+    }  # fmt: skip
     new = HashedTfidf(**params, max_features=5000).fit(texts[::2])
     old = _old_module().HashedTfidf(**params, max_features=5000).fit(texts[::2])
     np.testing.assert_array_equal(new.buckets_, old.buckets_)
@@ -300,9 +303,10 @@ def test_other_settings_fit_and_transform_as_the_old_code(
     assert list(new.feature_names_) == list(old.feature_names_)
     _assert_same_rows(new, _batches(texts[1::2][:3000]))
     corpus = HashedCorpus(texts, analyzer, ngram_range, n_bits)
-    rows = np.arange(1, len(texts), 5)
-    for got, want in zip(new.rows_corpus(corpus, rows), _as_old(new).rows_corpus(corpus, rows), strict=True):
-        assert got.dtype == want.dtype and np.array_equal(got, want)
+    for rows in (np.arange(1, len(texts), 5), np.asarray([3]), np.asarray([len(texts) - 1, 0]), None):
+        got_rows, want_rows = new.rows_corpus(corpus, rows), _as_old(new).rows_corpus(corpus, rows)
+        for got, want in zip(got_rows, want_rows, strict=True):
+            assert got.dtype == want.dtype and np.array_equal(got, want)
 
 
 @pytest.mark.parametrize(("analyzer", "ngram_range"), [("word", (1, 3)), ("char", (2, 4))])
