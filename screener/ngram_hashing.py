@@ -326,14 +326,19 @@ def _token_windows(points: np.ndarray, low: int, high: int, text_at: np.ndarray 
     at = 0
     for n, count in zip(range(low, high + 1), counts, strict=False):
         h = hashes[at : at + count]
-        h[:] = token_hash[:count]
+        if n == 1:
+            np.add(token_hash, _SALT[1], out=h)
+        else:
+            np.multiply(token_hash[:count], _POLY, out=h)
         for k in range(1, n):
             if invalid is not None and token_text is not None:
                 invalid[at : at + count] |= token_text[k : k + count] != token_text[:count]
-            h *= _POLY
+            if k > 1:
+                h *= _POLY
             h += token_hash[k : k + count]
             _mix(h)
-        h += _SALT[n]
+        if n > 1:
+            h += _SALT[n]
         at += count
     owners = None if token_text is None else _heads(token_text, counts)
     return _mix(hashes), invalid, owners
