@@ -6,7 +6,11 @@ pre-optimisation copy in ``tests/reference/ngrams_old.py`` given the same fitted
 see the same machine load. Figures are process CPU time (``time.process_time``) per ad, the median
 over rounds; ``ratio`` is new over old. Outputs are checked equal bit for bit before timing.
 
-    python bench/bench_ngrams.py [--rounds 5] [--batch 256] [--single 2000]
+With ``--assess``, the whole ``Screener.assess_many`` is timed too (raw corpus texts, phone cache
+cleared each round), the scorer's n-gram blocks swapped between the new and the old copies (its
+``to_dict()`` output checked equal first).
+
+    python bench/bench_ngrams.py [--rounds 5] [--batch 256] [--single 2000] [--assess]
 """
 
 from __future__ import annotations
@@ -54,6 +58,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--batch", type=int, default=256)
     parser.add_argument("--single", type=int, default=2000, help="ads timed one at a time per round")
+    parser.add_argument("--assess", action="store_true", help="also time the whole assess_many")
     args = parser.parse_args()
 
     texts = [normalize(t).text for t in load_corpus().texts]
@@ -78,6 +83,45 @@ def main() -> None:
         o = results[f"words_{label}_old"] + results[f"chars_{label}_old"]
         n = results[f"words_{label}_new"] + results[f"chars_{label}_new"]
         print(f"both  {label:9} old {o:8.2f}  new {n:8.2f}  ratio {n / o:.3f}")
+    if args.assess:
+        _assess(args)
+
+
+def _assess(args: argparse.Namespace) -> None:
+    from screener.extract import _phones
+    from screener.scoring import _HashedBlock
+
+    screener = Screener()
+    texts = load_corpus().texts
+    hashed = [b for b in screener._scorer.blocks if isinstance(b, _HashedBlock)]
+    sides = {"new": [b.transformer for b in hashed]}
+    sides["old"] = [_old_copy(t) for t in sides["new"]]
+
+    def use(side: str) -> None:
+        for block, transformer in zip(hashed, sides[side], strict=True):
+            block.transformer = transformer
+
+    def cpu_per_ad(side: str, batches: list[list[str]]) -> float:
+        use(side)
+        _phones._verified.cache_clear()
+        start = time.process_time()
+        for batch in batches:
+            screener.assess_many(batch)
+        return (time.process_time() - start) / sum(map(len, batches)) * 1e6
+
+    batched = [texts[i : i + args.batch] for i in range(0, len(texts), args.batch)]
+    for label, batches in ((f"batch{args.batch}", batched), ("batch1", [[t] for t in texts[: args.single]])):
+        outputs = {}
+        for side in ("old", "new"):
+            use(side)
+            outputs[side] = [a.to_dict() for batch in batches[:3] for a in screener.assess_many(batch)]
+        assert outputs["old"] == outputs["new"], "assessments differ"
+        times: dict[str, list[float]] = {"old": [], "new": []}
+        for _ in range(args.rounds):
+            for side in ("old", "new"):
+                times[side].append(cpu_per_ad(side, batches))
+        o, n = statistics.median(times["old"]), statistics.median(times["new"])
+        print(f"assess_many {label:9} old {o:8.1f}  new {n:8.1f}  saved {o - n:6.1f} µs/ad")
 
 
 if __name__ == "__main__":
