@@ -6,19 +6,19 @@ points): what :class:`screener.ngrams.HashedTfidf` counts.
 * **word n-grams** (``analyzer="word"``): tokens are runs of two or more word characters (``\\w\\w+``,
   as scikit-learn's default token pattern), and n consecutive tokens of one text make an n-gram.
 
-:func:`hash_ngrams` lists every n-gram with where it is (to name a bucket); :func:`hashes_by_row` gives
-the same hashes with only their texts' rows (the transform's path). The hashes are fixed functions of
+:func:`hash_ngrams` lists every n-gram with where it is (to name a bucket); :func:`ngram_windows` gives
+the same hashes with only what tells their texts apart (the transform's path). The hashes are fixed functions of
 the code points (no per-process seed), so a pickled model transforms the same in every process.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from functools import cache
 
 import numpy as np
 
-__all__ = ["NgramHashes", "hash_ngrams", "hashes_by_row"]
+__all__ = ["NgramHashes", "hash_ngrams", "ngram_windows"]
 
 _U64 = np.uint64
 _M1 = _U64(0xBF58476D1CE4E5B9)
@@ -32,17 +32,19 @@ for _c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_":
     _ASCII_WORD[ord(_c)] = True
 
 
-def _mix(x: np.ndarray) -> np.ndarray:
+def _mix(x: np.ndarray, scratch: np.ndarray | None = None) -> np.ndarray:
     """splitmix64's finaliser, in place on a uint64 array (wrapping arithmetic): a well-spread hash.
 
-    NumPy checks integer overflow only on scalars, never on arrays, so no ``np.errstate`` is needed
-    here or below (it costs microseconds a call, which a single ad pays dozens of times); constants
-    that wrap are computed in Python ints (``_SALT``)."""
-    x ^= x >> _U64(30)
+    ``scratch`` (a uint64 array of ``x``'s shape, or None) takes the shifted copies, so a caller that
+    mixes several arrays allocates that temporary once. NumPy checks integer overflow only on scalars,
+    never on arrays, so no ``np.errstate`` is needed here or below (it costs microseconds a call, which
+    a single ad pays dozens of times); constants that wrap are computed in Python ints (``_SALT``)."""
+    scratch = np.right_shift(x, _U64(30), out=scratch)
+    x ^= scratch
     x *= _M1
-    x ^= x >> _U64(27)
+    x ^= np.right_shift(x, _U64(27), out=scratch)
     x *= _M2
-    x ^= x >> _U64(31)
+    x ^= np.right_shift(x, _U64(31), out=scratch)
     return x
 
 
@@ -85,12 +87,16 @@ class NgramHashes:
 def _code_points(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """The texts as one array ``" " + t0 + " " + t1 + ... + " "`` of code points, and where each
     text's leading space is."""
-    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
-    joined = " " + " ".join(texts) + " "
+    if len(texts) == 1:  # a single ad: the same arrays without the NumPy calls a batch needs
+        joined = f" {texts[0]} "
+        leading = np.zeros(1, dtype=np.int64)
+    else:
+        lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+        joined = " " + " ".join(texts) + " "
+        leading = np.zeros(len(texts), dtype=np.int64)
+        if len(texts) > 1:
+            np.cumsum(lengths[:-1] + 1, out=leading[1:])
     points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    leading = np.zeros(len(texts), dtype=np.int64)
-    if len(texts) > 1:
-        np.cumsum(lengths[:-1] + 1, out=leading[1:])
     return points, leading
 
 
@@ -108,8 +114,9 @@ def _bmp_word_table() -> np.ndarray:
     return table
 
 
-def _word_mask(points: np.ndarray) -> np.ndarray:
-    if len(points) == 0 or int(points.max()) < 128:
+def _word_mask(points: np.ndarray, top: int | None = None) -> np.ndarray:
+    """Which code points are word characters (``top``: ``points.max()`` if the caller has it)."""
+    if len(points) == 0 or (int(points.max()) if top is None else top) < 128:
         return _ASCII_WORD[points]
     mask = np.zeros(len(points), dtype=bool)
     bmp = points < (1 << 16)
@@ -150,30 +157,60 @@ _SALT = {n: _U64((n * int(_GOLDEN)) % (1 << 64)) for n in range(1, 33)}
 
 
 def _tokens(points: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Hashes, starts and ends of the runs of two or more word characters."""
-    word = _word_mask(points)
-    if not word.any():
+    """Hashes, starts and ends of the runs of two or more word characters (``points`` from
+    :func:`_code_points`: it opens and closes with a space, so every run starts and ends inside it).
+
+    Each character of a token contributes mix(code point, position in the token); the token's hash is
+    the wrapping sum over its characters, then its length, mixed. The sums are taken over every run of
+    word characters, one-character runs included (``np.add.reduceat`` over consecutive runs, no search
+    for each character's run), and the one-character runs are dropped afterwards: a run's sum is the
+    same whichever other runs are summed beside it."""
+    # Ufunc methods and ndarray.nonzero rather than np.diff, np.flatnonzero or .max(): the same
+    # arrays without their Python wrappers, which a single ad pays for on every call.
+    word = _word_mask(points, int(np.maximum.reduce(points)) if len(points) else 0)
+    # Alternately the position before a run's first character and that of its last.
+    edges = np.not_equal(word[1:], word[:-1]).nonzero()[0]
+    if len(edges) == 0:
         empty = np.zeros(0, dtype=np.int64)
         return np.zeros(0, dtype=_U64), empty, empty
-    edges = np.diff(np.concatenate([[False], word, [False]]).astype(np.int8))
-    starts = np.flatnonzero(edges == 1)
-    ends = np.flatnonzero(edges == -1)
-    keep = ends - starts >= 2
-    starts, ends = starts[keep], ends[keep]
-    if len(starts) == 0:
-        return np.zeros(0, dtype=_U64), starts, ends
-    # Each character of a token contributes mix(code point, position in the token); the token's hash
-    # is the wrapping sum over its characters (np.add.reduceat), then its length, mixed.
-    inside = np.flatnonzero(word)
-    owner = np.searchsorted(starts, inside, side="right") - 1
-    kept = (owner >= 0) & (inside < ends[np.maximum(owner, 0)])
-    inside, owner = inside[kept], owner[kept]
-    offset = np.minimum(inside - starts[owner], (1 << 20) - 1).astype(_U64)
-    keys = (points[inside].astype(_U64) << _U64(20)) | offset
-    parts = _mix(keys)
-    sums = np.add.reduceat(parts, np.flatnonzero(np.diff(np.concatenate([[-1], owner])) != 0))
-    sums += (ends - starts).astype(_U64) * _GOLDEN
+    starts, ends = edges[0::2] + 1, edges[1::2] + 1
+    lengths = ends - starts
+    firsts = np.cumsum(lengths)  # where each run begins among the word characters, once ...
+    offset = np.arange(int(firsts[-1]), dtype=np.int64)
+    firsts -= lengths  # ... its own length is taken off the running total
+    offset -= np.repeat(firsts, lengths)
+    sums = np.add.reduceat(_character_parts(points[word], offset, int(np.maximum.reduce(lengths))), firsts)
+    if int(np.minimum.reduce(lengths)) < 2:
+        kept = (lengths >= 2).nonzero()[0]
+        sums, starts, ends, lengths = sums[kept], starts[kept], ends[kept], lengths[kept]
+    sums += lengths.astype(_U64) * _GOLDEN
     return _mix(sums), starts, ends
+
+
+# mix((code point << 20) | offset) of every ASCII character at every offset below 32 in its token (most
+# characters of most tokens), computed with _mix itself: a lookup instead of a mix per character.
+_TABLE_OFFSETS = 32
+_ASCII_PARTS = _mix(
+    (np.arange(128, dtype=_U64)[:, None] << _U64(20) | np.arange(_TABLE_OFFSETS, dtype=_U64)[None, :]).ravel()
+)
+
+
+def _character_parts(characters: np.ndarray, offset: np.ndarray, longest: int) -> np.ndarray:
+    """mix((code point << 20) | min(offset, 2**20 - 1)) of each token character: looked up in
+    ``_ASCII_PARTS`` when every one is ASCII and every offset fits the table (``longest``: the longest
+    token), else computed (a batch with one non-ASCII word character computes them all)."""
+    if longest <= _TABLE_OFFSETS and int(np.maximum.reduce(characters)) < 128:
+        index = characters.astype(np.intp)
+        index <<= 5  # log2(_TABLE_OFFSETS)
+        index |= offset
+        return _ASCII_PARTS[index]
+    keys = characters.astype(_U64)
+    keys <<= _U64(20)
+    wide_offset = offset.astype(_U64)
+    if longest >= 1 << 20:
+        np.minimum(wide_offset, _U64((1 << 20) - 1), out=wide_offset)
+    keys |= wide_offset
+    return _mix(keys, wide_offset)
 
 
 def _rows_of(positions: np.ndarray, leading: np.ndarray) -> np.ndarray:
@@ -227,37 +264,102 @@ def hash_ngrams(texts: Sequence[str], analyzer: str, ngram_range: tuple[int, int
     return NgramHashes(h, r, s, e, f, z, tokens)
 
 
-def hashes_by_row(
-    texts: Sequence[str], analyzer: str, ngram_range: tuple[int, int]
-) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """``(hashes, rows)`` of the n-grams of ``texts``, one n-gram length at a time: the same n-grams
-    and hashes as :func:`hash_ngrams`, without the positions that only naming a bucket needs (the
-    transform's path). Rows come from a per-position lookup instead of a search per n-gram."""
+Windows = tuple[np.ndarray, "np.ndarray | None", "np.ndarray | None"]
+
+
+def _heads(values: np.ndarray, counts: list[int]) -> np.ndarray:
+    """``values[:count]`` for each count, one after another."""
+    return np.concatenate([values[:count] for count in counts]) if counts else values[:0]
+
+
+def _char_windows(points: np.ndarray, low: int, high: int, text_at: np.ndarray | None) -> Windows:
+    """Every window of n code points for n in ``low..high``, the lengths one after another: window ``i``
+    of length n starts at position ``i``; ``invalid`` marks the windows with whitespace inside (not
+    n-grams; None when no window can have any). A valid window's hash is its n-gram's hash (the same
+    polynomial, salt and mix as :func:`_char_ngrams`): the polynomials are rolled in place over the
+    whole array, and all lengths are salted into one array and mixed at once, without first gathering
+    the valid windows (most windows are valid; the caller drops the others with one mask)."""
+    counts = [len(points) - n + 1 for n in range(low, high + 1) if len(points) > n - 1]
+    hashes = np.empty(sum(counts), dtype=_U64)
+    invalid = np.empty(len(hashes), dtype=bool) if high > 2 else None
+    space = _is_space(points)
+    wide = points.astype(_U64)
+    raw = wide  # the polynomial of the 1-gram at each position; rolled in place from n = 2 on
+    inner_space = None  # a space at positions 1..n-2 of the window (n >= 3)
+    at = 0
+    for n in range(2, low + len(counts)):
+        count = len(points) - n + 1
+        if count <= 0:
+            break
+        if n == 2:
+            raw = np.multiply(wide[:count], _POLY)
+        else:
+            raw = raw[:count]
+            raw *= _POLY
+        raw += wide[n - 1 : n - 1 + count]
+        stored = n >= low
+        if n >= 3:
+            out = invalid[at : at + count] if stored and invalid is not None else None
+            inner = space[1 : 1 + count] if inner_space is None else inner_space[:count]
+            inner_space = np.bitwise_or(inner, space[n - 2 : n - 2 + count], out=out)
+        if stored:
+            np.add(raw, _SALT[n], out=hashes[at : at + count])
+            if n == 2 and invalid is not None:
+                invalid[at : at + count] = False
+            at += count
+    owners = None if text_at is None else _heads(text_at, counts)
+    return _mix(hashes), invalid, owners
+
+
+def _token_windows(points: np.ndarray, low: int, high: int, text_at: np.ndarray | None) -> Windows:
+    """Every run of n consecutive tokens for n in ``low..high`` (as in :func:`hash_ngrams`), the
+    lengths one after another: window ``i`` of length n starts at token ``i``; ``invalid`` marks the
+    windows that cross from one text to the next (None when none can). Every length ends with the same
+    salt-and-mix, so all are mixed at once."""
+    token_hash, token_start, _ = _tokens(points)
+    token_text = None if text_at is None else text_at[token_start]
+    counts = [len(token_hash) - n + 1 for n in range(low, high + 1) if len(token_hash) > n - 1]
+    hashes = np.empty(sum(counts), dtype=_U64)
+    invalid = None
+    if token_text is not None and low + len(counts) > 2:  # some window has two tokens or more
+        invalid = np.zeros(len(hashes), dtype=bool)
+    at = 0
+    for n, count in zip(range(low, high + 1), counts, strict=False):
+        h = hashes[at : at + count]
+        if n == 1:
+            np.add(token_hash, _SALT[1], out=h)
+        else:
+            np.multiply(token_hash[:count], _POLY, out=h)
+        for k in range(1, n):
+            if invalid is not None and token_text is not None:
+                invalid[at : at + count] |= token_text[k : k + count] != token_text[:count]
+            if k > 1:
+                h *= _POLY
+            h += token_hash[k : k + count]
+            _mix(h)
+        if n > 1:
+            h += _SALT[n]
+        at += count
+    owners = None if token_text is None else _heads(token_text, counts)
+    return _mix(hashes), invalid, owners
+
+
+def ngram_windows(
+    points: np.ndarray, analyzer: str, ngram_range: tuple[int, int], text_at: np.ndarray | None
+) -> Windows:
+    """The transform's path: ``(hashes, invalid, owners)``, the hashes of :func:`hash_ngrams` without
+    the positions that only naming a bucket needs.
+
+    ``points`` come from :func:`_code_points`; ``text_at`` holds, for each position of ``points``, a
+    value that tells its text (equal for one text, such as its row), or is None for a single text.
+    ``hashes`` has a slot for every window (of code points, or of tokens) of every length, and
+    ``invalid`` (None: none) marks the slots that are not n-grams, to be dropped; ``owners`` gives the
+    ``text_at`` value of each slot's text (None when ``text_at`` is)."""
     low, high = ngram_range
-    points, leading = _code_points(texts)
-    row_at = np.repeat(np.arange(len(texts)), np.diff(np.append(leading, len(points))))
     if analyzer == "char":
         if low < 2:
             raise ValueError("character n-grams start at 2")
-        for _, hashes, starts in _char_ngrams(points, low, high):
-            yield hashes, row_at[starts]
-        return
+        return _char_windows(points, low, high, text_at)
     if analyzer != "word":
         raise ValueError(f"analyzer must be 'word' or 'char', got {analyzer!r}")
-    token_hash, token_start, _ = _tokens(points)
-    token_row = row_at[token_start]
-    for n in range(low, high + 1):
-        count = len(token_hash) - n + 1
-        if count <= 0:
-            continue
-        if n == 1:
-            yield _mix(token_hash + _SALT[1]), token_row
-            continue
-        same = np.ones(count, dtype=bool)
-        h = token_hash[:count].copy()
-        for k in range(1, n):
-            same &= token_row[k : k + count] == token_row[:count]
-            h = _mix(h * _POLY + token_hash[k : k + count])
-        h += _SALT[n]
-        index = np.flatnonzero(same)
-        yield _mix(h)[index], token_row[index]
+    return _token_windows(points, low, high, text_at)

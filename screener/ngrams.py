@@ -24,20 +24,23 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils import Tags
 
-from screener.ngram_hashing import NgramHashes, hash_ngrams, hashes_by_row
+from screener.ngram_hashing import NgramHashes, _code_points, hash_ngrams, ngram_windows
 
 __all__ = ["HashedCorpus", "HashedTfidf", "NgramHashes", "hash_ngrams"]
 
 # Texts are hashed in chunks of about this many code points, which bounds the temporary arrays.
 _CHUNK_CHARS = 1 << 20
+# The transform's chunks are smaller: its temporaries (a few uint64 arrays of this length) then stay
+# in the CPU caches and below malloc's mmap threshold (about 15% less CPU at 256 ads than 1 << 20).
+_TRANSFORM_CHUNK_CHARS = 1 << 16
 
 
-def _chunks(texts: Sequence[str]) -> list[tuple[int, int]]:
-    """``(first, stop)`` index ranges of ``texts`` of about ``_CHUNK_CHARS`` characters each."""
+def _chunks(texts: Sequence[str], chunk_chars: int = _CHUNK_CHARS) -> list[tuple[int, int]]:
+    """``(first, stop)`` index ranges of ``texts`` of about ``chunk_chars`` characters each."""
     bounds, first, size = [], 0, 0
     for i, text in enumerate(texts):
         size += len(text) + 1
-        if size >= _CHUNK_CHARS:
+        if size >= chunk_chars:
             bounds.append((first, i + 1))
             first, size = i + 1, 0
     if first < len(texts) or not bounds:
@@ -47,12 +50,17 @@ def _chunks(texts: Sequence[str]) -> list[tuple[int, int]]:
 
 def _unique_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Sorted distinct values and their counts (by sorting: NumPy 2's hash-based ``np.unique`` is
-    much slower on millions of int64 keys)."""
-    values = np.sort(values)
+    much slower on millions of int64 keys). Sorts ``values`` in place: every caller builds it anew."""
+    values.sort()
     if len(values) == 0:
         return values, np.zeros(0, dtype=np.int64)
-    firsts = np.flatnonzero(np.concatenate([[True], values[1:] != values[:-1]]))
-    counts = np.diff(np.append(firsts, len(values)))
+    new = np.empty(len(values), dtype=bool)
+    new[0] = True
+    np.not_equal(values[1:], values[:-1], out=new[1:])
+    firsts = new.nonzero()[0]
+    counts = np.empty(len(firsts), dtype=np.int64)
+    np.subtract(firsts[1:], firsts[:-1], out=counts[:-1])
+    counts[-1] = len(values) - firsts[-1]
     return values[firsts], counts
 
 
@@ -238,20 +246,51 @@ class HashedTfidf(TransformerMixin, BaseEstimator):
         state["_table"] = None
         return state
 
+    def _key_layout(self, n_rows: int) -> tuple[int, type[np.unsignedinteger[Any]]]:
+        """How an n-gram's (row, column) packs into one integer key: ``row << bits | (column + 1)``,
+        with ``bits`` just enough for ``len(buckets_)`` (0 in the low bits: not a column).
+
+        The packing is increasing in (row, column), so sorted keys run by row then column as the old
+        ``row * width + column`` did, and the row and column come back by a shift and a mask instead of a
+        division. Keys are uint32 when all of them fit (half the bytes to sort), else uint64."""
+        bits = self._column_bits()
+        return bits, (np.uint32 if n_rows << bits <= 1 << 32 else np.uint64)
+
+    def _column_bits(self) -> int:
+        return len(self.buckets_).bit_length()
+
     def rows(self, X: Sequence[Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(indptr, indices, data)`` of the TF-IDF rows of ``X`` (float64), CSR with sorted columns.
 
-        The n-grams of :func:`hash_ngrams` without their positions (:func:`~screener.ngram_hashing.hashes_by_row`), each
-        n-gram length kept only where its bucket is a column before anything else is done with it."""
+        The n-grams' hashes come from :func:`~screener.ngram_hashing.ngram_windows`, one slot per window
+        and no positions; each slot's bucket is looked up, and only the slots that are n-grams (not
+        ``invalid``) in a column are kept, before the sort. A single text needs no row in its keys (and
+        its column numbers are its keys)."""
         texts = [_text_of(doc) for doc in X]
+        bits, dtype = self._key_layout(len(texts))
+        if not texts:
+            return self._tfidf(np.zeros(0, dtype), 0)
+        table = self._lookup()
         shift = np.uint64(64 - self.n_bits)
-        keys_parts = []
-        for first, stop in _chunks(texts):
-            for hashes, rows in hashes_by_row(texts[first:stop], self.analyzer, self.ngram_range):
-                keys_parts.append(self._keys(hashes >> shift, rows + first if first else rows))
-        if not keys_parts:
-            return self._tfidf(np.zeros(0, dtype=np.int64), len(texts))
-        return self._tfidf(np.concatenate(keys_parts), len(texts))
+        parts = []
+        for first, stop in _chunks(texts, _TRANSFORM_CHUNK_CHARS):
+            points, leading = _code_points(texts[first:stop])
+            text_at = None
+            if len(texts) > 1:
+                own = np.arange(first, stop, dtype=dtype)
+                own <<= bits
+                text_at = np.repeat(own, np.diff(np.append(leading, len(points))))
+            hashes, invalid, owners = ngram_windows(points, self.analyzer, self.ngram_range, text_at)
+            # The buckets (below 2**n_bits) read as int64 are the same numbers: NumPy's index type,
+            # so the gather converts nothing.
+            column = table[np.right_shift(hashes, shift, out=hashes).view(np.int64)]
+            found = column != 0
+            if invalid is not None:
+                np.greater(found, invalid, out=found)  # a column and an n-gram: found and not invalid
+            kept = found.nonzero()[0]
+            parts.append(column[kept] if owners is None else (owners | column)[kept])
+        keys = np.concatenate(parts) if len(parts) > 1 else parts[0]
+        return self._tfidf(keys, len(texts), only_columns=True)
 
     def rows_corpus(
         self, corpus: HashedCorpus, rows: np.ndarray | None = None
@@ -264,27 +303,71 @@ class HashedTfidf(TransformerMixin, BaseEstimator):
         return self._matrix(*self.rows_corpus(corpus, rows))
 
     def _keys(self, bucket: np.ndarray, row: np.ndarray) -> np.ndarray:
-        width = len(self.buckets_)
-        column = self._lookup()[bucket].astype(np.int64)
-        found = np.flatnonzero(column)
-        return row[found].astype(np.int64) * width + column[found] - 1
+        """The keys (:meth:`_key_layout`, uint64) of the n-grams in ``bucket`` of texts ``row``."""
+        bits = self._column_bits()
+        keys = row.astype(np.uint64)
+        keys <<= np.uint64(bits)
+        keys |= self._lookup()[bucket]
+        return keys
 
-    def _tfidf(self, keys: np.ndarray, n_rows: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        width = len(self.buckets_)
+    def _tfidf(
+        self, keys: np.ndarray, n_rows: int, *, only_columns: bool = False
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The rows from the n-grams' keys (:meth:`_key_layout`, in any order, sorted here in place;
+        non-columns included unless ``only_columns``).
+
+        Each row's first entry is found by a binary search of the sorted keys for ``row << bits``
+        (below it: the earlier rows' keys, whose columns are at least 1), the offsets that counting
+        each row's entries gave before."""
+        if n_rows == 1:
+            return self._tfidf_one(keys)
+        bits = self._column_bits()
         keys, counts = _unique_counts(keys)
-        row = keys // width
-        indices = keys - row * width
-        data = counts.astype(np.float64)
-        if self.sublinear_tf:
-            np.log(data, out=data)
-            data += 1.0
-        data *= self.idf_[indices]
+        column = keys & keys.dtype.type((1 << bits) - 1)
+        if not only_columns:
+            found = np.flatnonzero(column)
+            if len(found) < len(column):
+                keys, counts, column = keys[found], counts[found], column[found]
+        indptr = np.empty(n_rows + 1, dtype=np.int64)
+        indptr[0], indptr[-1] = 0, len(keys)
+        firsts = np.arange(1, n_rows, dtype=keys.dtype)
+        firsts <<= keys.dtype.type(bits)
+        indptr[1:-1] = np.searchsorted(keys, firsts)
+        row = np.repeat(np.arange(n_rows), np.diff(indptr))
+        indices = np.subtract(column, 1, dtype=np.int64)
+        data = self._weights(counts, indices)
         norms = np.sqrt(np.bincount(row, weights=data * data, minlength=n_rows))
         norms[norms == 0] = 1.0
         data /= norms[row]
-        indptr = np.zeros(n_rows + 1, dtype=np.int64)
-        np.cumsum(np.bincount(row, minlength=n_rows), out=indptr[1:])
         return indptr, indices, data
+
+    def _tfidf_one(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`_tfidf` of a single row, whose keys are its columns + 1, with fewer NumPy calls.
+
+        The same numbers: the non-columns (key 0) sort first, so they are the first group if any; the
+        row's sum of squares is the running sum's last value, which adds the squares one by one in order
+        from the first as ``np.bincount`` does (not pairwise as ``np.sum``); and dividing by the norm
+        as a scalar is the same IEEE division as by an array of it."""
+        keys, counts = _unique_counts(keys)
+        if len(keys) and keys[0] == 0:
+            keys, counts = keys[1:], counts[1:]
+        indices = np.subtract(keys, 1, dtype=np.int64)
+        data = self._weights(counts, indices)
+        if len(data):
+            norm = np.sqrt(np.add.accumulate(data * data)[-1])  # np.cumsum's own ufunc
+            data /= norm if norm != 0 else 1.0
+        return np.asarray([0, len(data)], dtype=np.int64), indices, data
+
+    def _weights(self, counts: np.ndarray, indices: np.ndarray) -> np.ndarray:
+        """TF-IDF of each entry, unnormalised: ``(1 + ln(count)) * idf`` (sublinear) or ``count * idf``.
+        ``np.log(counts, dtype=float64)`` is the cast to float64 and the log in one call."""
+        if self.sublinear_tf:
+            data = np.log(counts, dtype=np.float64)
+            data += 1.0
+        else:
+            data = counts.astype(np.float64)
+        data *= self.idf_[indices]
+        return data
 
     def _matrix(self, indptr: np.ndarray, indices: np.ndarray, data: np.ndarray) -> sparse.csr_matrix:
         return sparse.csr_matrix(

@@ -1,12 +1,13 @@
 """HashedTfidf: scikit-learn's TF-IDF numbers over n-grams hashed in NumPy."""
 
 import pickle
+from functools import cache
 
 import numpy as np
 import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from screener.ngrams import HashedCorpus, HashedTfidf, hash_ngrams
+from screener.ngrams import HashedCorpus, HashedTfidf, NgramHashes, hash_ngrams
 
 # Hand-written texts, small enough that no two n-grams share a bucket and no max_features tie arises.
 TEXTS = [
@@ -168,3 +169,156 @@ def test_transform_rows_are_those_of_every_hashed_ngram(analyzer: str, ngram_ran
         expected = model._tfidf(model._keys((grams.hash >> shift).astype(np.int64), grams.row), len(batch))
         for got, want in zip(model.rows(batch), expected, strict=True):
             assert np.array_equal(got, want)
+
+
+# -- the faster transform against the pre-optimisation copy (tests/reference/ngrams_old.py) -----------
+
+# Texts the corpus may lack: control characters and tabs (whitespace other than the space), runs of
+# spaces, one-character and long tokens, underscores, characters beyond the BMP, a lone surrogate,
+# texts of spaces only, and n-grams at the very start and end of a text.
+HARD_TEXTS = [
+    "",
+    " ",
+    "   ",
+    "a",
+    "ab",
+    "a b c d",
+    "x  y\tz\nw\x00v\x1fu",
+    "\tgaji\t15\tjuta\t",
+    "__ _a_ a__b 9_9",
+    "kerja 🇰🇭 di 𝔨𝔞𝔪𝔟𝔬𝔧𝔞 gaji 𝟏𝟓 juta",
+    "bad \ud800 surrogate ab",
+    "ça über straße ÇA ÜBER",
+    "admin" * 300,
+    "a1 " * 200,
+    "gaji, tiket; pp! wa: +855 12 345 678 (cepat) [loker]",
+]
+
+
+@cache
+def _old_module(name: str = "ngrams_old"):
+    import importlib
+
+    return importlib.import_module(f"reference.{name}")
+
+
+def _as_old(model: HashedTfidf):
+    old = _old_module().HashedTfidf.__new__(_old_module().HashedTfidf)
+    old.__dict__.update(model.__getstate__())
+    return old
+
+
+def _assert_same_rows(model: HashedTfidf, batches) -> None:
+    old = _as_old(model)
+    for batch in batches:
+        for got, want in zip(model.rows(batch), old.rows(batch), strict=True):
+            assert got.dtype == want.dtype and np.array_equal(got, want), batch[:2]
+
+
+def _batches(texts: list[str]):
+    yield from ([t] for t in texts[:300])
+    for size in (2, 7, 256):
+        yield from (texts[i : i + size] for i in range(0, len(texts), size))
+    yield texts
+
+
+@cache
+def _normalised_corpus() -> tuple[str, ...]:
+    from screener.datasets import load_corpus
+    from screener.normalize import normalize
+
+    return tuple(normalize(t).text for t in load_corpus().texts)
+
+
+def _shipped_blocks() -> dict[str, HashedTfidf]:
+    from screener.assessment import Screener
+
+    union = Screener().model.pipeline.named_steps["features"]
+    return {name: block for name, block in union.transformer_list if isinstance(block, HashedTfidf)}
+
+
+@pytest.mark.parametrize("name", ["words", "chars"])
+def test_shipped_blocks_give_the_old_rows_bit_for_bit(name: str) -> None:
+    from screener.datasets import load_corpus
+
+    block = _shipped_blocks()[name]
+    texts = [*_normalised_corpus(), *HARD_TEXTS, *TEXTS]
+    _assert_same_rows(block, _batches(texts))
+    _assert_same_rows(block, _batches([*load_corpus().texts[:1000], *HARD_TEXTS]))  # raw, not normalised
+    _assert_same_rows(block, [[], [""], HARD_TEXTS[::-1], [" ".join(HARD_TEXTS)] * 3])
+    if name == "words":  # a token of over 2**20 characters: the hash caps a character's offset there
+        _assert_same_rows(block, [["a" * ((1 << 20) + 3) + " bc"], ["x y", "a" * ((1 << 20) + 3) + " bc"]])
+
+
+def test_shipped_blocks_give_the_old_rows_on_the_real_texts() -> None:
+    import json
+    from pathlib import Path
+
+    from screener.normalize import normalize
+
+    paths = sorted(Path("/work/shared/data").glob("*/*.jsonl"))
+    if not paths:
+        pytest.skip("no real texts here")
+    texts = []
+    for path in paths:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            text = json.loads(line).get("text") if line.strip() else None
+            if isinstance(text, str):
+                texts.extend((text, normalize(text).text))
+    for block in _shipped_blocks().values():
+        _assert_same_rows(block, _batches(texts))
+
+
+def test_many_rows_use_wider_keys_and_give_the_old_rows() -> None:
+    # 70,000 rows of a 35,913-column block do not fit 32-bit keys: the uint64 layout must agree too.
+    block = _shipped_blocks()["chars"]
+    assert block._key_layout(70_000)[1] == np.uint64
+    _assert_same_rows(block, [[TEXTS[i % len(TEXTS)][: i % 40] for i in range(70_000)]])
+
+
+@pytest.mark.parametrize(
+    ("analyzer", "ngram_range", "n_bits", "sublinear_tf"),
+    [
+        ("word", (1, 1), 22, True),
+        ("word", (1, 3), 20, True),
+        ("word", (2, 2), 12, False),
+        ("char", (2, 5), 20, True),
+        ("char", (3, 4), 8, False),
+    ],
+)
+def test_other_settings_fit_and_transform_as_the_old_code(
+    analyzer: str, ngram_range: tuple[int, int], n_bits: int, sublinear_tf: bool
+) -> None:
+    # Fitting (hash_ngrams, the faster tokens, _unique_counts) and transforming, rows and corpus rows,
+    # against the old code with the same settings; n_bits=8 packs few column bits and many collisions.
+    texts = [*_normalised_corpus(), *HARD_TEXTS]
+    params = {
+        "analyzer": analyzer, "ngram_range": ngram_range, "n_bits": n_bits, "min_df": 2, "max_df": 0.9,
+        "sublinear_tf": sublinear_tf,
+    }  # fmt: skip
+    new = HashedTfidf(**params, max_features=5000).fit(texts[::2])
+    old = _old_module().HashedTfidf(**params, max_features=5000).fit(texts[::2])
+    np.testing.assert_array_equal(new.buckets_, old.buckets_)
+    np.testing.assert_array_equal(new.idf_, old.idf_)
+    assert list(new.feature_names_) == list(old.feature_names_)
+    _assert_same_rows(new, _batches(texts[1::2][:3000]))
+    corpus = HashedCorpus(texts, analyzer, ngram_range, n_bits)
+    for rows in (np.arange(1, len(texts), 5), np.asarray([3]), np.asarray([len(texts) - 1, 0]), None):
+        got_rows, want_rows = new.rows_corpus(corpus, rows), _as_old(new).rows_corpus(corpus, rows)
+        for got, want in zip(got_rows, want_rows, strict=True):
+            assert got.dtype == want.dtype and np.array_equal(got, want)
+
+
+@pytest.mark.parametrize(("analyzer", "ngram_range"), [("word", (1, 3)), ("char", (2, 4))])
+def test_hash_ngrams_lists_the_old_ngrams(analyzer: str, ngram_range: tuple[int, int]) -> None:
+    old_hashing = _old_module("ngram_hashing_old")
+    texts = [*_normalised_corpus()[:2000], *HARD_TEXTS, "a" * ((1 << 20) + 3) + " bc"]
+    for batch in ([t] for t in HARD_TEXTS), [texts]:
+        for part in batch:
+            new, old = (
+                hash_ngrams(part, analyzer, ngram_range),
+                old_hashing.hash_ngrams(part, analyzer, ngram_range),
+            )
+            for field in NgramHashes.__slots__:
+                a, b = getattr(new, field), getattr(old, field)
+                assert (a is None and b is None) or (a.dtype == b.dtype and np.array_equal(a, b)), field
