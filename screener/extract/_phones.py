@@ -24,6 +24,12 @@ The matcher gives up after ``max_tries`` (65535) failed attempts over the whole 
 of length L costs it at most 6 * (L + 1) + 1 attempts and candidates do not overlap, so on a text of
 at most ``65535 // 13`` characters it never gives up, whether it runs once or per window; longer
 texts go through one whole-text matcher, as before.
+
+4. **Plain digits.** A candidate made only of ASCII digits and spaces, dots or dashes between them,
+   with perhaps a leading "+" (nearly all of them: phone numbers, prices, dates), is parsed by
+   :func:`_verified_plain`, which takes the steps of the library's ``parse`` and ``_verify`` that
+   can change anything for such a string, calling the library's own helpers for each, and skips the
+   steps that provably leave it unchanged (see there). Other candidates go the library's way.
 """
 
 from __future__ import annotations
@@ -34,7 +40,28 @@ from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
 import phonenumbers
-from phonenumbers import Leniency, PhoneMetadata, PhoneNumber, PhoneNumberMatcher
+from phonenumbers import (
+    CountryCodeSource,
+    Leniency,
+    PhoneMetadata,
+    PhoneNumber,
+    PhoneNumberMatcher,
+    region_code_for_country_code,
+)
+from phonenumbers.phonenumbermatcher import _is_national_prefix_present_if_required
+from phonenumbers.phonenumberutil import (
+    _MAX_INPUT_STRING_LENGTH,
+    _MAX_LENGTH_FOR_NSN,
+    _MIN_LENGTH_FOR_NSN,
+    ValidationResult,
+    _extract_country_code,
+    _match_national_number,
+    _maybe_strip_national_prefix_carrier_code,
+    _parse_prefix_as_idd,
+    _set_italian_leading_zeros_for_phone_number,
+    _test_number_length,
+)
+from phonenumbers.re_util import re_compile
 
 __all__ = ["CandidateFilter", "PhoneMatch", "min_valid_digits", "phone_matches"]
 
@@ -81,11 +108,158 @@ def min_valid_digits(region: str) -> int:
     return max(1, min(national, *international))
 
 
+# -- 4. plain digits ----------------------------------------------------------------------------------
+
+# A "plain" candidate: ASCII digits, runs of spaces, dots or dashes between them, perhaps one leading
+# "+" right before a digit. No bracket, slash, letter, "#", ",", ";" or non-ASCII character.
+_PLAIN = re.compile(r"(\+?)([0-9]+(?:[ .\-]+[0-9]+)*)")
+_SEPARATORS = re.compile(r"[ .\-]+")
+_TOO_SHORT_OR_LOCAL = (
+    ValidationResult.TOO_SHORT,
+    ValidationResult.IS_POSSIBLE_LOCAL_ONLY,
+    ValidationResult.INVALID_LENGTH,
+)
+
+
+class _NotPlain(Exception):
+    """The library takes a path :func:`_parse_plain` does not copy: let the library decide."""
+
+
+def _bad_neighbour(char: str) -> bool:
+    """The matcher's VALID test of the characters around a candidate: "%", a currency or a Latin
+    letter next to it rejects it."""
+    return PhoneNumberMatcher._is_invalid_punctuation_symbol(char) or PhoneNumberMatcher._is_latin_letter(
+        char
+    )
+
+
+@cache
+def _idd_pattern(international_prefix: str | None) -> re.Pattern[str]:
+    """The international dialling prefix pattern, compiled as ``_maybe_extract_country_code`` does."""
+    return re_compile("NonMatch" if international_prefix is None else international_prefix)
+
+
+class _Parsed(NamedTuple):
+    number: PhoneNumber  # with the fields the matcher keeps (no raw input, source or carrier code)
+    metadata: PhoneMetadata  # what parse read the national number with
+    from_default: bool  # the country code is the default region's, not written (FROM_DEFAULT_COUNTRY)
+    stripped: bool  # parse's _maybe_strip_national_prefix_carrier_code stripped a prefix
+
+
+def _parse_plain(plus: bool, digits: str, region: str) -> _Parsed | None:
+    """``phonenumbers.parse(candidate, region)`` for a plain candidate whose digits are ``digits``
+    (with a leading "+" if ``plus``), or None where ``parse`` raises NumberParseException. Raises
+    :class:`_NotPlain` on the rare paths not copied.
+
+    Why the skipped steps change nothing for a plain candidate ``c``: ``c`` holds no ";" (no RFC 3966
+    phone-context or isub), starts with "+" or a digit and ends with a digit (``_extract_possible_number``
+    keeps it whole: it has no "/" for ``_SECOND_NUMBER_START``), has no letter, "#", ",", ";" or "~"
+    that every extension pattern needs, and with 3 or more digits (the caller's bound is higher) it is
+    a viable number. ``_normalize`` of its text after the "+" is ``digits`` (no letters: no vanity
+    conversion; ASCII digits map to themselves), and so is ``normalize_digits_only(raw_input)``.
+    """
+    metadata = PhoneMetadata.metadata_for_region(region.upper(), None)
+    if metadata is None or metadata.country_code is None or len(digits) < 3:
+        raise _NotPlain
+    default_code: int = metadata.country_code
+    from_default = False
+    if plus:  # _maybe_extract_country_code, FROM_NUMBER_WITH_PLUS_SIGN (3 digits or more)
+        country_code, national = _extract_country_code(digits)
+        if country_code == 0:
+            raise _NotPlain  # INVALID_COUNTRY_CODE after a plus: parse retries without the plus
+    elif _parse_prefix_as_idd(_idd_pattern(metadata.international_prefix), digits)[0]:
+        raise _NotPlain  # FROM_NUMBER_WITH_IDD
+    else:
+        country_code, national = _country_code_without_plus(digits, metadata)
+        from_default = country_code == 0
+    if country_code != 0:
+        number_region = region_code_for_country_code(country_code)
+        if number_region != region:
+            metadata = PhoneMetadata.metadata_for_region_or_calling_code(country_code, number_region)
+            if metadata is None:
+                raise _NotPlain  # parse asserts it is not
+    else:
+        national = digits
+        country_code = default_code
+    if len(national) < _MIN_LENGTH_FOR_NSN:
+        return None  # TOO_SHORT_NSN
+    _, potential, stripped = _maybe_strip_national_prefix_carrier_code(national, metadata)
+    if _test_number_length(potential, metadata) not in _TOO_SHORT_OR_LOCAL:
+        national = potential
+    if not _MIN_LENGTH_FOR_NSN <= len(national) <= _MAX_LENGTH_FOR_NSN:
+        return None  # TOO_SHORT_NSN or TOO_LONG
+    number = PhoneNumber(country_code=country_code, national_number=int(national))
+    _set_italian_leading_zeros_for_phone_number(national, number)
+    return _Parsed(number, metadata, from_default, stripped)
+
+
+def _country_code_without_plus(digits: str, metadata: PhoneMetadata) -> tuple[int, str]:
+    """``_maybe_extract_country_code`` without a plus or an international prefix: the default region's
+    own country code written without "+" ("6281...") when the number reads better without it, else 0."""
+    code = str(metadata.country_code)
+    if metadata.country_code is not None and digits.startswith(code):
+        general_desc = metadata.general_desc
+        _, potential, _ = _maybe_strip_national_prefix_carrier_code(digits[len(code) :], metadata)
+        if (
+            not _match_national_number(digits, general_desc, False)
+            and _match_national_number(potential, general_desc, False)
+        ) or _test_number_length(digits, metadata) == ValidationResult.TOO_LONG:
+            return metadata.country_code, potential
+    return 0, ""
+
+
+def _verified_plain(plus: bool, digits: str, before: str, after: str, region: str) -> PhoneNumber | None:
+    """The library's ``_parse_and_verify`` at leniency VALID for a plain candidate (see
+    :func:`_parse_plain`). Its bracket tests pass: the candidate has no bracket, and ``_PUB_PAGES``
+    needs a "(". It has no "x", so ``_contains_only_valid_x_chars`` holds."""
+    if before and not plus and _bad_neighbour(before):  # a "+" (a lead character) skips this test
+        return None
+    if after and _bad_neighbour(after):
+        return None
+    parsed = _parse_plain(plus, digits, region)
+    if parsed is None:
+        return None
+    if not phonenumbers.is_valid_number(parsed.number):
+        return None
+    if parsed.from_default and not _national_prefix_present(parsed, digits):
+        return None
+    return parsed.number
+
+
+def _national_prefix_present(parsed: _Parsed, digits: str) -> bool:
+    """``_is_national_prefix_present_if_required`` for a number read with its default region.
+
+    That test is true on every path but one, where it is whether ``_maybe_strip_national_prefix_
+    carrier_code(digits, <metadata of the number's region>)`` strips something. For a number read with
+    its default region, ``parse`` made that very call on ``digits``; when it also used that region's
+    metadata, a strip there answers True here (the function is pure), and only a number without a
+    prefix pays for the full test."""
+    number = parsed.number
+    region = region_code_for_country_code(number.country_code or 0)
+    if parsed.stripped and region == parsed.metadata.id:
+        return True
+    probe = PhoneNumber(
+        country_code=number.country_code,
+        national_number=number.national_number,
+        italian_leading_zero=number.italian_leading_zero,
+        number_of_leading_zeros=number.number_of_leading_zeros,
+        raw_input=digits,
+        country_code_source=CountryCodeSource.FROM_DEFAULT_COUNTRY,
+    )
+    return bool(_is_national_prefix_present_if_required(probe))
+
+
 @lru_cache(maxsize=8192)
 def _verified(candidate: str, before: str, after: str, region: str, leniency: int) -> PhoneNumber | None:
     """The number the plain matcher accepts for ``candidate`` between ``before`` and ``after`` (each
     one character, or empty at an edge of the text), or None. The matcher reads nothing else of the
     text here, so a text made of just these characters gets the same answer."""
+    plain = _PLAIN.fullmatch(candidate)
+    if plain and leniency == Leniency.VALID and len(candidate) <= _MAX_INPUT_STRING_LENGTH:
+        try:
+            return _verified_plain(plain[1] == "+", _SEPARATORS.sub("", plain[2]), before, after, region)
+        except _NotPlain:
+            pass
     matcher = PhoneNumberMatcher(before + candidate + after, region, leniency=leniency)
     match = PhoneNumberMatcher._parse_and_verify(matcher, candidate, len(before))
     return match.number if match is not None else None

@@ -1,0 +1,136 @@
+"""The plain-digits shortcut of :mod:`screener.extract._phones` decides like the library.
+
+``_verified`` parses a plain candidate (ASCII digits, spaces, dots, dashes, a leading "+") with its
+own copy of the steps of ``phonenumbers.parse`` that matter for it. These tests compare it with the
+library's own ``_parse_and_verify`` on many generated candidates and contexts (every field of the
+number), check the claims that let it skip the other steps, and compare the whole search with the
+plain ``PhoneNumberMatcher`` on generated adversarial texts.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from phonenumbers import Leniency, PhoneNumberMatcher
+from phonenumbers import phonenumberutil as util
+
+from screener.extract import _phones
+
+# Prefixes that take the parser down each of its paths: national prefix, the default country code
+# without "+", the international prefix (ID: 008, 009), other regions' codes, zeros.
+_STARTS = ["0", "08", "081", "0812", "62", "628", "6208", "008", "009", "001", "0062", "00", "000", "8", "5",
+           "1", "21", "855", "95", "856", "66", "60", "683", "290", "800", "1500", "0800", "39", "44", ""]  # fmt: skip
+_SEPARATORS = [" ", ".", "-", "  ", " - ", "..", "-.", " . "]
+_CONTEXTS = ["", " ", "a", "Z", "x", "é", "\u0301", "$", "€", "%", "Rp"[-1], ":", "(", ")", "/", "+", "1",
+             "\u00a0", "\n", "ß", "д", "#", ",", "*", "£", "¥"]  # fmt: skip
+_REGIONS = ["ID", "US", "CA", "GB", "IT", "RU", "KH", "MY"]
+
+
+def _plain_candidate(rng: random.Random) -> str:
+    """Random digits after a start from _STARTS, or (half the time) an Indonesian mobile or fixed-line
+    number, grouped with random separators, perhaps after a "+"."""
+    if rng.random() < 0.5:
+        start = rng.choice(["08", "628", "08", "8", "021", "6221", "0"])
+        digits = (
+            start
+            + rng.choice("123456789")
+            + "".join(rng.choice("0123456789") for _ in range(rng.randint(5, 11)))
+        )
+    else:
+        digits = rng.choice(_STARTS) + "".join(rng.choice("0123456789") for _ in range(rng.randint(1, 14)))
+    out, i = "", 0
+    while i < len(digits):
+        step = rng.randint(1, 5)
+        if out:
+            out += rng.choice(_SEPARATORS) if rng.random() < 0.6 else ""
+        out += digits[i : i + step]
+        i += step
+    return ("+" if rng.random() < 0.3 else "") + out
+
+
+def _library(candidate: str, before: str, after: str, region: str) -> object:
+    matcher = PhoneNumberMatcher(before + candidate + after, region, leniency=Leniency.VALID)
+    match = PhoneNumberMatcher._parse_and_verify(matcher, candidate, len(before))
+    return None if match is None else vars(match.number)
+
+
+def _fast(candidate: str, before: str, after: str, region: str) -> object:
+    number = _phones._verified.__wrapped__(candidate, before, after, region, Leniency.VALID)
+    return None if number is None else vars(number)
+
+
+def test_plain_candidates_are_verified_like_the_library() -> None:
+    rng = random.Random(2026)
+    accepted = 0
+    for _ in range(40000):
+        candidate = _plain_candidate(rng)
+        assert _phones._PLAIN.fullmatch(candidate), candidate
+        before = rng.choice(_CONTEXTS) if rng.random() < 0.5 else " "
+        after = rng.choice(_CONTEXTS) if rng.random() < 0.5 else " "
+        region = "ID" if rng.random() < 0.7 else rng.choice(_REGIONS)
+        expected = _library(candidate, before, after, region)
+        assert _fast(candidate, before, after, region) == expected, (candidate, before, after, region)
+        accepted += expected is not None
+    assert accepted > 2500  # the comparison covered accepted numbers, not only rejections
+
+
+@pytest.mark.parametrize(
+    "candidate",
+    ["0812-7734-1029", "+62 812-7734-1029", "6281277341029", "081277341029", "021-5550-1234", "5.000.000",
+     "+855 96 412 7781", "+0812 7734 1029", "008 62 812 7734 1029", "0086281277341029", "+1 800 555 0100",
+     "+39 06 1234 5678", "+7 495 123-45-67", "12", "+12", "+123", "0" * 20, "9" * 17, "1 2 3"],
+)  # fmt: skip
+def test_known_shapes_are_verified_like_the_library(candidate: str) -> None:
+    for region in _REGIONS:
+        for before, after in (("", ""), (" ", " "), ("a", " "), (" ", "a"), ("$", "%")):
+            assert _fast(candidate, before, after, region) == _library(candidate, before, after, region)
+
+
+def test_the_parse_steps_skipped_for_plain_candidates_change_nothing() -> None:
+    # _parse_plain's docstring: a plain candidate is its own possible number, has no extension and is
+    # viable with 3 digits or more.
+    rng = random.Random(11)
+    for _ in range(20000):
+        candidate = _plain_candidate(rng)
+        assert util._build_national_number_for_parsing(candidate) == candidate
+        assert util._maybe_strip_extension(candidate) == ("", candidate)
+        digits = _phones._SEPARATORS.sub("", candidate.lstrip("+"))
+        assert util._normalize(candidate.lstrip("+")) == digits == util.normalize_digits_only(candidate)
+        if len(digits) >= 3:
+            assert util._is_viable_phone_number(candidate)
+
+
+_PIECES = ["0812-7734-1029", "0812 7734 1029", "+62 812 7734 1029", "6281277341029", "081277341029",
+           "(021) 5550 1234", "021-5550-1234", "+855 96 412 7781", "+95 9 254 123 456", "08.11.22.23.33",
+           "0812/7734/1029", "12/03/2026", "2026-03-12 10", "10:30", "5.000.000", "Rp 5.000.000", "$1,200",
+           "1-800-FLOWERS", "ext. 12", " x 12", "x", "#", "٠٨١٢٧٧٣٤١٠٢٩", "０８１２－７７３４－１０２９",
+           "+", "++62 812 7734 1029", "+ 62 812 7734 1029", "0062 812 7734 1029", "008 62 812 7734 1029",
+           "3-4 (5", "12-34 (56", "[0812] 7734", "€", "%", "abc", "tel", "wa", "081", "7734", "1029", "-", ".",
+           "/", ":", ";", ",", " ", "  ", "\n", "\u00a0", "1", "23", "456", "0", "00", "+0812 7734 1029"]  # fmt: skip
+
+
+def _adversarial_text(rng: random.Random) -> str:
+    text = ""
+    for _ in range(rng.randint(1, 8)):
+        piece = rng.choice(_PIECES)
+        if rng.random() < 0.3:
+            piece = "".join(ch if not ch.isdigit() else rng.choice("0123456789") for ch in piece)
+        text += piece + (
+            rng.choice(["", " ", "-", ".", "/", ":", "x", "a", "("]) if rng.random() < 0.5 else ""
+        )
+    return text
+
+
+def test_the_search_finds_what_the_plain_matcher_finds_on_adversarial_texts() -> None:
+    rng = random.Random(404)
+    found = 0
+    for _ in range(6000):
+        text = _adversarial_text(rng)
+        _phones._verified.cache_clear()  # every candidate computed, none remembered from another text
+        fast = [tuple(m) for m in _phones.phone_matches(text, "ID")]
+        plain = [(m.start, m.end, m.raw_string, m.number) for m in PhoneNumberMatcher(text, "ID")]
+        assert fast == plain, text
+        assert [vars(m[3]) for m in fast] == [vars(m[3]) for m in plain], text
+        found += len(fast)
+    assert found > 2000
