@@ -35,17 +35,22 @@ texts go through one whole-text matcher, as before.
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Iterator
 from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
 import phonenumbers
 from phonenumbers import (
+    COUNTRY_CODE_TO_REGION_CODE,
+    REGION_CODE_FOR_NON_GEO_ENTITY,
     CountryCodeSource,
     Leniency,
     PhoneMetadata,
     PhoneNumber,
     PhoneNumberMatcher,
+    country_code_for_valid_region,
+    national_significant_number,
     region_code_for_country_code,
 )
 from phonenumbers.phonenumbermatcher import _is_national_prefix_present_if_required
@@ -55,6 +60,7 @@ from phonenumbers.phonenumberutil import (
     _MIN_LENGTH_FOR_NSN,
     ValidationResult,
     _extract_country_code,
+    _is_number_matching_desc,
     _match_national_number,
     _maybe_strip_national_prefix_carrier_code,
     _parse_prefix_as_idd,
@@ -125,12 +131,37 @@ class _NotPlain(Exception):
     """The library takes a path :func:`_parse_plain` does not copy: let the library decide."""
 
 
+# The ASCII characters the library calls a Latin letter or invalid punctuation (a test compares).
+_ASCII_BAD_NEIGHBOURS = frozenset("$%" + string.ascii_letters)
+
+
 def _bad_neighbour(char: str) -> bool:
     """The matcher's VALID test of the characters around a candidate: "%", a currency or a Latin
-    letter next to it rejects it."""
+    letter next to it rejects it. ASCII characters (nearly all neighbours) are looked up."""
+    if char.isascii():
+        return char in _ASCII_BAD_NEIGHBOURS
     return PhoneNumberMatcher._is_invalid_punctuation_symbol(char) or PhoneNumberMatcher._is_latin_letter(
         char
     )
+
+
+def _is_valid(number: PhoneNumber) -> bool:
+    """``phonenumbers.is_valid_number``, trying the mobile pattern first.
+
+    For a country code of one region the library answers: the region's general pattern matches and
+    so does one of its type patterns (premium rate, toll free, ... fixed line, then mobile unless the
+    metadata says mobile and fixed-line patterns are the same); the order of the types only decides
+    which one it names. Numbers in ads are mostly mobiles, the type it tries last."""
+    regions = COUNTRY_CODE_TO_REGION_CODE.get(number.country_code or 0, ())
+    if len(regions) != 1 or regions[0] == REGION_CODE_FOR_NON_GEO_ENTITY:
+        return bool(phonenumbers.is_valid_number(number))
+    metadata = PhoneMetadata.metadata_for_region(regions[0].upper(), None)
+    if metadata is None or number.country_code != country_code_for_valid_region(regions[0]):
+        return bool(phonenumbers.is_valid_number(number))
+    nsn = national_significant_number(number)
+    if metadata.same_mobile_and_fixed_line_pattern or not _is_number_matching_desc(nsn, metadata.mobile):
+        return bool(phonenumbers.is_valid_number(number))
+    return _is_number_matching_desc(nsn, metadata.general_desc)
 
 
 @cache
@@ -219,7 +250,7 @@ def _verified_plain(plus: bool, digits: str, before: str, after: str, region: st
     parsed = _parse_plain(plus, digits, region)
     if parsed is None:
         return None
-    if not phonenumbers.is_valid_number(parsed.number):
+    if not _is_valid(parsed.number):
         return None
     if parsed.from_default and not _national_prefix_present(parsed, digits):
         return None

@@ -10,11 +10,13 @@ plain ``PhoneNumberMatcher`` on generated adversarial texts.
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 from phonenumbers import Leniency, PhoneNumberMatcher
 from phonenumbers import phonenumberutil as util
 
+from screener.datasets import load_corpus
 from screener.extract import _phones
 
 # Prefixes that take the parser down each of its paths: national prefix, the default country code
@@ -134,3 +136,67 @@ def test_the_search_finds_what_the_plain_matcher_finds_on_adversarial_texts() ->
         assert [vars(m[3]) for m in fast] == [vars(m[3]) for m in plain], text
         found += len(fast)
     assert found > 2000
+
+
+# -- the runs of the text the search looks at --------------------------------------------------------
+
+_B = _phones._BLOCKERS
+
+
+def _live_runs_before(text: str, least: int) -> list[tuple[int, int]]:
+    """The run finder as it was before it let two regexes do the scanning (one Python step per run)."""
+    digit, letter = re.compile(r"\d"), re.compile(f"[^{_B}\\W\\d_]")
+    lead_or_digit, run_back = re.compile(r"[(\[（［+＋\d]"), re.compile(f"[^{_B}]*+")
+    runs = []
+    for run in re.finditer(f"\\d[^{_B}]*+", text):
+        first, end = run.span()
+        back = run_back.match(text[::-1], len(text) - first)
+        start = len(text) - back.end() if back else first
+        if len(digit.findall(text, first, end)) < least:
+            lead = lead_or_digit.search(text, start, end)
+            found = letter.search(text, lead.end(), end) if lead else None
+            if found is None or digit.search(text, found.end(), end) is None:
+                continue
+        runs.append((start, end))
+    return runs
+
+
+def test_the_live_runs_are_those_of_the_one_step_per_run_finder() -> None:
+    rng = random.Random(99)
+    alphabet = "0123456789 -./()[]+x#:;,\u00a0\u3000extnsioaäéдоб٠٨（［＋$%€" + _B
+    texts = [_adversarial_text(rng) for _ in range(3000)]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60))) for _ in range(6000)]
+    texts += list(load_corpus().texts)
+    for text in texts:
+        for least in (1, 3, _phones.min_valid_digits("ID"), 9):
+            assert list(_phones._live_runs(text, least)) == _live_runs_before(text, least), (text, least)
+
+
+def test_the_ascii_neighbour_test_is_the_library_s() -> None:
+    for code in range(0x3000):  # all of ASCII (looked up) and the first non-ASCII blocks (the library)
+        char = chr(code)
+        library = PhoneNumberMatcher._is_invalid_punctuation_symbol(
+            char
+        ) or PhoneNumberMatcher._is_latin_letter(char)
+        assert _phones._bad_neighbour(char) == bool(library), repr(char)
+
+
+def test_mobile_first_validity_is_the_library_s() -> None:
+    rng = random.Random(5)
+    codes = [62, 1, 7, 44, 39, 60, 66, 95, 855, 856, 800, 808, 870, 881, 979, 290, 683, 886, 0, 999]
+    valid = 0
+    for _ in range(30000):
+        if rng.random() < 0.5:
+            candidate, region = _plain_candidate(rng), rng.choice(_REGIONS)
+            try:
+                number = util.parse(candidate, region)
+            except util.NumberParseException:
+                continue
+        else:
+            digits = "".join(rng.choice("0123456789") for _ in range(rng.randint(1, 17)))
+            number = util.PhoneNumber(country_code=rng.choice(codes), national_number=int(digits))
+            if rng.random() < 0.2:
+                number.italian_leading_zero, number.number_of_leading_zeros = True, rng.choice([None, 1, 2])
+        assert _phones._is_valid(number) == util.is_valid_number(number), number
+        valid += _phones._is_valid(number)
+    assert valid > 1500
