@@ -51,6 +51,7 @@ from phonenumbers import (
     PhoneNumberMatcher,
     country_code_for_valid_region,
     national_significant_number,
+    re_util,
     region_code_for_country_code,
 )
 from phonenumbers.phonenumbermatcher import _is_national_prefix_present_if_required
@@ -78,6 +79,12 @@ _WINDOW_SAFE_LENGTH = _MAX_TRIES // 13  # see the module docstring
 _BLOCKERS = "bcdfghjklmpqruvwyzBCDFGHJKLMPQRUVWYZ\r\n"
 _CONTEXT_BEFORE = 1  # the character before a candidate (a Latin letter there rejects it)
 _CONTEXT_AFTER = 3  # the character after a candidate, and ":MM" after a time stamp
+
+
+# The library compiles a metadata pattern on every use, through ``re.compile``'s own (bounded) cache
+# unless told to keep them; the same pattern strings give the same regexes, only found faster.
+# (Versions before the switch existed just go without.)
+getattr(re_util, "enable_pattern_cache", lambda: None)()
 
 
 class PhoneMatch(NamedTuple):

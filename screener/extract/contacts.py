@@ -208,15 +208,19 @@ def _finditer(pattern: re.Pattern[str], text: str, spans: list[tuple[int, int]])
 
 def _regex_contacts(text: str) -> Iterator[Contact]:
     """Candidates from the regexes, most specific first (overlaps are resolved by the caller)."""
+    # Most ads have no trigger at all: their (empty) searches are skipped, not run on no spans.
     at_signs = _stretches(_AT, text) if "@" in text else []
-    yield from _link_contacts(text, _stretches(_LINK_TRIGGER, text))
-    for m in _finditer(_EMAIL, text, at_signs):
+    link_spans = _stretches(_LINK_TRIGGER, text)
+    if link_spans:
+        yield from _link_contacts(text, link_spans)
+    for m in _finditer(_EMAIL, text, at_signs) if at_signs else ():
         yield Contact("email", m.group().lower(), None, m.group(), m.start(), m.end())
-    for m in _finditer(_URL, text, _stretches(_URL_TRIGGER, text)):
+    url_spans = _stretches(_URL_TRIGGER, text)
+    for m in _finditer(_URL, text, url_spans) if url_spans else ():
         end = _strip_trailing(text, m.start(), m.end())
         url = text[m.start() : end]
         yield Contact("url", _with_scheme(url), None, url, m.start(), end)
-    for m in _finditer(_HANDLE, text, at_signs):
+    for m in _finditer(_HANDLE, text, at_signs) if at_signs else ():
         name = m.group("name").rstrip(".")
         if name.lower() in _NOT_HANDLES:
             continue
