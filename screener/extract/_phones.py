@@ -123,10 +123,13 @@ def min_valid_digits(region: str) -> int:
 
 # -- 4. plain digits ----------------------------------------------------------------------------------
 
-# A "plain" candidate: ASCII digits, runs of spaces, dots or dashes between them, perhaps one leading
-# "+" right before a digit. No bracket, slash, letter, "#", ",", ";" or non-ASCII character.
-_PLAIN = re.compile(r"(\+?)([0-9]+(?:[ .\-]+[0-9]+)*)")
-_SEPARATORS = re.compile(r"[ .\-]+")
+# A "plain" candidate: ASCII digits, runs of separators between them (spaces, no-break and ideographic
+# spaces, dots, slashes, hyphens, Unicode dashes and minus: the library's punctuation minus brackets,
+# "x", "~" and invisible marks), perhaps one leading "+" right before a digit. No bracket, letter, "#",
+# ",", ";" or "~", and no other digit than ASCII.
+_SEPARATOR_CLASS = "[ .\\-/\u00a0\u3000\u2010-\u2015\u2212]"
+_PLAIN = re.compile(f"(\\+?)([0-9]+(?:{_SEPARATOR_CLASS}+[0-9]+)*)")
+_SEPARATORS = re.compile(f"{_SEPARATOR_CLASS}+")
 _TOO_SHORT_OR_LOCAL = (
     ValidationResult.TOO_SHORT,
     ValidationResult.IS_POSSIBLE_LOCAL_ONLY,
@@ -191,9 +194,9 @@ def _parse_plain(plus: bool, digits: str, region: str) -> _Parsed | None:
 
     Why the skipped steps change nothing for a plain candidate ``c``: ``c`` holds no ";" (no RFC 3966
     phone-context or isub), starts with "+" or a digit and ends with a digit (``_extract_possible_number``
-    keeps it whole: it has no "/" for ``_SECOND_NUMBER_START``), has no letter, "#", ",", ";" or "~"
-    that every extension pattern needs, and with 3 or more digits (the caller's bound is higher) it is
-    a viable number. ``_normalize`` of its text after the "+" is ``digits`` (no letters: no vanity
+    keeps it whole: ``_SECOND_NUMBER_START`` needs an "x" after a slash), has no letter, "#", ",", ";"
+    or "~" that every extension pattern needs, and with 3 or more digits (the caller's bound is higher)
+    it is viable: its separators are all the library's punctuation. ``_normalize`` of its text after the "+" is ``digits`` (no letters: no vanity
     conversion; ASCII digits map to themselves), and so is ``normalize_digits_only(raw_input)``.
     """
     metadata = PhoneMetadata.metadata_for_region(region.upper(), None)
