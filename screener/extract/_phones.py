@@ -54,7 +54,7 @@ from phonenumbers import (
     re_util,
     region_code_for_country_code,
 )
-from phonenumbers.phonenumbermatcher import _is_national_prefix_present_if_required
+from phonenumbers.phonenumbermatcher import _SLASH_SEPARATED_DATES, _is_national_prefix_present_if_required
 from phonenumbers.phonenumberutil import (
     _MAX_INPUT_STRING_LENGTH,
     _MAX_LENGTH_FOR_NSN,
@@ -364,9 +364,56 @@ def phone_matches(text: str, region: str, leniency: int = Leniency.VALID) -> Ite
         for m in CandidateFilter(text, region, leniency=leniency):
             yield PhoneMatch(m.start, m.end, m.raw_string, m.number)
         return
-    for a, b in _live_runs(text, min_valid_digits(region)):
+    least = min_valid_digits(region)
+    for a, b in _live_runs(text, least):
+        plain = _PLAIN_RUN.fullmatch(text, a, b)
+        if plain:
+            found = _plain_run_match(text, plain.start(1), plain.end(1), least, region, leniency)
+            if found is not None:
+                yield from found
+                continue
         lo = max(0, a - _CONTEXT_BEFORE)
         for m in CandidateFilter(text[lo : b + _CONTEXT_AFTER], region, leniency=leniency):
             if lo + m.start >= b:
                 break  # a candidate in the context after the run: the next run's, if anyone's
             yield PhoneMatch(lo + m.start, lo + m.end, m.raw_string, m.number)
+
+
+# A run whose only digits are one plain token (see _PLAIN), within the matcher's limits (at most 17
+# digits a group, 4 separators between groups, 18 groups; the library allows 20, 4 and 21), with no
+# lead character (opening bracket, plus) before it but its own plus.
+_PLAIN_RUN = re.compile(
+    f"[^\\d(\\[（［+＋]*+(\\+?[0-9]{{1,17}}(?:{_SEPARATOR_CLASS}{{1,4}}[0-9]{{1,17}}){{0,17}})\\D*+"
+)
+
+
+def _plain_run_match(
+    text: str, start: int, end: int, least: int, region: str, leniency: int
+) -> tuple[PhoneMatch, ...] | None:
+    """The matcher's matches in a run matched by ``_PLAIN_RUN``, its token at ``text[start:end]``;
+    None when the library must try the token's inner pieces.
+
+    Why the matcher's only candidate in such a run is the token: a candidate starts at a lead
+    character or a digit, and there is none before the token; its pattern, greedy, takes the whole
+    token (separators are its punctuation, groups within its limits); after the token the run has no
+    digit, which every continuation of a candidate and every extension pattern needs. So the matcher
+    tests the token alone: a slash-separated date is rejected outright; the time-stamp test needs
+    ":" and a digit right after it, and the run has no digit there; then ``_parse_and_verify`` (the
+    digit bound, then :func:`_verified` with the characters around the token); only if that fails does
+    it try the token's inner pieces: slices of the token, with no more digits and no letter, so a
+    token under the digit bound has none that passes. They are tried here as the matcher tries them
+    (its own method, reading the same characters around them); when none passes, the matcher goes on
+    after the token and finds nothing more in the run. When one passes, the matcher goes on from the
+    end of that piece, inside the token: the caller runs it on the whole run then."""
+    token = text[start:end]
+    if _SLASH_SEPARATED_DATES.search(token):
+        return ()
+    if sum(map(str.isdigit, token)) < least:
+        return ()  # no letter in a plain token: it and every piece of it fail the digit bound
+    before = text[start - 1] if start > 0 else ""
+    after = text[end] if end < len(text) else ""
+    number = _verified(token, before, after, region, leniency)
+    if number is not None:
+        return (PhoneMatch(start, end, token, number),)
+    inner = CandidateFilter(text, region, leniency=leniency)._extract_inner_match(token, start)
+    return () if inner is None else None

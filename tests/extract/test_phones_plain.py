@@ -203,3 +203,50 @@ def test_mobile_first_validity_is_the_library_s() -> None:
         assert _phones._is_valid(number) == util.is_valid_number(number), number
         valid += _phones._is_valid(number)
     assert valid > 1500
+
+
+# -- runs made of one plain token: the search decides them without the library's matcher -----------
+
+_AROUND = ["", " ", "  ", "\t", ": ", "(", ")", "+", "x", "a", "é", "$", "%", ".", ",", "-", "/", ":", ";", "#",
+           "~", "ext", " ext ", "\u00a0", "٠", "１", "²", "(+", "[", "]", "e", "int", "anexo", "доб", "?"]  # fmt: skip
+_WORDS = ["hubungi", "WA", "gaji", "tgl", "jam", "Rp", "telp", "hp", "\n", "\r\n", "b", "z", ""]
+
+
+def _token(rng: random.Random) -> str:
+    roll = rng.random()
+    if roll < 0.1:  # beyond the matcher's limits: a long group, many groups, long separators
+        groups = [
+            "".join(rng.choice("0123456789") for _ in range(rng.randint(1, 22)))
+            for _ in range(rng.randint(1, 22))
+        ]
+        return "".join(g + rng.choice([" ", "-----", "  .  ", "-"]) for g in groups).rstrip(" -.")
+    if roll < 0.2:  # dates and time stamps, which the matcher rejects
+        return rng.choice(["12/03/2026", "1/2/26", "2026-03-12 10", "2026/03/12 09", "20260312 10", "31/12"])
+    if roll < 0.3:  # numbers with an inner piece that is a valid number
+        return rng.choice(
+            ["5.000.000 0812 7734 1029", "0812 7734 1029 / 0813 5566 7788", "021 - 0812 7734 1029"]
+        )
+    return _plain_candidate(rng)
+
+
+def test_plain_runs_are_matched_like_the_plain_matcher() -> None:
+    rng = random.Random(77)
+    decided = found = 0
+    for _ in range(12000):
+        text = ""
+        for _ in range(rng.randint(1, 4)):
+            text += rng.choice(_WORDS) + rng.choice(_AROUND) + _token(rng) + rng.choice(_AROUND)
+            text += rng.choice(_WORDS) if rng.random() < 0.7 else ""
+            if rng.random() < 0.2:
+                text += rng.choice([":30", ":7", "0", " 1"])
+        _phones._verified.cache_clear()
+        fast = [tuple(m) for m in _phones.phone_matches(text, "ID")]
+        plain = [(m.start, m.end, m.raw_string, m.number) for m in PhoneNumberMatcher(text, "ID")]
+        assert fast == plain, text
+        assert [vars(m[3]) for m in fast] == [vars(m[3]) for m in plain], text
+        least = _phones.min_valid_digits("ID")
+        decided += sum(
+            bool(_phones._PLAIN_RUN.fullmatch(text, a, b)) for a, b in _phones._live_runs(text, least)
+        )
+        found += len(fast)
+    assert decided > 5000 and found > 3000, (decided, found)
