@@ -3,7 +3,8 @@
 The matcher is pure Python: it runs its own candidate regex over the whole text and, for every
 candidate (prices, dates, times: most of an ad's digits), trims it, tries inner pieces and parses
 them. :func:`phone_matches` gives exactly its matches (``tests/extract/test_contacts_fast.py`` and
-``tests/extract/test_extract_same_output.py`` check that) with three shortcuts:
+``tests/extract/test_extract_same_output.py`` and ``tests/extract/test_phones_plain.py`` check
+that) with these shortcuts:
 
 1. **Windows.** The matcher's candidate regex (``_PATTERN``) only allows digits, its punctuation and
    the letters of extension words ("ext", "extension", "int", "anexo", "x"); a line break or any other
@@ -19,17 +20,18 @@ them. :func:`phone_matches` gives exactly its matches (``tests/extract/test_cont
 3. **Cache.** Whether a candidate is a valid number depends only on the candidate, the characters
    just before and after it, the region and the leniency; the same prices, dates and numbers come
    back ad after ad, so :func:`_verified` remembers the last few thousand answers.
+4. **Plain digits.** A candidate made only of ASCII digits and separators (spaces, dots, slashes,
+   dashes), with perhaps a leading "+" (nearly all of them: phone numbers, prices, dates), is parsed
+   by :func:`_verified_plain`, which takes the steps of the library's ``parse`` and ``_verify`` that
+   can change anything for such a string, calling the library's own helpers for each, and skips the
+   steps that provably leave it unchanged (see there). Other candidates go the library's way.
+5. **Plain runs.** A run whose only digits are one plain token has that token as the matcher's only
+   candidate, so :func:`_plain_run_match` tests it without running the matcher (see there).
 
 The matcher gives up after ``max_tries`` (65535) failed attempts over the whole text. Each candidate
 of length L costs it at most 6 * (L + 1) + 1 attempts and candidates do not overlap, so on a text of
 at most ``65535 // 13`` characters it never gives up, whether it runs once or per window; longer
 texts go through one whole-text matcher, as before.
-
-4. **Plain digits.** A candidate made only of ASCII digits and spaces, dots or dashes between them,
-   with perhaps a leading "+" (nearly all of them: phone numbers, prices, dates), is parsed by
-   :func:`_verified_plain`, which takes the steps of the library's ``parse`` and ``_verify`` that
-   can change anything for such a string, calling the library's own helpers for each, and skips the
-   steps that provably leave it unchanged (see there). Other candidates go the library's way.
 """
 
 from __future__ import annotations

@@ -147,7 +147,7 @@ _B = _phones._BLOCKERS
 
 
 def _live_runs_before(text: str, least: int) -> list[tuple[int, int]]:
-    """The run finder as it was before it let two regexes do the scanning (one Python step per run)."""
+    """The run finder written plainly (a reference for changes to the module's)."""
     digit, letter = re.compile(r"\d"), re.compile(f"[^{_B}\\W\\d_]")
     lead_or_digit, run_back = re.compile(r"[(\[（［+＋\d]"), re.compile(f"[^{_B}]*+")
     runs = []
