@@ -56,7 +56,12 @@ from phonenumbers import (
     re_util,
     region_code_for_country_code,
 )
-from phonenumbers.phonenumbermatcher import _SLASH_SEPARATED_DATES, _is_national_prefix_present_if_required
+from phonenumbers.phonenumbermatcher import (
+    _MATCHING_BRACKETS,
+    _PUB_PAGES,
+    _SLASH_SEPARATED_DATES,
+    _is_national_prefix_present_if_required,
+)
 from phonenumbers.phonenumberutil import (
     _MAX_INPUT_STRING_LENGTH,
     _MAX_LENGTH_FOR_NSN,
@@ -132,6 +137,13 @@ def min_valid_digits(region: str) -> int:
 _SEPARATOR_CLASS = "[ .\\-/\u00a0\u3000\u2010-\u2015\u2212]"
 _PLAIN = re.compile(f"(\\+?)([0-9]+(?:{_SEPARATOR_CLASS}+[0-9]+)*)")
 _SEPARATORS = re.compile(f"{_SEPARATOR_CLASS}+")
+# A plain candidate with brackets: perhaps one opening bracket first, brackets among the separators,
+# perhaps one closing bracket last ("(021) 555-1234", "(+62 812) 7734 1029"). Brackets are the
+# library's punctuation too; ``_parse_and_verify`` tests how they pair before parsing.
+_OPEN, _CLOSE = "[(\\[（［]", "[)\\]）］]"
+_BRACKETED = re.compile(f"{_OPEN}?(\\+?)([0-9]+(?:(?:{_SEPARATOR_CLASS}|{_OPEN}|{_CLOSE})+[0-9]+)*){_CLOSE}?")
+_NOT_DIGITS = re.compile("[^0-9]+")
+_LEAD_CHARS = "([（［+＋"  # the library's _LEAD_CLASS: a candidate starting so skips one test
 _TOO_SHORT_OR_LOCAL = (
     ValidationResult.TOO_SHORT,
     ValidationResult.IS_POSSIBLE_LOCAL_ONLY,
@@ -194,11 +206,12 @@ def _parse_plain(plus: bool, digits: str, region: str) -> _Parsed | None:
     (with a leading "+" if ``plus``), or None where ``parse`` raises NumberParseException. Raises
     :class:`_NotPlain` on the rare paths not copied.
 
-    Why the skipped steps change nothing for a plain candidate ``c``: ``c`` holds no ";" (no RFC 3966
-    phone-context or isub), starts with "+" or a digit and ends with a digit (``_extract_possible_number``
-    keeps it whole: ``_SECOND_NUMBER_START`` needs an "x" after a slash), has no letter, "#", ",", ";"
-    or "~" that every extension pattern needs, and with 3 or more digits (the caller's bound is higher)
-    it is viable: its separators are all the library's punctuation. ``_normalize`` of its text after the "+" is ``digits`` (no letters: no vanity
+    Why the skipped steps change nothing for a plain candidate ``c`` (with or without brackets): ``c``
+    holds no ";" (no RFC 3966 phone-context or isub); ``_extract_possible_number`` drops an opening
+    bracket before its "+" or first digit and closing brackets after its last digit, and no more
+    (``_SECOND_NUMBER_START`` needs an "x" after a slash); what is left has no letter, "#", ",", ";"
+    or "~" that every extension pattern needs, and with 3 or more digits (the caller's bound is
+    higher) it is viable: its separators are all the library's punctuation. ``_normalize`` of its text after the "+" is ``digits`` (no letters: no vanity
     conversion; ASCII digits map to themselves), and so is ``normalize_digits_only(raw_input)``.
     """
     metadata = PhoneMetadata.metadata_for_region(region.upper(), None)
@@ -251,11 +264,14 @@ def _country_code_without_plus(digits: str, metadata: PhoneMetadata) -> tuple[in
     return 0, ""
 
 
-def _verified_plain(plus: bool, digits: str, before: str, after: str, region: str) -> PhoneNumber | None:
+def _verified_plain(
+    lead: bool, plus: bool, digits: str, before: str, after: str, region: str
+) -> PhoneNumber | None:
     """The library's ``_parse_and_verify`` at leniency VALID for a plain candidate (see
-    :func:`_parse_plain`). Its bracket tests pass: the candidate has no bracket, and ``_PUB_PAGES``
-    needs a "(". It has no "x", so ``_contains_only_valid_x_chars`` holds."""
-    if before and not plus and _bad_neighbour(before):  # a "+" (a lead character) skips this test
+    :func:`_parse_plain`), once its bracket tests passed (a candidate without brackets passes them:
+    ``_PUB_PAGES`` needs a "("). It has no "x", so ``_contains_only_valid_x_chars`` holds. ``lead``:
+    it starts with a bracket or plus, which skips the test of the character before it."""
+    if before and not lead and _bad_neighbour(before):
         return None
     if after and _bad_neighbour(after):
         return None
@@ -298,9 +314,16 @@ def _verified(candidate: str, before: str, after: str, region: str, leniency: in
     one character, or empty at an edge of the text), or None. The matcher reads nothing else of the
     text here, so a text made of just these characters gets the same answer."""
     plain = _PLAIN.fullmatch(candidate)
-    if plain and leniency == Leniency.VALID and len(candidate) <= _MAX_INPUT_STRING_LENGTH:
+    bracketed = None if plain else _BRACKETED.fullmatch(candidate)
+    shape = plain or bracketed
+    if shape and leniency == Leniency.VALID and len(candidate) <= _MAX_INPUT_STRING_LENGTH:
+        if bracketed and (not _MATCHING_BRACKETS.fullmatch(candidate) or _PUB_PAGES.search(candidate)):
+            return None  # the library's first test in _parse_and_verify
+        lead = candidate[0] in _LEAD_CHARS
         try:
-            return _verified_plain(plain[1] == "+", _SEPARATORS.sub("", plain[2]), before, after, region)
+            return _verified_plain(
+                lead, shape[1] == "+", _NOT_DIGITS.sub("", shape[2]), before, after, region
+            )
         except _NotPlain:
             pass
     matcher = PhoneNumberMatcher(before + candidate + after, region, leniency=leniency)

@@ -78,6 +78,40 @@ def test_plain_candidates_are_verified_like_the_library() -> None:
     assert accepted > 2500  # the comparison covered accepted numbers, not only rejections
 
 
+def _bracketed_candidate(rng: random.Random) -> str:
+    """A plain candidate with brackets put in: first, last, around a group, unbalanced, nested."""
+    text = _plain_candidate(rng)
+    opening, closing = rng.choice([("(", ")"), ("[", "]"), ("（", "）"), ("［", "］"), ("(", "]")])
+    roll = rng.random()
+    if roll < 0.4:  # around the first group: "(021) 555 1234", "(+62 812) 7734"
+        cut = next((i for i, ch in enumerate(text) if i and not ch.isdigit()), len(text))
+        text = opening + text[:cut] + closing + text[cut:]
+    elif roll < 0.6:
+        text = opening + text + (closing if rng.random() < 0.7 else "")
+    elif roll < 0.8:  # inside, where a separator was
+        spots = [i for i, ch in enumerate(text) if not ch.isdigit() and ch != "+"]
+        for i in rng.sample(spots, min(len(spots), rng.randint(1, 2))):
+            text = text[:i] + rng.choice([opening, closing, opening + closing, " " + opening]) + text[i + 1 :]
+    else:
+        text = text + closing
+    return text
+
+
+def test_bracketed_candidates_are_verified_like_the_library() -> None:
+    rng = random.Random(31)
+    shortcut = accepted = 0
+    for _ in range(30000):
+        candidate = _bracketed_candidate(rng)
+        before = rng.choice(_CONTEXTS) if rng.random() < 0.5 else " "
+        after = rng.choice(_CONTEXTS) if rng.random() < 0.5 else " "
+        region = "ID" if rng.random() < 0.7 else rng.choice(_REGIONS)
+        expected = _library(candidate, before, after, region)
+        assert _fast(candidate, before, after, region) == expected, (candidate, before, after, region)
+        shortcut += bool(_phones._BRACKETED.fullmatch(candidate))
+        accepted += expected is not None
+    assert shortcut > 20000 and accepted > 1000, (shortcut, accepted)
+
+
 @pytest.mark.parametrize(
     "candidate",
     ["0812-7734-1029", "+62 812-7734-1029", "6281277341029", "081277341029", "021-5550-1234", "5.000.000",
