@@ -85,3 +85,14 @@ def test_the_digit_run_precheck_passes_the_texts_the_greedy_one_passed() -> None
     texts += list(load_corpus().texts)
     for text in texts:
         assert bool(contacts_mod._DIGIT_RUN.search(text)) == bool(greedy.search(text)), text
+
+
+def test_the_split_url_trigger_finds_the_stretches_of_the_alternation() -> None:
+    alternation = re.compile(r"\.(?:[a-z]|(?<=www\.))|//", re.IGNORECASE)  # the trigger before the split
+    rng = random.Random(12)
+    alphabet = "./wW:aZ1 \t\nİıſK\u212a-@"
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(30000)]
+    texts += list(load_corpus().texts)
+    for text in texts:
+        split = contacts_mod._stretches(contacts_mod._URL_TRIGGER, text, contacts_mod._SLASHES)
+        assert split == contacts_mod._stretches(alternation, text), text
