@@ -10,9 +10,10 @@ that) with these shortcuts:
    the letters of extension words ("ext", "extension", "int", "anexo", "x"); a line break or any other
    ASCII consonant (``_BLOCKERS``) can never be inside a candidate. So the text splits at those
    characters into runs, and a run with fewer digits than any valid number has and no letter cannot
-   give a match (see 2). One C-level regex finds the other runs; the matcher runs on each of them
-   alone, with one character of context before (a blocker, which the matcher reads to reject
-   "abc0812...") and three after (the blocker and the two characters its time-stamp check reads).
+   give a match (see 2). Two C-level regexes find the other runs (:func:`_live_runs`); the matcher
+   runs on each of them alone, with one character of context before (a blocker, which the matcher
+   reads to reject "abc0812...") and three after (the blocker and the two characters its time-stamp
+   check reads).
    Candidates never cross a blocker and the matcher reads no further than that, so every run gives
    the matches the whole-text matcher finds in it.
 2. **Digit bound.** :class:`CandidateFilter` rejects a candidate with fewer digits than any VALID
@@ -355,32 +356,60 @@ class CandidateFilter(PhoneNumberMatcher):
         return None if number is None else phonenumbers.PhoneNumberMatch(offset, candidate, number)
 
 
-# A run of non-blockers from its first digit to its end (the scan skips ahead to a digit in C); the
-# same class, matched on the reversed text, reaches back to the run's start.
-_RUN_FROM_DIGIT = re.compile(f"\\d[^{_BLOCKERS}]*+")
+# The same class, matched on the reversed text from a position in a run, reaches back to its start.
 _RUN_BACK = re.compile(f"[^{_BLOCKERS}]*+")
 _DIGIT = re.compile(r"\d")  # what the matcher's pattern calls a digit (str.isdecimal)
-_LETTER = re.compile(f"[^{_BLOCKERS}\\W\\d_]")  # a letter, or a number-like symbol (only adds runs)
-_LEAD_OR_DIGIT = re.compile(r"[(\[（［+＋\d]")  # what the matcher's pattern starts a candidate with
+_LETTER_CLASS = f"[^{_BLOCKERS}\\W\\d_]"  # a letter, or a number-like symbol (only adds runs)
+_LETTER = re.compile(_LETTER_CLASS)
+# An opening bracket or plus, a letter, then the first digit after them, in one run.
+_LEAD_LETTER_DIGIT = re.compile(f"[(\\[（［+＋][^{_BLOCKERS}\\d]*?{_LETTER_CLASS}[^{_BLOCKERS}\\d]*+\\d")
 
 
-def _live_runs(text: str, least: int) -> Iterator[tuple[int, int]]:
-    """(start, end) of the runs of non-blockers where a candidate can pass :class:`CandidateFilter`:
-    with ``least`` digits, or with a letter between a digit (or an opening bracket or plus) and a
-    digit: in a candidate, a letter is an "x" after its opening bracket or plus, an "x" separator, or
-    part of an extension after its digits, and digits always follow it."""
-    reversed_text = ""
-    for run in _RUN_FROM_DIGIT.finditer(text):
+@cache
+def _run_from_digit(least: int) -> re.Pattern[str]:
+    """From the first digit of a run to the run's end, for the runs with ``least`` characters from
+    that digit on, or with a letter after it and a digit after the letter. Tried at each digit of a
+    run in turn (the scan skips ahead to a digit in C), it matches at the first one or at none: from
+    a later digit there are fewer characters, letters and digits left."""
+    return re.compile(
+        f"\\d(?=[^{_BLOCKERS}]{{{least - 1}}}|[^{_BLOCKERS}]*?{_LETTER_CLASS}[^{_BLOCKERS}]*?\\d)"
+        f"[^{_BLOCKERS}]*+"
+    )
+
+
+def _live_runs(text: str, least: int) -> list[tuple[int, int]]:
+    """(start, end) of the runs of non-blockers where a candidate can pass :class:`CandidateFilter`,
+    in text order: with ``least`` digits, or with a letter between a digit (or an opening bracket or
+    plus) and a digit: in a candidate, a letter is an "x" after its opening bracket or plus, an "x"
+    separator, or part of an extension after its digits, and digits always follow it.
+
+    Two regexes find them, so that Python looks only at the few runs that may be live: the first
+    from a run's first digit (:func:`_run_from_digit`: ``least`` digits need ``least`` characters; a
+    letter after the first digit then a digit is one of the triples), the second the triples whose
+    lead is a bracket or plus before the first digit (``_LEAD_LETTER_DIGIT``); any other triple has a
+    digit first, and so the first digit of the run before its letter."""
+    found = {}  # a position in a live run: the run's end
+    for run in _run_from_digit(least).finditer(text):
         first, end = run.span()
-        reversed_text = reversed_text or text[::-1]
-        back = _RUN_BACK.match(reversed_text, len(text) - first)  # always matches, maybe empty
-        start = len(text) - back.end() if back else first
-        if len(_DIGIT.findall(text, first, end)) < least:
-            lead = _LEAD_OR_DIGIT.search(text, start, end)
-            letter = _LETTER.search(text, lead.end(), end) if lead else None
-            if letter is None or _DIGIT.search(text, letter.end(), end) is None:
-                continue
-        yield start, end
+        if len(_DIGIT.findall(text, first, end)) >= least or _letter_then_digit(text, first + 1, end):
+            found[first] = end
+    for triple in _LEAD_LETTER_DIGIT.finditer(text):
+        run_end = _RUN_BACK.match(text, triple.start())  # always matches, maybe empty
+        found.setdefault(triple.start(), run_end.end() if run_end else triple.end())
+    if not found:
+        return []
+    reversed_text = text[::-1]
+    runs = {}
+    for inside, end in found.items():
+        back = _RUN_BACK.match(reversed_text, len(text) - inside)  # always matches, maybe empty
+        runs[len(text) - back.end() if back else inside] = end
+    return sorted(runs.items())
+
+
+def _letter_then_digit(text: str, start: int, end: int) -> bool:
+    """A letter in ``text[start:end]``, then a digit after it."""
+    letter = _LETTER.search(text, start, end)
+    return letter is not None and _DIGIT.search(text, letter.end(), end) is not None
 
 
 def phone_matches(text: str, region: str, leniency: int = Leniency.VALID) -> Iterator[PhoneMatch]:
