@@ -126,8 +126,10 @@ _NOT_HANDLES = frozenset({"rp", "idr", "usd", "rm", "sgd", "hkd", "ntd", "thb"})
 # contains whitespace, so each is looked for only in the whitespace-delimited stretches of the ad that
 # hold its trigger (:func:`_stretches`): they see the same characters there, and find nothing elsewhere.
 _LINK_TRIGGER = re.compile(r"\.[a-z]{2,4}/", re.IGNORECASE)
-# "//", "www." or ".x": written with "." or "/" first, so ``re`` skips ahead to those in C.
-_URL_TRIGGER = re.compile(r"\.(?:[a-z]|(?<=www\.))|//", re.IGNORECASE)
+# ".x" or "www.", else "//": two regexes that each start with one literal character, which ``re`` skips
+# ahead to in C; an alternation of both would be tried at every character, several times slower.
+_URL_TRIGGER = re.compile(r"\.(?:[a-z]|(?<=www\.))", re.IGNORECASE)
+_SLASHES = re.compile("//")
 _AT = re.compile("@")
 _NOT_SPACE = re.compile(r"\S*")
 
@@ -143,8 +145,10 @@ _CHANNEL_WORD = re.compile(
 _LABEL_BEFORE = 40  # characters searched before a handle or number for its channel word
 _LABEL_AFTER = 20
 
-# Cheap pre-check: a run of at least 8 digits, allowing separators, before calling phonenumbers.
-_DIGIT_RUN = re.compile(r"\d(?:[\s().\-/]{0,3}\d){7,}")
+# Cheap pre-check: a run of at least 8 digits, allowing separators, before calling phonenumbers. Only
+# whether it matches is read, so it stops at the 8th digit; and a separator is never a digit, so the
+# separators before a digit need no backtracking (possessive): the same texts match, found sooner.
+_DIGIT_RUN = re.compile(r"\d(?:[\s().\-/]{0,3}+\d){7}")
 _MONEY_BEFORE = re.compile(
     r"(?<![a-z])(?:rp|idr|usd|us\$|\$|rm|myr|sgd|hkd|ntd?|thb|aed|sar)\.?\s*$", re.IGNORECASE
 )
@@ -181,21 +185,34 @@ def _phone(raw: str) -> tuple[str, str | None] | None:
     )
 
 
-def _stretches(trigger: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+def _stretches(
+    trigger: re.Pattern[str], text: str, also: re.Pattern[str] | None = None
+) -> list[tuple[int, int]]:
     """(start, end) of the whitespace-delimited stretches of ``text`` that hold a match of ``trigger``
-    (which holds no whitespace), in text order."""
+    or of ``also`` (neither holds whitespace), in text order."""
     spans: list[tuple[int, int]] = []
     reversed_text = ""
-    found = trigger.search(text)
-    while found:
-        at = found.start()
+    at = _first_match(text, 0, trigger, also)
+    while at >= 0:
         reversed_text = reversed_text or text[::-1]
         back = _NOT_SPACE.match(reversed_text, len(text) - at)  # always matches, maybe empty
         forward = _NOT_SPACE.match(text, at)
         start, end = len(text) - back.end() if back else at, forward.end() if forward else at + 1
         spans.append((start, end))
-        found = trigger.search(text, end)
+        at = _first_match(text, end, trigger, also)
     return spans
+
+
+def _first_match(text: str, pos: int, trigger: re.Pattern[str], also: re.Pattern[str] | None) -> int:
+    """Where the first match of ``trigger`` or ``also`` at or after ``pos`` starts, or -1: where the
+    alternation of the two would first match."""
+    found = trigger.search(text, pos)
+    at = found.start() if found else -1
+    if also is not None:
+        other = also.search(text, pos)
+        if other and (at < 0 or other.start() < at):
+            at = other.start()
+    return at
 
 
 def _finditer(pattern: re.Pattern[str], text: str, spans: list[tuple[int, int]]) -> Iterator[re.Match[str]]:
@@ -208,15 +225,19 @@ def _finditer(pattern: re.Pattern[str], text: str, spans: list[tuple[int, int]])
 
 def _regex_contacts(text: str) -> Iterator[Contact]:
     """Candidates from the regexes, most specific first (overlaps are resolved by the caller)."""
+    # Most ads have no trigger at all: their (empty) searches are skipped, not run on no spans.
     at_signs = _stretches(_AT, text) if "@" in text else []
-    yield from _link_contacts(text, _stretches(_LINK_TRIGGER, text))
-    for m in _finditer(_EMAIL, text, at_signs):
+    link_spans = _stretches(_LINK_TRIGGER, text)
+    if link_spans:
+        yield from _link_contacts(text, link_spans)
+    for m in _finditer(_EMAIL, text, at_signs) if at_signs else ():
         yield Contact("email", m.group().lower(), None, m.group(), m.start(), m.end())
-    for m in _finditer(_URL, text, _stretches(_URL_TRIGGER, text)):
+    url_spans = _stretches(_URL_TRIGGER, text, _SLASHES)
+    for m in _finditer(_URL, text, url_spans) if url_spans else ():
         end = _strip_trailing(text, m.start(), m.end())
         url = text[m.start() : end]
         yield Contact("url", _with_scheme(url), None, url, m.start(), end)
-    for m in _finditer(_HANDLE, text, at_signs):
+    for m in _finditer(_HANDLE, text, at_signs) if at_signs else ():
         name = m.group("name").rstrip(".")
         if name.lower() in _NOT_HANDLES:
             continue

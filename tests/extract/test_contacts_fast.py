@@ -1,6 +1,8 @@
 """The contact extractor's shortcuts give exactly the output of the plain code they replace."""
 
 import dataclasses
+import random
+import re
 
 import phonenumbers
 import pytest
@@ -73,3 +75,24 @@ def test_to_dict_is_dataclasses_asdict() -> None:
         assert list(contact.to_dict()) == list(dataclasses.asdict(contact))
     for place in places:
         assert place.to_dict() == {**dataclasses.asdict(place), "place": dataclasses.asdict(place.place)}
+
+
+def test_the_digit_run_precheck_passes_the_texts_the_greedy_one_passed() -> None:
+    greedy = re.compile(r"\d(?:[\s().\-/]{0,3}\d){7,}")  # the pre-check before it stopped at 8 digits
+    rng = random.Random(8)
+    alphabet = "0123456789" * 3 + " \t\n().-/    ..--//((a+x,:\u00a0\u3000٠١"
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(30000)]
+    texts += list(load_corpus().texts)
+    for text in texts:
+        assert bool(contacts_mod._DIGIT_RUN.search(text)) == bool(greedy.search(text)), text
+
+
+def test_the_split_url_trigger_finds_the_stretches_of_the_alternation() -> None:
+    alternation = re.compile(r"\.(?:[a-z]|(?<=www\.))|//", re.IGNORECASE)  # the trigger before the split
+    rng = random.Random(12)
+    alphabet = "./wW:aZ1 \t\nİıſK\u212a-@"
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(30000)]
+    texts += list(load_corpus().texts)
+    for text in texts:
+        split = contacts_mod._stretches(contacts_mod._URL_TRIGGER, text, contacts_mod._SLASHES)
+        assert split == contacts_mod._stretches(alternation, text), text
