@@ -190,7 +190,14 @@ class NearDuplicateIndex:
 
     def add(self, text: str) -> int:
         """Add an ad; returns its position. Use :meth:`cluster` for its campaign."""
-        sig = signature(text)
+        return self._add_signature(signature(text))
+
+    def add_many(self, texts: Sequence[str]) -> list[int]:
+        """Add ads in order, as :meth:`add` one by one would (the same signatures, computed together
+        by :func:`signatures`); returns their positions."""
+        return [self._add_signature(sig) for sig in signatures([canonical_text(t) for t in texts])]
+
+    def _add_signature(self, sig: np.ndarray) -> int:
         index = len(self._signatures)
         self._signatures.append(sig)
         self._parent.append(index)

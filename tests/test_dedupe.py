@@ -123,3 +123,14 @@ def test_band_keys_equal_the_per_band_slices() -> None:
     sigs = signatures([canonical_text(t) for t in (BASE, REPOST, OTHER, "")])
     for sig in [*sigs, sigs[:, 0], sigs.T[0], sigs[0].astype(">u8"), sigs[1][::-1], sigs[2].astype(np.int64)]:
         assert band_keys(sig) == _old_band_keys(sig)
+
+
+def test_add_many_clusters_as_add_one_by_one() -> None:
+    from screener.datasets import load_corpus
+
+    texts = [*load_corpus().texts[:800], BASE, REPOST, OTHER, REPOST.upper(), ""]
+    one, many = NearDuplicateIndex(), NearDuplicateIndex()
+    positions = [one.add(t) for t in texts]
+    assert many.add_many(texts[:300]) + many.add_many(texts[300:]) == positions
+    assert [many.cluster(i) for i in positions] == [one.cluster(i) for i in positions]
+    assert all(np.array_equal(a, b) for a, b in zip(many._signatures, one._signatures, strict=True))
