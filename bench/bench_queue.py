@@ -183,8 +183,8 @@ def main() -> None:
             admin.dispose()
     start = time.perf_counter()
     index = NearDuplicateIndex()
-    for start in range(0, len(texts), args.chunk):  # chunks, as the worker sketches them
-        index.add_many(texts[start : start + args.chunk])
+    for first in range(0, len(texts), args.chunk):  # chunks, as the worker sketches them
+        index.add_many(texts[first : first + args.chunk])
     seconds = time.perf_counter() - start
     campaigns = len({index.cluster(i) for i in range(len(texts))})
     print(f"clustering alone (in memory): {len(texts) / seconds:,.0f} ads/s, {campaigns} campaigns")
