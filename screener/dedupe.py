@@ -10,6 +10,8 @@ similarity of their shingle sets) at or above ``threshold``.
 With 64 hashes in 16 bands of 4 rows, pairs at Jaccard 0.5 become candidates about 64% of the time
 and pairs at 0.8 more than 99.9% of the time; :class:`NearDuplicateIndex` keeps the clusters in memory
 (union-find), and the review queue stores the band keys in its database to do the same at scale.
+The scoring worker sketches a chunk of ads at once with :func:`signatures`, equal row for row to
+:func:`signature`.
 """
 
 from __future__ import annotations
@@ -40,8 +42,9 @@ _rng = np.random.default_rng(20240601)  # fixed: signatures must be comparable a
 _A = _rng.integers(0, 1 << 63, size=NUM_HASHES, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
 _B = _rng.integers(0, 1 << 63, size=NUM_HASHES, dtype=np.uint64)
 _DIGITS = re.compile(r"\d+(?:[ .,-]\d+)*")
-# Every run of characters other than letters and "#" (spaces included) becomes one space: the same as
-# turning each run of other characters into a space and then collapsing runs of spaces, in one pass.
+# Every run of characters other than a-z and "#" (spaces included) becomes one space: the same as
+# turning each run of characters other than a-z, "#" and space into a space and then collapsing runs
+# of spaces, in one pass.
 _GAPS = re.compile(r"[^a-z#]+")
 _PRIME = np.uint64(1_000_003)
 _BAND_MASK = (1 << 63) - 1
