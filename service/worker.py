@@ -30,7 +30,7 @@ from service.store import campaigns, leases, stuck, write_transaction
 if TYPE_CHECKING:
     from service.watch import SourcePoller
 
-__all__ = ["ModelWatcher", "ScoringWorker", "load_default_screener", "score_rows", "sketch"]
+__all__ = ["ModelWatcher", "ScoringWorker", "load_default_screener", "score_rows", "sketch", "sketch_many"]
 
 logger = logging.getLogger("screener.service")
 
@@ -44,6 +44,19 @@ def sketch(text: str) -> tuple[str, Any, list[int]]:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest(), sig, band_keys(sig)
 
 
+def sketch_many(texts: Sequence[str]) -> list[tuple[str, Any, list[int]]]:
+    """:func:`sketch` of each text, the MinHash signatures computed for all of them at once
+    (:func:`screener.dedupe.signatures`, equal row for row to :func:`~screener.dedupe.signature`)."""
+    from screener.dedupe import band_keys, canonical_text, signatures
+
+    canonicals = [canonical_text(t) for t in texts]
+    sigs = signatures(canonicals)
+    return [
+        (hashlib.sha256(canonical.encode("utf-8")).hexdigest(), sig, band_keys(sig))
+        for canonical, sig in zip(canonicals, sigs, strict=True)
+    ]
+
+
 def score_rows(screener: Screener, rows: Sequence[Any]) -> list[campaigns.ScoredAd]:
     """Assess and sketch a chunk; an ad that cannot be scored is reported, never retried forever."""
     try:
@@ -55,6 +68,8 @@ def score_rows(screener: Screener, rows: Sequence[Any]) -> list[campaigns.Scored
                 results.append(screener.assess(r.text).to_dict())
             except Exception as exc:
                 results.append(exc)
+    good_texts = [r.text for r, a in zip(rows, results, strict=True) if not isinstance(a, Exception)]
+    sketches = iter(sketch_many(good_texts))  # in row order, one per scored row
     scored = []
     for row, result in zip(rows, results, strict=True):
         if isinstance(result, Exception):
@@ -64,7 +79,7 @@ def score_rows(screener: Screener, rows: Sequence[Any]) -> list[campaigns.Scored
                 )
             )
             continue
-        digest, sig, keys = sketch(row.text)
+        digest, sig, keys = next(sketches)
         scored.append(
             campaigns.ScoredAd(
                 row.id, row.batch_id, row.platform, result, digest, sig, keys, encoded=json.dumps(result)

@@ -305,6 +305,11 @@ def _assign_clusters(
         pairs.add((cid, s.batch_id))
     clusters = cast(Table, Cluster.__table__)
     if new_rows:
+        # Inserted with their final counts (the same as zero plus this chunk's): all their ads are in
+        # this chunk, and all their (campaign, batch) pairs are new.
+        batches_of = Counter(c for c, _ in pairs)
+        for row in new_rows:
+            row["member_count"], row["batch_count"] = members[row["id"]], batches_of[row["id"]]
         session.execute(insert(clusters), new_rows)
         bulk.insert_plain(session, ClusterBand.__tablename__, ("band_key", "cluster_id"), band_rows)
         bulk.claim_ids(session, "clusters", new_rows[-1]["id"])
@@ -316,9 +321,8 @@ def _assign_clusters(
         .values(content_hash=bindparam("b_hash"), cluster_id=bindparam("b_cluster")),
         [{"b_id": s.ad_id, "b_hash": s.content_hash, "b_cluster": assigned[s.ad_id]} for s in good],
     )
-    touched = sorted(members)
     existing: set[tuple[int, int]] = set()
-    old = sorted(set(touched) - new_clusters)
+    old = sorted(set(members) - new_clusters)
     if old:
         existing.update(
             (c, b)
@@ -334,16 +338,17 @@ def _assign_clusters(
             insert(cast(Table, ClusterBatch.__table__)), [{"cluster_id": c, "batch_id": b} for c, b in fresh]
         )
     new_batches = Counter(c for c, _ in fresh)
-    session.execute(
-        update(clusters)
-        .where(clusters.c.id == bindparam("b_id"))
-        .values(
-            member_count=clusters.c.member_count + bindparam("b_members"),
-            batch_count=clusters.c.batch_count + bindparam("b_batches"),
-            updated_at=now,
-        ),
-        [{"b_id": c, "b_members": members[c], "b_batches": new_batches[c]} for c in touched],
-    )
+    if old:
+        session.execute(
+            update(clusters)
+            .where(clusters.c.id == bindparam("b_id"))
+            .values(
+                member_count=clusters.c.member_count + bindparam("b_members"),
+                batch_count=clusters.c.batch_count + bindparam("b_batches"),
+                updated_at=now,
+            ),
+            [{"b_id": c, "b_members": members[c], "b_batches": new_batches[c]} for c in old],
+        )
     return assigned
 
 
