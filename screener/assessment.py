@@ -315,6 +315,9 @@ class Screener:
         self._categories = self._scorer.categories
         self._risky_mask = np.asarray([c in RISKY_CATEGORIES for c in self._categories])
         self._offer_mask = np.asarray([c not in NOT_OFFER_CATEGORIES for c in self._categories])
+        # The categories each kind of row may get (see :meth:`_categories_of`), one row per kind.
+        self._allowed = np.stack([~self._offer_mask, self._risky_mask, ~self._risky_mask & self._offer_mask])
+        self._allowed[~self._allowed.any(axis=1)] = ~self._risky_mask
         self.thresholds = self.model.thresholds
         self.version = self.model.version
 
@@ -383,13 +386,11 @@ class Screener:
         an offer rated rendah: the offer categories that are not risky. When no category qualifies
         (a model without such classes), the categories that are not risky.
         """
-        allowed = np.stack([~self._offer_mask, self._risky_mask, ~self._risky_mask & self._offer_mask])
-        allowed[~allowed.any(axis=1)] = ~self._risky_mask
         kinds = [
             0 if scope is Scope.NOT_OFFER else 1 if tier is not Tier.RENDAH else 2
             for scope, tier in zip(scopes, tiers, strict=True)
         ]
-        best = np.argmax(np.where(allowed[kinds], proba, -1.0), axis=1)
+        best = np.argmax(np.where(self._allowed[kinds], proba, -1.0), axis=1)
         return [self._categories[i] for i in best.tolist()]
 
     def _top_terms(self, x: SparseRows, k: int = 6) -> list[tuple[TopTerm, ...]]:

@@ -9,15 +9,20 @@ through tests/test_same_output.py.
 
 from __future__ import annotations
 
+import copy
+import math
 from itertools import pairwise
 
 import numpy as np
 import pytest
+from reference.features_old import modus_row
+from reference.scoring_old import LinearScorer as ReferenceScorer
 
 from screener.assessment import IndicatorResult, Screener, TopTerm, _top_term
 from screener.catalogue import catalogue
 from screener.datasets import load_corpus
-from screener.indicators import Evidence, IndicatorHit, detect
+from screener.features import ModusFeatures
+from screener.indicators import Evidence, Findings, IndicatorHit, detect
 from screener.scoring import SparseRows
 
 
@@ -83,3 +88,54 @@ def test_fast_constructors_make_the_dataclass_objects() -> None:
         evidence=({"start": 0, "end": 4, "text": "gaji"},),
     )
     assert made.to_dict()["evidence"] == [{"start": 0, "end": 4, "text": "gaji"}]
+
+
+def test_features_of_small_batches_are_the_old_ones(screener: Screener) -> None:
+    # tests/test_same_output.py compares batches of 256; one ad (assess()) takes its own path.
+    model = screener.model
+    old = ReferenceScorer(model.pipeline, model.category_model, model.scope_model)
+    findings = [detect(text) for text in (*load_corpus().texts[:200], "x", "gaji 15jt tanpa pengalaman")]
+    for size in (1, 2, 3):
+        for start in range(0, len(findings), size):
+            batch = findings[start : start + size]
+            new_x, old_x = screener._scorer.features(batch), old.features(batch)
+            assert new_x.width == old_x.width
+            for part in ("indptr", "indices", "data"):
+                a, b = getattr(new_x, part), getattr(old_x, part)
+                assert a.dtype == b.dtype and np.array_equal(a, b), part
+
+
+def _modus(screener: Screener) -> ModusFeatures:
+    block = screener._scorer.blocks[-1]
+    assert isinstance(block.transformer, ModusFeatures)
+    return block.transformer
+
+
+def _dense_entries(modus: ModusFeatures, f: Findings) -> tuple[list[int], list[float]]:
+    """The scaled dense row's non-zeros, as the modus block used to find them."""
+    with np.errstate(invalid="ignore"):  # zero times inf
+        scaled = np.asarray(modus_row(modus, f), dtype=np.float64) * modus.scale
+    columns = np.flatnonzero(scaled)
+    return columns.tolist(), scaled[columns].tolist()
+
+
+@pytest.mark.parametrize("scale", [None, 0.37, 3, math.inf])
+def test_modus_entries_are_the_scaled_rows_non_zeros(screener: Screener, scale: float | None) -> None:
+    modus = copy.copy(_modus(screener))
+    if scale is not None:
+        modus.scale = scale
+    findings = [detect(text) for text in (*load_corpus().texts[:400], "x", "K4MB0JA!!! wa +855")]
+    for f in findings:
+        assert modus.row(f) == modus_row(modus, f)
+        columns, values = modus.entries(f)
+        dense_columns, dense_values = _dense_entries(modus, f)
+        assert columns == dense_columns
+        assert np.array_equal(np.asarray(values), np.asarray(dense_values), equal_nan=True)
+
+
+def test_modus_entries_of_a_model_fitted_with_fewer_features(screener: Screener) -> None:
+    modus = copy.copy(_modus(screener))
+    modus.feature_names_ = modus.feature_names_[:-3]  # the last three features did not exist yet
+    for f in (detect(text) for text in load_corpus().texts[:300]):
+        assert len(modus.row(f)) == len(modus.feature_names_)
+        assert modus.entries(f) == _dense_entries(modus, f)
