@@ -166,12 +166,33 @@ def _rank_top_terms(contributions: np.ndarray, counts: np.ndarray, k: int) -> _R
     kept = np.flatnonzero(shown)
     # The per-row code's choice order: the top k backwards first, then the bottom k forwards.
     choice = np.where(top[kept], size[kept] - 1 - position[kept], k + position[kept])
-    rounded = np.asarray([round(value, 4) for value in values[kept].tolist()], dtype=np.float64)
+    rounded = _round_4(values[kept])
     final = _by_descending_weight(rounded, row_of[kept], choice, n_rows, k)
     ends = np.cumsum(np.bincount(row_of[kept], minlength=n_rows))
     return _RankedTerms(
         order[kept][final], rounded[final].tolist(), ends.tolist(), np.flatnonzero(unsure_rows).tolist()
     )
+
+
+def _round_4(values: np.ndarray) -> np.ndarray:
+    """``round(value, 4)`` of every value, bit for bit, without a decimal string per value.
+
+    Python rounds the exact binary value to 4 decimals (half to even) and reads that decimal back:
+    ``D / 10**4`` correctly rounded, for the integer ``D`` nearest to ``value * 10**4``. Below
+    ``2**30`` the product ``value * 10000.0`` is within ``2**-23`` of the exact one, so when it is
+    more than ``1e-6`` away from a half, ``rint`` of it is ``D``, and ``D / 10000.0`` (two exact
+    doubles, one correctly rounded division) is Python's result. The rest (near a half, huge or
+    not finite) are left to ``round``. A handful of values are rounded by ``round`` directly.
+    """
+    if len(values) <= _FEW_ROWS:
+        return np.asarray([round(value, 4) for value in values.tolist()], dtype=np.float64)
+    with np.errstate(invalid="ignore", over="ignore"):  # inf and nan go to ``round`` below
+        scaled = values * 10000.0
+        clear = (np.abs(scaled - np.floor(scaled) - 0.5) > 1e-6) & (np.abs(scaled) < 2.0**30)
+        rounded = np.rint(scaled) / 10000.0
+    for i in np.flatnonzero(~clear).tolist():
+        rounded[i] = round(float(values[i]), 4)
+    return rounded
 
 
 def _by_row_then_value(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
@@ -305,7 +326,7 @@ class Screener:
         self.model = model if isinstance(model, TrainedModel) else load_model(model)
         self._scorer = LinearScorer(self.model.pipeline, self.model.category_model, self.model.scope_model)
         names = self.model.pipeline.named_steps["features"].get_feature_names_out()
-        self._names = np.asarray([n.split("__", 1)[1] for n in names], dtype=object)
+        self._names = np.asarray([str(n).split("__", 1)[1] for n in names], dtype=object)  # str objects
         # Only readable word n-grams are shown as terms: character fragments and the modus block
         # (already shown as indicators) explain nothing to an officer.
         self._readable = np.asarray(
@@ -404,6 +425,8 @@ class Screener:
         keep = self._readable[x.indices]
         indices = x.indices[keep]
         contributions = x.data[keep] * self._coef[indices]
+        if x.n_rows == 1:
+            return [self._row_terms(indices, contributions, k)]
         counts = np.bincount(x.row_ids()[keep], minlength=x.n_rows)
         bounds = [0, *np.cumsum(counts).tolist()]
         if x.n_rows <= _FEW_ROWS:  # ranking a batch costs more than it saves on a handful of rows
@@ -427,7 +450,7 @@ class Screener:
             chosen = list(dict.fromkeys(chosen))
         names = self._names[indices[chosen]].tolist()
         terms = [
-            TopTerm(str(name), round(value, 4))
+            _top_term(name, round(value, 4))  # the names are str already (see __init__)
             for name, value in zip(names, contributions[chosen].tolist(), strict=True)
             if not -1e-3 < value < 1e-3
         ]

@@ -18,7 +18,7 @@ import pytest
 from reference.features_old import modus_row
 from reference.scoring_old import LinearScorer as ReferenceScorer
 
-from screener.assessment import IndicatorResult, Screener, TopTerm, _top_term
+from screener.assessment import IndicatorResult, Screener, TopTerm, _round_4, _top_term
 from screener.catalogue import catalogue
 from screener.datasets import load_corpus
 from screener.features import ModusFeatures
@@ -139,3 +139,22 @@ def test_modus_entries_of_a_model_fitted_with_fewer_features(screener: Screener)
     for f in (detect(text) for text in load_corpus().texts[:300]):
         assert len(modus.row(f)) == len(modus.feature_names_)
         assert modus.entries(f) == _dense_entries(modus, f)
+
+
+def test_round_4_is_pythons_round_bit_for_bit() -> None:
+    rng = np.random.default_rng(0)
+    halves = (rng.integers(-(10**6), 10**6, size=20_000) + 0.5) / 10_000
+    values = np.concatenate(
+        [
+            *(rng.normal(size=20_000) * scale for scale in (1e-3, 0.1, 1.0, 100.0)),
+            halves,
+            np.nextafter(halves, np.inf),
+            np.nextafter(halves, -np.inf),
+            [0.0, -0.0, 1e-3, -1e-3, 0.00015, 0.00025, 2.675, 1.00005, -1.00005, 1e20, -1e-20, 2.0**30 / 1e4],
+            [np.inf, -np.inf, np.nan],
+        ]
+    )
+    for size in (3, len(values)):  # a handful goes through round() itself
+        rounded = _round_4(values[-size:])
+        expected = np.asarray([round(value, 4) for value in values[-size:].tolist()])
+        assert np.array_equal(rounded.view(np.int64), expected.view(np.int64))
