@@ -1,3 +1,4 @@
+# Long on purpose: the assessment types, their batch-wide shortcuts (top-term ranking, exact rounding) and the Screener that uses them; the shortcuts could move to their own module.
 """One assessment for every surface: :func:`assess` and :class:`Screener`.
 
 The CLI, the JSON API, the review queue and the pages all show the same :class:`Assessment`: the
@@ -32,7 +33,8 @@ NOT_OFFER_CATEGORIES = frozenset(str(c) for c in Category if not c.is_offer)
 
 __all__ = ["MAX_TEXT_CHARS", "Assessment", "IndicatorResult", "Screener", "TopTerm", "assess", "check_text"]
 
-# Up to this many rows, top terms are picked row by row (ranking the whole batch costs more).
+# Up to this many rows (values), plain Python per row beats NumPy's cost per call: top terms,
+# categories and rounding take their per-row path.
 _FEW_ROWS = 8
 
 # Longer texts are cut (and flagged as truncated): no real ad is anywhere near this long.
@@ -339,6 +341,7 @@ class Screener:
         # The categories each kind of row may get (see :meth:`_categories_of`), one row per kind.
         self._allowed = np.stack([~self._offer_mask, self._risky_mask, ~self._risky_mask & self._offer_mask])
         self._allowed[~self._allowed.any(axis=1)] = ~self._risky_mask
+        self._allowed_lists: list[list[bool]] = self._allowed.tolist()
         self.thresholds = self.model.thresholds
         self.version = self.model.version
 
@@ -411,8 +414,19 @@ class Screener:
             0 if scope is Scope.NOT_OFFER else 1 if tier is not Tier.RENDAH else 2
             for scope, tier in zip(scopes, tiers, strict=True)
         ]
+        if len(kinds) <= _FEW_ROWS:
+            return [self._category_of(row, kind) for row, kind in zip(proba.tolist(), kinds, strict=True)]
         best = np.argmax(np.where(self._allowed[kinds], proba, -1.0), axis=1)
         return [self._categories[i] for i in best.tolist()]
+
+    def _category_of(self, proba: list[float], kind: int) -> str:
+        """One row of :meth:`_categories_of` without NumPy's per-call cost: ``np.argmax`` is the
+        first maximum, and so is the first index of ``max`` (no NaN among the values; with one,
+        NumPy decides)."""
+        values = [p if allowed else -1.0 for p, allowed in zip(proba, self._allowed_lists[kind], strict=True)]
+        if any(value != value for value in values):
+            return self._categories[int(np.argmax(np.asarray(values)))]
+        return self._categories[values.index(max(values))]
 
     def _top_terms(self, x: SparseRows, k: int = 6) -> list[tuple[TopTerm, ...]]:
         """Per row, the readable word n-grams that moved its risk most: up to ``k`` up and ``k`` down.

@@ -18,12 +18,13 @@ import pytest
 from reference.features_old import modus_row
 from reference.scoring_old import LinearScorer as ReferenceScorer
 
-from screener.assessment import IndicatorResult, Screener, TopTerm, _round_4, _top_term
+from screener.assessment import _FEW_ROWS, IndicatorResult, Screener, TopTerm, _round_4, _top_term
 from screener.catalogue import catalogue
 from screener.datasets import load_corpus
 from screener.features import ModusFeatures
 from screener.indicators import Evidence, Findings, IndicatorHit, detect
 from screener.scoring import SparseRows
+from screener.vocabulary import Scope, Tier
 
 
 def _row_by_row(screener: Screener, x: SparseRows, k: int) -> list[tuple[TopTerm, ...]]:
@@ -158,3 +159,22 @@ def test_round_4_is_pythons_round_bit_for_bit() -> None:
         rounded = _round_4(values[-size:])
         expected = np.asarray([round(value, 4) for value in values[-size:].tolist()])
         assert np.array_equal(rounded.view(np.int64), expected.view(np.int64))
+
+
+def test_categories_of_a_few_rows_are_the_batch_ones(screener: Screener) -> None:
+    rng = np.random.default_rng(1)
+    n_categories = len(screener._categories)
+    proba = rng.choice([0.0, 0.1, 0.25, 0.5], size=(300, n_categories))  # many ties
+    proba[7, 2] = np.nan
+    scopes = [[Scope.OFFER, Scope.NOT_OFFER][i] for i in rng.integers(0, 2, size=300).tolist()]
+    tiers = [list(Tier)[i] for i in rng.integers(0, len(Tier), size=300).tolist()]
+    batch = screener._categories_of(proba, scopes, tiers)
+    assert len(batch) > _FEW_ROWS
+    few = [
+        category
+        for start in range(0, 300, 3)
+        for category in screener._categories_of(
+            proba[start : start + 3], scopes[start : start + 3], tiers[start : start + 3]
+        )
+    ]
+    assert few == batch
