@@ -15,6 +15,7 @@ from itertools import pairwise
 
 import numpy as np
 import pytest
+from reference.assessment_old import ReferenceScreener
 from reference.features_old import modus_row
 from reference.scoring_old import LinearScorer as ReferenceScorer
 
@@ -63,7 +64,7 @@ def _crafted_rows(screener: Screener, seed: int, n_rows: int) -> SparseRows:
 @pytest.mark.parametrize("k", [1, 3, 6])
 @pytest.mark.parametrize("seed", range(4))
 def test_batch_top_terms_are_the_row_by_row_terms(screener: Screener, k: int, seed: int) -> None:
-    for n_rows in (1, 9, 300):
+    for n_rows in (1, 5, 9, 300):
         x = _crafted_rows(screener, seed, n_rows)
         fast, slow = screener._top_terms(x, k), _row_by_row(screener, x, k)
         assert fast == slow
@@ -178,3 +179,16 @@ def test_categories_of_a_few_rows_are_the_batch_ones(screener: Screener) -> None
         )
     ]
     assert few == batch
+
+
+def test_single_ads_and_small_batches_are_assessed_as_before(screener: Screener) -> None:
+    # tests/test_same_output.py compares batches of 256; one ad and a few take the per-row paths.
+    reference = ReferenceScreener(screener.model)
+    texts = [*load_corpus().texts[:150:3], "x", "gaji 15jt tanpa pengalaman", "K4MB0JA!!! wa +855"]
+    for size in (1, 3):
+        for start in range(0, len(texts), size):
+            batch = texts[start : start + size]
+            new, old = screener.assess_many(batch), reference.assess_many(batch)
+            assert new == old, batch[0][:80]
+            assert [a.to_dict() for a in new] == [a.to_dict() for a in old]
+    assert screener.assess(texts[0]) == reference.assess(texts[0])
