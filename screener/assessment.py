@@ -1,4 +1,4 @@
-# Long on purpose: the assessment types, their batch-wide shortcuts (top-term ranking, exact rounding) and the Screener that uses them; the shortcuts could move to their own module.
+# Long on purpose: the assessment types, the batch-wide shortcuts that build them exactly and the Screener.
 """One assessment for every surface: :func:`assess` and :class:`Screener`.
 
 The CLI, the JSON API, the review queue and the pages all show the same :class:`Assessment`: the
@@ -63,7 +63,8 @@ class IndicatorResult:
     @classmethod
     def from_hit(cls, hit: IndicatorHit) -> IndicatorResult:
         """The catalogue entry's public fields (``Indicator.to_dict``) plus the evidence spans."""
-        return _new_result(*_public_values(hit.indicator), tuple(e.to_dict() for e in hit.evidence))
+        values = (*_public_values(hit.indicator), tuple(e.to_dict() for e in hit.evidence))
+        return _new_result(*values) if cls is IndicatorResult else cls(*values)
 
 
 _RESULT_FIELDS = tuple(field.name for field in fields(IndicatorResult))

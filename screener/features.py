@@ -157,9 +157,8 @@ class ModusFeatures(TransformerMixin, BaseEstimator):
         scale = self.scale
         if not math.isfinite(scale):  # zero times inf or nan is nan, not zero: every column counts
             scaled = [value * scale for value in self.row(f)]
-            return [c for c, value in enumerate(scaled) if value != 0], [
-                value for value in scaled if value != 0
-            ]
+            columns = [column for column, value in enumerate(scaled) if value != 0]
+            return columns, [scaled[column] for column in columns]
         columns = self._indicator_columns(f.ids)
         values = [1.0 * scale] * len(columns)
         for column, value in enumerate(self._tail(f), start=len(self.indicator_ids_)):

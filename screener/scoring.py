@@ -148,9 +148,9 @@ def _hstack(blocks: list[SparseRows], n_rows: int) -> SparseRows:
     counts = np.stack([np.diff(block.indptr) for block in blocks])  # entries per (block, row)
     pointers = np.zeros(n_rows + 1, dtype=np.int64)
     np.cumsum(counts.sum(axis=0), out=pointers[1:])
-    shifts = pointers[:-1] + (
-        np.cumsum(counts, axis=0) - counts
-    )  # per (block, row), but the block's own start
+    # Per (block, row): the row's start plus its entries in the earlier blocks (the block's own
+    # start in the row is taken off below).
+    shifts = pointers[:-1] + (np.cumsum(counts, axis=0) - counts)
     indices = np.empty(int(pointers[-1]), dtype=index_type)
     data = np.empty(int(pointers[-1]), dtype=data_type)
     for block, cols, shift, count in zip(blocks, columns, shifts, counts, strict=True):
