@@ -1,3 +1,4 @@
+# Long on purpose: the assessment types, the batch-wide shortcuts that build them exactly and the Screener.
 """One assessment for every surface: :func:`assess` and :class:`Screener`.
 
 The CLI, the JSON API, the review queue and the pages all show the same :class:`Assessment`: the
@@ -10,11 +11,11 @@ that moved the model most and a one-sentence summary in Bahasa Indonesia.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -26,9 +27,15 @@ from screener.reasons import is_readable_term, summarise
 from screener.scoring import LinearScorer, SparseRows
 from screener.vocabulary import Category, Scope, Tier
 
+_T = TypeVar("_T")
+
 NOT_OFFER_CATEGORIES = frozenset(str(c) for c in Category if not c.is_offer)
 
 __all__ = ["MAX_TEXT_CHARS", "Assessment", "IndicatorResult", "Screener", "TopTerm", "assess", "check_text"]
+
+# Up to this many rows (values), plain Python per row beats NumPy's cost per call: top terms,
+# categories and rounding take their per-row path.
+_FEW_ROWS = 8
 
 # Longer texts are cut (and flagged as truncated): no real ad is anywhere near this long.
 MAX_TEXT_CHARS = 100_000
@@ -56,30 +63,175 @@ class IndicatorResult:
     @classmethod
     def from_hit(cls, hit: IndicatorHit) -> IndicatorResult:
         """The catalogue entry's public fields (``Indicator.to_dict``) plus the evidence spans."""
-        return cls(**_public_fields(hit.indicator), evidence=tuple(e.to_dict() for e in hit.evidence))
+        values = (*_public_values(hit.indicator), tuple(e.to_dict() for e in hit.evidence))
+        return _new_result(*values) if cls is IndicatorResult else cls(*values)
 
 
 _RESULT_FIELDS = tuple(field.name for field in fields(IndicatorResult))
-# Indicator -> (the indicator, its public fields but the evidence): an indicator never changes,
-# and ``to_dict`` per hit was a good part of building an assessment. Keyed by identity (hashing an
-# indicator hashes all its patterns and examples); the entry keeps the indicator alive, so its id is
-# never reused while cached.
-_PUBLIC: dict[int, tuple[Indicator, dict[str, Any]]] = {}
+# Indicator -> (the indicator, its public fields but the evidence, in field order): an indicator
+# never changes, and ``to_dict`` per hit was a good part of building an assessment. Keyed by identity
+# (hashing an indicator hashes all its patterns and examples); the entry keeps the indicator alive,
+# so its id is never reused while cached.
+_PUBLIC: dict[int, tuple[Indicator, tuple[Any, ...]]] = {}
 
 
-def _public_fields(indicator: Indicator) -> dict[str, Any]:
+def _public_values(indicator: Indicator) -> tuple[Any, ...]:
     cached = _PUBLIC.get(id(indicator))
     if cached is None or cached[0] is not indicator:
         public = indicator.to_dict()
-        cached = (indicator, {name: public[name] for name in _RESULT_FIELDS if name != "evidence"})
+        cached = (indicator, tuple(public[name] for name in _RESULT_FIELDS if name != "evidence"))
         _PUBLIC[id(indicator)] = cached
     return cached[1]
+
+
+def _slot_constructor(cls: type[_T]) -> Callable[..., _T]:
+    """A constructor of the frozen, slotted dataclass ``cls`` taking every field positionally, at
+    about a third of the cost of ``cls(...)``.
+
+    The generated ``__init__`` of a frozen dataclass stores each field with ``object.__setattr__``,
+    which for a slot calls the slot's descriptor; this calls the same descriptors directly. The
+    classes here have no ``__post_init__`` and no field that is not an ``__init__`` argument, so the
+    object is the one ``cls(*values)`` gives (same fields, equal, same hash).
+    """
+    setters = tuple(vars(cls)[field.name].__set__ for field in fields(cls))  # type: ignore[arg-type]
+
+    def construct(*values: Any) -> _T:
+        if len(values) != len(setters):
+            raise TypeError(f"{cls.__name__} takes {len(setters)} fields, got {len(values)}")
+        made = _new_object(cls)
+        for set_field, value in zip(setters, values):  # noqa: B905 - the lengths are checked above
+            set_field(made, value)
+        return made
+
+    return construct
+
+
+_new_object = object.__new__
+_new_result = _slot_constructor(IndicatorResult)
 
 
 @dataclass(frozen=True, slots=True)
 class TopTerm:
     term: str  # a word n-gram of the normalised text (never digits, stop-words or character fragments)
     weight: float  # contribution to the model's log-odds; > 0 raised the risk
+
+
+_set_term = vars(TopTerm)["term"].__set__  # the slots' descriptors
+_set_weight = vars(TopTerm)["weight"].__set__
+
+
+def _top_term(term: str, weight: float) -> TopTerm:
+    """``TopTerm(term, weight)`` at about half the cost: a frozen dataclass's ``__init__`` sets each
+    slot through ``object.__setattr__``; this sets the same two slots through their descriptors, so
+    the object is the same (equal, same hash, same fields) as the constructor's."""
+    term_object = _new_object(TopTerm)
+    _set_term(term_object, term)
+    _set_weight(term_object, weight)
+    return term_object
+
+
+@dataclass(frozen=True, slots=True)
+class _RankedTerms:
+    """Every row's terms, ranked for a whole batch: see :func:`_rank_top_terms`."""
+
+    entries: np.ndarray  # the terms' entries (positions among the batch's readable entries), row by row
+    weights: list[float]  # their weights, rounded as ``TopTerm`` shows them, in the same order
+    ends: list[int]  # row i's terms are entries[ends[i - 1]:ends[i]] (from 0 for the first row)
+    unsure: list[int]  # rows left out (no entries): their terms depend on the order of ties
+
+
+def _rank_top_terms(contributions: np.ndarray, counts: np.ndarray, k: int) -> _RankedTerms:
+    """What :meth:`Screener._row_terms` picks for every row at once, for the rows where that is certain.
+
+    ``contributions`` holds the rows' entries one row after the other, ``counts[i]`` of row i. The
+    per-row code sorts a row with ``np.argsort`` (not stable), takes the ``k`` last entries backwards
+    and the ``k`` first (each entry once), drops those with ``-1e-3 < value < 1e-3``, rounds to 4
+    places and sorts stably by descending weight. When no entry it keeps has an exactly equal value
+    in its row, each kept entry's place in ascending order is the same in every sort (the number of
+    entries below it), so the choice and the order below are exactly the per-row code's. Rows where a
+    kept entry has an equal are returned as ``unsure``.
+    """
+    n_rows = len(counts)
+    order = _by_row_then_value(contributions, counts)
+    values = contributions[order]
+    row_of = np.repeat(np.arange(n_rows), counts)
+    size = counts[row_of]
+    position = np.arange(len(values)) - (np.cumsum(counts) - counts)[row_of]  # place in its row, ascending
+    top = position >= size - k
+    shown = (top | (position < k)) & ~((values > -1e-3) & (values < 1e-3))
+    same = (values[1:] == values[:-1]) & (row_of[1:] == row_of[:-1])
+    tied = np.zeros(len(values), dtype=bool)
+    tied[1:] = same
+    tied[:-1] |= same
+    unsure_rows = np.zeros(n_rows, dtype=bool)
+    unsure_rows[row_of[(tied & shown) | np.isnan(values)]] = True
+    shown &= ~unsure_rows[row_of]
+    kept = np.flatnonzero(shown)
+    # The per-row code's choice order: the top k backwards first, then the bottom k forwards.
+    choice = np.where(top[kept], size[kept] - 1 - position[kept], k + position[kept])
+    rounded = _round_4(values[kept])
+    final = _by_descending_weight(rounded, row_of[kept], choice, n_rows, k)
+    ends = np.cumsum(np.bincount(row_of[kept], minlength=n_rows))
+    return _RankedTerms(
+        order[kept][final], rounded[final].tolist(), ends.tolist(), np.flatnonzero(unsure_rows).tolist()
+    )
+
+
+def _round_4(values: np.ndarray) -> np.ndarray:
+    """``round(value, 4)`` of every value, bit for bit, without a decimal string per value.
+
+    Python rounds the exact binary value to 4 decimals (half to even) and reads that decimal back:
+    ``D / 10**4`` correctly rounded, for the integer ``D`` nearest to ``value * 10**4``. Below
+    ``2**30`` the product ``value * 10000.0`` is within ``2**-23`` of the exact one, so when it is
+    more than ``1e-6`` away from a half, ``rint`` of it is ``D``, and ``D / 10000.0`` (two exact
+    doubles, one correctly rounded division) is Python's result. The rest (near a half, huge or
+    not finite) are left to ``round``. A handful of values are rounded by ``round`` directly.
+    """
+    if len(values) <= _FEW_ROWS:
+        return np.asarray([round(value, 4) for value in values.tolist()], dtype=np.float64)
+    with np.errstate(invalid="ignore", over="ignore"):  # inf and nan go to ``round`` below
+        scaled = values * 10000.0
+        clear = (np.abs(scaled - np.floor(scaled) - 0.5) > 1e-6) & (np.abs(scaled) < 2.0**30)
+        rounded = np.rint(scaled) / 10000.0
+    for i in np.flatnonzero(~clear).tolist():
+        rounded[i] = round(float(values[i]), 4)
+    return rounded
+
+
+def _by_row_then_value(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The order of the entries by row, then by ascending value (equal values in any order).
+
+    ``values`` lists the rows one after the other, so a stable sort of the row numbers keeps the
+    value order within each row; row numbers of 8 or 16 bits sort by NumPy's radix sort.
+    """
+    order = np.argsort(values)
+    if len(counts) == 1:
+        return order
+    rows = np.repeat(np.arange(len(counts), dtype=np.min_scalar_type(len(counts))), counts)
+    return order[np.argsort(rows[order], kind="stable")]
+
+
+def _by_descending_weight(
+    weights: np.ndarray, rows: np.ndarray, choice: np.ndarray, n_rows: int, k: int
+) -> np.ndarray:
+    """The order of the chosen entries (by row, ascending value) by row, descending weight, then
+    choice order: the per-row code's stable sort by ``-weight`` of the list in choice order.
+
+    Rounding keeps the order, so the entries of one row with one weight sit together: each such run
+    gets a number, the runs of a row are numbered backwards, and a run number times ``2k`` plus the
+    choice rank (below ``2k``) is a key no two entries share.
+    """
+    if len(weights) == 0:
+        return np.zeros(0, dtype=np.int64)
+    starts_run = np.ones(len(weights), dtype=bool)
+    starts_run[1:] = (weights[1:] != weights[:-1]) | (rows[1:] != rows[:-1])
+    run = np.cumsum(starts_run) - 1
+    counts = np.bincount(rows, minlength=n_rows)
+    last = np.cumsum(counts) - 1
+    first = last - counts + 1
+    first_run, last_run = run[first.clip(0, len(run) - 1)], run[last.clip(0, len(run) - 1)]
+    backwards = first_run[rows] + last_run[rows] - run
+    return np.argsort(backwards * (2 * k) + choice)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +287,9 @@ class Assessment:
         return [i.id for i in self.indicators]
 
 
+_new_assessment = _slot_constructor(Assessment)
+
+
 def check_text(text: object) -> tuple[str, bool, int]:
     """The text to assess, whether it was cut to ``MAX_TEXT_CHARS``, and its original length."""
     if isinstance(text, bytes):
@@ -174,7 +329,7 @@ class Screener:
         self.model = model if isinstance(model, TrainedModel) else load_model(model)
         self._scorer = LinearScorer(self.model.pipeline, self.model.category_model, self.model.scope_model)
         names = self.model.pipeline.named_steps["features"].get_feature_names_out()
-        self._names = np.asarray([n.split("__", 1)[1] for n in names], dtype=object)
+        self._names = np.asarray([str(n).split("__", 1)[1] for n in names], dtype=object)  # str objects
         # Only readable word n-grams are shown as terms: character fragments and the modus block
         # (already shown as indicators) explain nothing to an officer.
         self._readable = np.asarray(
@@ -184,6 +339,10 @@ class Screener:
         self._categories = self._scorer.categories
         self._risky_mask = np.asarray([c in RISKY_CATEGORIES for c in self._categories])
         self._offer_mask = np.asarray([c not in NOT_OFFER_CATEGORIES for c in self._categories])
+        # The categories each kind of row may get (see :meth:`_categories_of`), one row per kind.
+        self._allowed = np.stack([~self._offer_mask, self._risky_mask, ~self._risky_mask & self._offer_mask])
+        self._allowed[~self._allowed.any(axis=1)] = ~self._risky_mask
+        self._allowed_lists: list[list[bool]] = self._allowed.tolist()
         self.thresholds = self.model.thresholds
         self.version = self.model.version
 
@@ -252,27 +411,49 @@ class Screener:
         an offer rated rendah: the offer categories that are not risky. When no category qualifies
         (a model without such classes), the categories that are not risky.
         """
-        allowed = np.stack([~self._offer_mask, self._risky_mask, ~self._risky_mask & self._offer_mask])
-        allowed[~allowed.any(axis=1)] = ~self._risky_mask
         kinds = [
             0 if scope is Scope.NOT_OFFER else 1 if tier is not Tier.RENDAH else 2
             for scope, tier in zip(scopes, tiers, strict=True)
         ]
-        best = np.argmax(np.where(allowed[kinds], proba, -1.0), axis=1)
+        if len(kinds) <= _FEW_ROWS:
+            return [self._category_of(row, kind) for row, kind in zip(proba.tolist(), kinds, strict=True)]
+        best = np.argmax(np.where(self._allowed[kinds], proba, -1.0), axis=1)
         return [self._categories[i] for i in best.tolist()]
+
+    def _category_of(self, proba: list[float], kind: int) -> str:
+        """One row of :meth:`_categories_of` without NumPy's per-call cost: ``np.argmax`` is the
+        first maximum, and so is the first index of ``max`` (no NaN among the values; with one,
+        NumPy decides)."""
+        values = [p if allowed else -1.0 for p, allowed in zip(proba, self._allowed_lists[kind], strict=True)]
+        if any(value != value for value in values):
+            return self._categories[int(np.argmax(np.asarray(values)))]
+        return self._categories[values.index(max(values))]
 
     def _top_terms(self, x: SparseRows, k: int = 6) -> list[tuple[TopTerm, ...]]:
         """Per row, the readable word n-grams that moved its risk most: up to ``k`` up and ``k`` down.
 
-        The readable entries and their contributions (value times coefficient) are found for the
-        whole batch at once; each row then only sorts its own.
+        The readable entries and their contributions (value times coefficient) are found and ranked
+        for the whole batch at once (:func:`_rank_top_terms`). A row whose terms would depend on how
+        ``np.argsort`` orders equal contributions is "unsure" and gets :meth:`_row_terms`, the per-row
+        code, on the very same slice as before, so every row gets exactly what that code gives.
         """
         keep = self._readable[x.indices]
         indices = x.indices[keep]
         contributions = x.data[keep] * self._coef[indices]
-        bounds = np.zeros(x.n_rows + 1, dtype=np.int64)
-        np.cumsum(np.bincount(x.row_ids()[keep], minlength=x.n_rows), out=bounds[1:])
-        return [self._row_terms(indices[a:b], contributions[a:b], k) for a, b in pairwise(bounds.tolist())]
+        if x.n_rows == 1:
+            return [self._row_terms(indices, contributions, k)]
+        counts = np.bincount(x.row_ids()[keep], minlength=x.n_rows)
+        bounds = [0, *np.cumsum(counts).tolist()]
+        if x.n_rows <= _FEW_ROWS:  # ranking a batch costs more than it saves on a handful of rows
+            return [self._row_terms(indices[a:b], contributions[a:b], k) for a, b in pairwise(bounds)]
+        ranked = _rank_top_terms(contributions, counts, k)
+        names = self._names[indices[ranked.entries]].tolist()
+        weights = ranked.weights
+        terms = [tuple(map(_top_term, names[a:b], weights[a:b])) for a, b in pairwise([0, *ranked.ends])]
+        for row in ranked.unsure:
+            a, b = bounds[row], bounds[row + 1]
+            terms[row] = self._row_terms(indices[a:b], contributions[a:b], k)
+        return terms
 
     def _row_terms(self, indices: np.ndarray, contributions: np.ndarray, k: int) -> tuple[TopTerm, ...]:
         """The ``k`` largest and ``k`` smallest contributions of one row (none below 1e-3), largest first."""
@@ -284,7 +465,7 @@ class Screener:
             chosen = list(dict.fromkeys(chosen))
         names = self._names[indices[chosen]].tolist()
         terms = [
-            TopTerm(str(name), round(value, 4))
+            _top_term(name, round(value, 4))  # the names are str already (see __init__)
             for name, value in zip(names, contributions[chosen].tolist(), strict=True)
             if not -1e-3 < value < 1e-3
         ]
@@ -304,40 +485,38 @@ class Screener:
         truncated: bool,
         length: int,
     ) -> Assessment:
-        too_short = self.model.scope_model is not None and short
+        has_scope = self.model.scope_model is not None
         score = round(risk * 100)
-        results = tuple(
-            IndicatorResult.from_hit(h) for h in sorted(f.hits, key=lambda h: -h.indicator.weight)
-        )
-        scope_probability = round(offer, 4) if self.model.scope_model is not None else None
+        results = _indicator_results(f.hits)
+        scope_probability = round(offer, 4) if has_scope else None
         summary_id, summary_en, unexplained = summarise(
             tier=tier,
             score=score,
             scope=scope,
             scope_probability=scope_probability,
-            too_short=too_short,
+            too_short=has_scope and short,
             results=results,
             terms=terms,
         )
-        return Assessment(
-            risk=round(risk, 4),
-            score=score,
-            tier=str(tier),
-            category=category,
-            indicators=results,
-            salary=f.salary.to_dict() if f.salary else None,
-            places=tuple(p.to_dict() for p in f.places),
-            contacts=tuple(c.to_dict() for c in f.contacts),
-            top_terms=terms,
-            model_version=self.version,
-            summary=summary_id,
-            summary_en=summary_en,
-            truncated=truncated,
-            text_length=length,
-            scope=str(scope),
-            scope_probability=scope_probability,
-            unexplained=unexplained,
-        )
+        salary = f.salary.to_dict() if f.salary else None
+        places = tuple([p.to_dict() for p in f.places])
+        contacts = tuple([c.to_dict() for c in f.contacts])
+        # Assessment(risk=..., ..., unexplained=unexplained), its fields in order, source None.
+        return _new_assessment(
+            round(risk, 4), score, str(tier), category, results, salary, places, contacts, terms,
+            self.version, summary_id, summary_en, truncated, length, str(scope), scope_probability,
+            unexplained, None,
+        )  # fmt: skip
+
+
+def _indicator_results(hits: Sequence[IndicatorHit]) -> tuple[IndicatorResult, ...]:
+    """``IndicatorResult.from_hit`` of every hit, the heaviest indicator first (ties in their order)."""
+    return tuple(
+        [
+            _new_result(*_public_values(hit.indicator), tuple([e.to_dict() for e in hit.evidence]))
+            for hit in sorted(hits, key=lambda h: -h.indicator.weight)
+        ]
+    )
 
 
 _default: Screener | None = None

@@ -146,16 +146,47 @@ class ModusFeatures(TransformerMixin, BaseEstimator):
         """
         return self._row(f)[: len(self.feature_names_)]
 
+    def entries(self, f: Findings) -> tuple[list[int], list[float]]:
+        """The columns and values of ``row(f)`` times ``scale`` that are not zero, columns ascending.
+
+        The same numbers as scaling the whole row and keeping its non-zeros (each value is the
+        row's value times ``scale``, one multiplication either way), without building the mostly
+        zero indicator part: an ad has a few indicators among the catalogue's many. With a finite
+        ``scale`` a zero stays zero, so zeros are skipped unmultiplied.
+        """
+        scale = self.scale
+        if not math.isfinite(scale):  # zero times inf or nan is nan, not zero: every column counts
+            scaled = [value * scale for value in self.row(f)]
+            columns = [column for column, value in enumerate(scaled) if value != 0]
+            return columns, [scaled[column] for column in columns]
+        columns = self._indicator_columns(f.ids)
+        values = [1.0 * scale] * len(columns)
+        for column, value in enumerate(self._tail(f), start=len(self.indicator_ids_)):
+            if value and value * scale != 0:
+                columns.append(column)
+                values.append(value * scale)
+        width = len(self.feature_names_)
+        if columns and columns[-1] >= width:  # a model fitted before the last features were added
+            kept = sum(1 for column in columns if column < width)
+            del columns[kept:], values[kept:]
+        return columns, values
+
     def _row(self, f: Findings) -> list[float]:
-        ids = f.ids
         row = [0.0] * len(self.indicator_ids_)
+        for column in self._indicator_columns(f.ids):
+            row[column] = 1.0
+        return row + self._tail(f)
+
+    def _indicator_columns(self, ids: frozenset[str]) -> list[int]:
+        """The columns of the ad's indicators the model knows, ascending."""
         columns = _columns(self.indicator_ids_)
-        for i in ids:
-            column = columns.get(i)
-            if column is not None:
-                row[column] = 1.0
+        return sorted(column for column in map(columns.get, ids) if column is not None)
+
+    def _tail(self, f: Findings) -> list[float]:
+        """The features after the indicator columns: place statuses, then the modus features."""
+        ids = f.ids
         statuses = {p.place.status for p in f.places}
-        row += [1.0 if s in statuses else 0.0 for s in PLACE_STATUSES]
+        row = [1.0 if s in statuses else 0.0 for s in PLACE_STATUSES]
         weights = [self._weights.get(i, 0.0) for i in ids]
         risk = sum(w for w in weights if w > 0)
         legal = -sum(w for w in weights if w < 0)

@@ -110,34 +110,51 @@ class _ModusBlock:
         self.width = len(transformer.feature_names_)
 
     def transform(self, docs: Sequence[Findings]) -> SparseRows:
-        dense = np.asarray([self.transformer.row(f) for f in docs], dtype=np.float64).reshape(
-            len(docs), self.width
+        """The rows' non-zero scaled features (:meth:`ModusFeatures.entries`): what scaling the dense
+        rows and keeping their non-zeros gave, row by row, columns ascending."""
+        indptr, indices, data = [0], [], []
+        for f in docs:
+            columns, values = self.transformer.entries(f)
+            indices += columns
+            data += values
+            indptr.append(len(indices))
+        return SparseRows(
+            np.asarray(indptr, dtype=np.int64),
+            np.asarray(indices, dtype=np.int64),
+            np.asarray(data, dtype=np.float64),
+            self.width,
         )
-        dense *= self.transformer.scale
-        rows, cols = np.nonzero(dense)
-        pointers = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=len(docs)))])
-        return SparseRows(pointers, cols.astype(np.int64), dense[rows, cols], self.width)
 
 
 def _hstack(blocks: list[SparseRows], n_rows: int) -> SparseRows:
     """The blocks side by side: each row holds its entries of block 0, then of block 1, and so on.
 
-    Every entry goes straight to its place (its row's start, plus the row's entries in the earlier
-    blocks, plus its rank in its block's row): the arrays a stable sort by row would give, unsorted.
+    Every entry goes straight to its place: entry ``e`` of a block, in row ``r``, moves by the same
+    shift as every other entry of that block and row (the row's start in the result, plus the row's
+    entries in the earlier blocks, minus the row's start in the block), so the places are ``arange``
+    plus the shifts repeated per row: the arrays a stable sort by row would give, unsorted. One row
+    is just the blocks one after the other.
     """
-    counts = np.stack([np.diff(block.indptr) for block in blocks])  # entries per (block, row)
-    pointers = np.zeros(n_rows + 1, dtype=np.int64)
-    np.cumsum(counts.sum(axis=0), out=pointers[1:])
-    before = np.cumsum(counts, axis=0) - counts  # per (block, row): the entries of earlier blocks
     columns, offset = [], 0
     for block in blocks:
         columns.append(block.indices + offset)
         offset += block.width
-    indices = np.empty(int(pointers[-1]), dtype=np.result_type(*columns))
-    data = np.empty(int(pointers[-1]), dtype=np.result_type(*(block.data for block in blocks)))
-    for block, cols, earlier in zip(blocks, columns, before, strict=True):
-        rows = block.row_ids()
-        place = pointers[rows] + earlier[rows] + np.arange(len(rows)) - block.indptr[rows]
+    index_type = np.result_type(*columns)
+    data_type = np.result_type(*(block.data for block in blocks))
+    if n_rows == 1:
+        indices = np.concatenate(columns, dtype=index_type)
+        data = np.concatenate([block.data for block in blocks], dtype=data_type)
+        return SparseRows(np.asarray([0, len(indices)], dtype=np.int64), indices, data, offset)
+    counts = np.stack([np.diff(block.indptr) for block in blocks])  # entries per (block, row)
+    pointers = np.zeros(n_rows + 1, dtype=np.int64)
+    np.cumsum(counts.sum(axis=0), out=pointers[1:])
+    # Per (block, row): the row's start plus its entries in the earlier blocks (the block's own
+    # start in the row is taken off below).
+    shifts = pointers[:-1] + (np.cumsum(counts, axis=0) - counts)
+    indices = np.empty(int(pointers[-1]), dtype=index_type)
+    data = np.empty(int(pointers[-1]), dtype=data_type)
+    for block, cols, shift, count in zip(blocks, columns, shifts, counts, strict=True):
+        place = np.arange(len(cols)) + np.repeat(shift - block.indptr[:-1], count)
         indices[place] = cols
         data[place] = block.data
     return SparseRows(pointers, indices, data, offset)
