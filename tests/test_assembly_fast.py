@@ -19,12 +19,13 @@ from reference.assessment_old import ReferenceScreener
 from reference.features_old import modus_row
 from reference.scoring_old import LinearScorer as ReferenceScorer
 
-from screener.assessment import _FEW_ROWS, IndicatorResult, Screener, TopTerm, _round_4, _top_term
+from screener.assessment import _FEW_ROWS, IndicatorResult, Screener, TopTerm, _top_term
 from screener.catalogue import catalogue
 from screener.datasets import load_corpus
 from screener.features import ModusFeatures
 from screener.indicators import Evidence, Findings, IndicatorHit, detect
 from screener.scoring import SparseRows
+from screener.term_ranking import round_4
 from screener.vocabulary import Scope, Tier
 
 
@@ -157,7 +158,7 @@ def test_round_4_is_pythons_round_bit_for_bit() -> None:
         ]
     )
     for size in (3, len(values)):  # a handful goes through round() itself
-        rounded = _round_4(values[-size:])
+        rounded = round_4(values[-size:])
         expected = np.asarray([round(value, 4) for value in values[-size:].tolist()])
         assert np.array_equal(rounded.view(np.int64), expected.view(np.int64))
 
