@@ -139,8 +139,11 @@ def _matcher() -> PrefixMatcher[int]:
 def _spans(hits: Iterable[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
     """(entry index, start, end) of every alias match, overlaps resolved: one entry's overlapping
     matches merge ("pt pos" + "pos indonesia"), and across entries the longer match wins."""
+    ordered = sorted(hits, key=lambda h: (h[1], h[2]))
+    if not ordered:
+        return []  # most ads name no employer: what the steps below give for no match
     by_entry: dict[int, list[tuple[int, int]]] = {}
-    for index, start, end in sorted(hits, key=lambda h: (h[1], h[2])):
+    for index, start, end in ordered:
         spans = by_entry.setdefault(index, [])
         if spans and start <= spans[-1][1]:
             spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
