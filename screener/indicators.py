@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, NamedTuple
+from typing import Any
 
 from screener.catalogue import Indicator, catalogue
 from screener.catalogue.employers import Employer
@@ -121,25 +121,15 @@ def _two_part() -> frozenset[int]:
     return frozenset(index for index, indicator in enumerate(catalogue()) if indicator.with_patterns)
 
 
-class _ExtractorFed(NamedTuple):
-    """The indicators (with their catalogue index) that take evidence from an extractor, by source."""
-
-    places: tuple[tuple[int, Indicator], ...]  # those with ``place_status``
-    money: tuple[tuple[int, Indicator], ...]
-    contacts: tuple[tuple[int, Indicator], ...]
-    employers: tuple[tuple[int, Indicator], ...]
-
-
 @cache
-def _extractor_fed() -> _ExtractorFed:
-    """The indicators that take evidence from the places, salary, contacts or employer extractors:
-    the only ones :func:`detect` has more to do for after pattern matching."""
-    indexed = list(enumerate(catalogue()))
-    return _ExtractorFed(
-        places=tuple((i, indicator) for i, indicator in indexed if indicator.place_status),
-        money=tuple((i, indicator) for i, indicator in indexed if indicator.source == "money"),
-        contacts=tuple((i, indicator) for i, indicator in indexed if indicator.source == "contacts"),
-        employers=tuple((i, indicator) for i, indicator in indexed if indicator.source == "employers"),
+def _extractor_fed() -> tuple[tuple[int, Indicator], ...]:
+    """The indicators (with their catalogue index) that take evidence from the places, salary,
+    contacts or employer extractors: the only ones :func:`detect` has more to do for after pattern
+    matching."""
+    return tuple(
+        (index, indicator)
+        for index, indicator in enumerate(catalogue())
+        if indicator.place_status or indicator.source in ("money", "contacts", "employers")
     )
 
 
@@ -237,6 +227,7 @@ def _employer_spans(
 def detect(text: str | Normalized) -> Findings:
     """Normalise ``text`` (unless already done), run the extractors and find every indicator."""
     norm = text if isinstance(text, Normalized) else normalize(text)
+    indicators = catalogue()
     pattern_spans, with_spans, alias_hits = _pattern_hits(norm)
     places = tuple(find_places(norm))
     contacts = tuple(find_contacts(norm.original))
@@ -254,12 +245,52 @@ def detect(text: str | Normalized) -> Findings:
     original_spans = {
         index: [(starts[a], ends[b - 1]) for a, b in spans] for index, spans in pattern_spans.items()
     }
-    salary = _salary(money, places, asks_little=not _asks_little().isdisjoint(original_spans))
-    _add_extractor_evidence(original_spans, norm.text, places, contacts, employers, salary)
-    hits = _hits(original_spans, norm.original)
+
+    hit_ids = {indicators[i].id for i in original_spans}
+    # The countries of the legal destinations named: the salary is compared with their wage.
+    destinations = tuple(
+        dict.fromkeys(p.place.country for p in places if p.place.status == "official_destination")
+    )
+    salary = salary_signal(
+        list(money),
+        asks_little=bool(hit_ids & ASKS_LITTLE),
+        official_destination=bool(destinations),
+        destinations=destinations,
+    )
+
+    channels = _Channels(contacts, norm.text)
+    for index, indicator in _extractor_fed():
+        extra: list[tuple[int, int]] = []
+        if indicator.place_status:
+            place_spans = [(p.start, p.end) for p in places if p.place.status in indicator.place_status]
+            if indicator.requires_place:
+                if index in original_spans and not place_spans:
+                    del original_spans[index]
+                if index not in original_spans:
+                    continue
+            extra += place_spans
+        if indicator.source == "money" and salary is not None and salary.unrealistic:
+            extra.append((salary.amount.start, salary.amount.end))
+        if indicator.source == "contacts":
+            extra += [(c.start, c.end) for c in contacts if c.country in FOREIGN_SCAM_HUB_REGIONS]
+        if indicator.source == "employers":
+            employer_spans = _employer_spans(indicator, employers, channels)
+            # The patterns of an employers indicator only add evidence to an employer found.
+            if not employer_spans or (indicator.patterns and index not in original_spans):
+                original_spans.pop(index, None)
+                continue
+            extra += employer_spans
+        if extra:
+            original_spans.setdefault(index, []).extend(extra)
+
+    hits = []
+    for index in sorted(original_spans):
+        spans = _merge(original_spans[index])
+        evidence = tuple(Evidence(a, b, norm.original[a:b]) for a, b in spans)
+        hits.append(IndicatorHit(indicators[index], evidence))
     return Findings(
         norm=norm,
-        hits=hits,
+        hits=tuple(hits),
         places=places,
         contacts=contacts,
         money=money,
@@ -267,110 +298,3 @@ def detect(text: str | Normalized) -> Findings:
         ids=frozenset(hit.indicator.id for hit in hits),
         employers=employers,
     )
-
-
-@cache
-def _asks_little() -> frozenset[int]:
-    """Catalogue indices of the :data:`ASKS_LITTLE` indicators: a pattern hit of one of them is the
-    same test as the hit ids meeting ASKS_LITTLE, without building the ids."""
-    return frozenset(index for index, indicator in enumerate(catalogue()) if indicator.id in ASKS_LITTLE)
-
-
-def _salary(
-    money: tuple[MoneyAmount, ...], places: tuple[PlaceMention, ...], *, asks_little: bool
-) -> SalarySignal | None:
-    """:func:`salary_signal` of the ad's amounts, against the wage of the legal destinations named.
-
-    No amount gives no signal: :func:`salary_signal` of an empty list is None whatever else it is told,
-    so it is not called then.
-    """
-    if not money:
-        return None
-    # The countries of the legal destinations named: the salary is compared with their wage.
-    destinations = tuple(
-        dict.fromkeys(p.place.country for p in places if p.place.status == "official_destination")
-    )
-    return salary_signal(
-        list(money),
-        asks_little=asks_little,
-        official_destination=bool(destinations),
-        destinations=destinations,
-    )
-
-
-def _add_extractor_evidence(
-    original_spans: dict[int, list[tuple[int, int]]],
-    text: str,
-    places: tuple[PlaceMention, ...],
-    contacts: tuple[Contact, ...],
-    employers: tuple[EmployerMention, ...],
-    salary: SalarySignal | None,
-) -> None:
-    """Decide the extractor-fed indicators (see :func:`_extractor_fed`) in ``original_spans``.
-
-    An indicator with ``place_status`` gets the places of those statuses; one that ``requires_place``
-    is dropped without them, and is then given nothing else either (``_kept``). The rest is one
-    step per source, each done only for an ad where that source found something: without a salary
-    signal, foreign contact or employer mention those indicators get no evidence (and an
-    ``employers`` one is dropped), so ``_Channels`` is only made for an ad that names an employer.
-    The order in which spans are added does not matter: :func:`_hits` sorts them.
-    """
-    fed = _extractor_fed()
-    # Whether each employers indicator has a pattern hit, read before the place step may add spans.
-    pattern_hit = [index in original_spans for index, _ in fed.employers]
-    for index, indicator in fed.places:
-        place_spans = [(p.start, p.end) for p in places if p.place.status in indicator.place_status]
-        if indicator.requires_place and not place_spans:
-            original_spans.pop(index, None)
-        elif place_spans and (index in original_spans or not indicator.requires_place):
-            original_spans.setdefault(index, []).extend(place_spans)
-    if salary is not None and salary.unrealistic:
-        _extend(original_spans, fed.money, [(salary.amount.start, salary.amount.end)])
-    if contacts:
-        _extend(
-            original_spans,
-            fed.contacts,
-            [(c.start, c.end) for c in contacts if c.country in FOREIGN_SCAM_HUB_REGIONS],
-        )
-    channels = _Channels(contacts, text) if employers else None
-    for (index, indicator), hit in zip(fed.employers, pattern_hit, strict=True):
-        if not _kept(indicator, index, original_spans):
-            continue
-        employer_spans = _employer_spans(indicator, employers, channels) if channels else []
-        # The patterns of an employers indicator only add evidence to an employer found.
-        if not employer_spans or (indicator.patterns and not hit):
-            original_spans.pop(index, None)
-        else:
-            original_spans.setdefault(index, []).extend(employer_spans)
-
-
-def _kept(indicator: Indicator, index: int, original_spans: dict[int, list[tuple[int, int]]]) -> bool:
-    """False for an indicator that ``requires_place`` and was dropped for want of one: it gets no
-    other evidence (after the place step such an indicator is present exactly when it was kept)."""
-    return not indicator.requires_place or index in original_spans
-
-
-def _extend(
-    original_spans: dict[int, list[tuple[int, int]]],
-    indicators: tuple[tuple[int, Indicator], ...],
-    spans: list[tuple[int, int]],
-) -> None:
-    if spans:
-        for index, indicator in indicators:
-            if _kept(indicator, index, original_spans):
-                original_spans.setdefault(index, []).extend(spans)
-
-
-def _hits(original_spans: dict[int, list[tuple[int, int]]], original: str) -> tuple[IndicatorHit, ...]:
-    """The hits in catalogue order, each with its spans merged. One span is its own merge."""
-    indicators = catalogue()
-    hits = []
-    for index in sorted(original_spans):
-        spans = original_spans[index]
-        if len(spans) == 1:
-            ((a, b),) = spans
-            evidence: tuple[Evidence, ...] = (Evidence(a, b, original[a:b]),)
-        else:
-            evidence = tuple(Evidence(a, b, original[a:b]) for a, b in _merge(spans))
-        hits.append(IndicatorHit(indicators[index], evidence))
-    return tuple(hits)
