@@ -287,7 +287,9 @@ def _leet_edits(text: str) -> Iterator[_Edit]:
         yield start, end, _unleet(text[start:end])
 
 
+@lru_cache(maxsize=4096)
 def _unleet(token: str) -> str | None:
+    """What ``token`` becomes (None: left as it is); cached, since a few tokens ("d3", "s1", "p3mi") make most calls."""
     if _MONEY_LIKE.fullmatch(token) or any(keep in token for keep in _KEEP_DIGITS):
         return None
     token = _SANDWICHED_DIGIT.sub(lambda m: _LEET[m.group()], token)
