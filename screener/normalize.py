@@ -347,6 +347,22 @@ _ABBREVIATION_PATTERNS = {
 # ``frozenset.intersection`` looks each word of the text up in this set; ``dict.keys() & words`` first
 # copied all the keys into a new set on every call.
 _ABBREVIATION_WORDS = frozenset(_ABBREVIATION_PATTERNS)
+
+
+def _abbreviation_after_space() -> re.Pattern[bytes]:
+    """A space, then a whole abbreviation (group 1), on the text's bytes with every non-word byte a space.
+
+    The alternatives are grouped by first letter (``d(?:gn|g|m)|...``), so at each space ``re`` tries
+    one branch per first letter; the lookahead for a space makes each a whole word, whatever the order.
+    """
+    by_first_letter: dict[str, list[str]] = {}
+    for word in ABBREVIATIONS:
+        by_first_letter.setdefault(word[0], []).append(re.escape(word[1:]))
+    branches = "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in by_first_letter.items())
+    return re.compile(rf" ({branches})(?= )".encode("ascii"))
+
+
+_ABBREVIATION_AFTER_SPACE = _abbreviation_after_space()
 # A unit right after a digit, with its full stop: the matches of r"(?<=\d)(jt|juta|rb|ribu)(?![a-z0-9])\.?",
 # found by one pattern per first letter of the units (see :func:`_number_unit_edits`).
 _NUMBER_UNITS = (
@@ -373,11 +389,33 @@ def _pp_repl(match: re.Match[str]) -> str | None:
 
 def _abbreviation_edits(text: str) -> list[_Edit]:
     """Every abbreviation in ``text`` (with its full stop), in order, with its expansion."""
+    if text.isascii():
+        return _abbreviation_edits_ascii(text)
     words = text.encode("utf-8", "surrogatepass").translate(_NOT_WORD_TO_SPACE).split()
     present = _ABBREVIATION_WORDS.intersection(words)
     matches = [match for word in present for match in _ABBREVIATION_PATTERNS[word].finditer(text)]
     matches.sort(key=lambda match: match.start())
     return [(match.start(), match.end(), ABBREVIATIONS[match.group(1)]) for match in matches]
+
+
+def _abbreviation_edits_ascii(text: str) -> list[_Edit]:
+    """:func:`_abbreviation_edits` for an ASCII text, by one scan of its word bytes from space to space.
+
+    Splitting the text into words and looking each up cost a bytes object and a hash per word. Here
+    the text's bytes, every byte other than "a"-"z" and "0"-"9" made a space and a space added at
+    either end, are searched with :data:`_ABBREVIATION_AFTER_SPACE`: a word there is a run of letters
+    and digits between two spaces, which is the pattern's whole-word condition. The text is ASCII, so
+    byte offsets are character offsets (minus the leading space added).
+    """
+    padded = b" " + text.encode("ascii").translate(_NOT_WORD_TO_SPACE) + b" "
+    edits: list[_Edit] = []
+    for match in _ABBREVIATION_AFTER_SPACE.finditer(padded):
+        start, end = match.start(), match.end() - 1
+        expansion = ABBREVIATIONS[text[start:end]]
+        if text.startswith(".", end):  # the full stop after it goes too
+            end += 1
+        edits.append((start, end, expansion))
+    return edits
 
 
 def _number_unit_edits(text: str) -> list[_Edit]:
