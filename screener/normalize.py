@@ -128,18 +128,21 @@ def _rewrite(buf: _Buffer, pattern: re.Pattern[str], repl: _Repl) -> _Buffer:
     return _splice(buf, ((m.start(), m.end(), repl(m)) for m in matches))
 
 
-def _substitute(buf: _Buffer, pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str]) -> _Buffer:
-    """:func:`_rewrite` for a pass with many matches (folding): ``re.sub`` builds the text in C.
+def _substitute(buf: _Buffer, pattern: re.Pattern[str], fold: Callable[[str], str]) -> _Buffer:
+    """Replace every match of ``pattern`` by ``fold(matched text)``: ``re.sub`` builds the text in C.
 
-    Only the replacements of another length touch the map, so only they are remembered.
+    For a pass with many matches (folding); ``fold`` takes the matched text rather than the match,
+    so it can be a cached function. Only the replacements of another length touch the map, so only
+    they are remembered.
     """
     text, starts, ends = buf
     resized: list[tuple[int, int, str]] = []
 
     def replace(match: re.Match[str]) -> str:
-        replacement = repl(match)
-        if len(replacement) != match.end() - match.start():
-            resized.append((match.start(), match.end(), replacement))
+        found = match.group()
+        replacement = fold(found)
+        if len(replacement) != len(found):
+            resized.append((*match.span(), replacement))
         return replacement
 
     text = pattern.sub(replace, text)
@@ -161,8 +164,9 @@ _FLAG_NAMES = {
 _MONEY_EMOJI = "💰💵💴💶💷💸🤑💲🪙"
 
 
-def _flag_repl(match: re.Match[str]) -> str:
-    code = "".join(chr(ord(ch) - 0x1F1E6 + ord("A")) for ch in match.group())
+def _flag_text(flag: str) -> str:
+    """The country name of a flag (a pair of regional indicators), a space if it is not listed."""
+    code = "".join(chr(ord(ch) - 0x1F1E6 + ord("A")) for ch in flag)
     name = _FLAG_NAMES.get(code)
     return f" {name} " if name else " "
 
@@ -175,7 +179,6 @@ def _flag_repl(match: re.Match[str]) -> str:
 _FLAG_OR_NON_ASCII = re.compile(r"[^\x20-\x7e\n](?:(?<=[\U0001f1e6-\U0001f1ff])[\U0001f1e6-\U0001f1ff])?")
 
 
-@lru_cache(maxsize=4096)
 def _fold_char(ch: str) -> str:
     if ch in _MONEY_EMOJI:
         return " uang "
@@ -192,8 +195,10 @@ def _fold_char(ch: str) -> str:
     return folded
 
 
-def _flag_or_fold_repl(match: re.Match[str]) -> str:
-    return _flag_repl(match) if len(match.group()) == 2 else _fold_char(match.group())
+@lru_cache(maxsize=4096)
+def _fold_text(found: str) -> str:
+    """What a match of :data:`_FLAG_OR_NON_ASCII` becomes; cached, as a pure function of the matched text."""
+    return _flag_text(found) if len(found) == 2 else _fold_char(found)
 
 
 def _lower_ascii(text: str) -> str:
@@ -500,7 +505,7 @@ def normalize(text: str) -> Normalized:
     """
     buf: _Buffer = (text, *_identity_map(len(text)))
     if _FLAG_OR_NON_ASCII.search(text):
-        buf = _substitute(buf, _FLAG_OR_NON_ASCII, _flag_or_fold_repl)
+        buf = _substitute(buf, _FLAG_OR_NON_ASCII, _fold_text)
     # A same-length replacement keeps the map, so ``re.sub`` can do it in C.
     buf = (_SENTENCE_DOT.sub(" ", buf[0]), buf[1], buf[2])
     buf = _delete(buf, _INNER_PUNCT)

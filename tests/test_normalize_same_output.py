@@ -112,6 +112,12 @@ def test_same_output_on_generated_strings() -> None:
         pytest.param("k  a  m  b   o j a", id="spaced-letters-with-one-two-and-three-separators"),
         pytest.param("\u00e9 a b \u00fc c  d *e*f*g", id="lone-letters-next-to-non-ascii"),
         pytest.param("  a..b**c  d__e  ", id="deletions-and-space-runs-at-the-ends"),
+        pytest.param("yg yg.dgn.dg dgnx xdg gaji2 gaji22 2gaji2 sy.", id="abbreviations-side-by-side-ascii"),
+        pytest.param("yg \u00e9 dgn.sy \U0001f1f0\U0001f1ed dm", id="abbreviations-in-a-non-ascii-text"),
+        pytest.param(
+            "\u2764\ufe0f\U0001f1f0\U0001f1ed\u200b\U0001f4b0 \U0001f1f0\U0001f1ed",
+            id="fold-resizing-and-flags",
+        ),
     ],
 )
 def test_same_output_on_edge_cases(text: str) -> None:
