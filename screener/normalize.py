@@ -1,3 +1,4 @@
+# Long on purpose: one sequence of passes over one shared offset map; each pass sits next to the argument for why its shortcut is exact.
 """Normalise ad text for matching, keeping an offset map back to the original.
 
 Scam ads dodge keyword filters with tricks such as ``K4mb0ja``, ``K A M B O J A``, ``kam.boja``,
