@@ -517,8 +517,10 @@ def normalize(text: str) -> Normalized:
     buf = _splice(buf, _leet_edits(buf[0]))
     if _has_tripled_letter(buf[0]):
         buf = _rewrite(buf, _REPEATED, lambda m: m.group(1))
-    buf = _splice(buf, _number_unit_edits(buf[0]))
+    if edits := _number_unit_edits(buf[0]):  # most ads have none: skip the call
+        buf = _splice(buf, edits)
     buf = _rewrite(buf, _PP, _pp_repl)
-    buf = _splice(buf, _abbreviation_edits(buf[0]))
+    if edits := _abbreviation_edits(buf[0]):
+        buf = _splice(buf, edits)
     buf = _fold_spaces(buf)
     return Normalized(original=text, text=buf[0], starts=buf[1], ends=buf[2])
