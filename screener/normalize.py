@@ -1,3 +1,4 @@
+# Long on purpose: one sequence of passes over one shared offset map; each pass sits next to the argument for why its shortcut is exact.
 """Normalise ad text for matching, keeping an offset map back to the original.
 
 Scam ads dodge keyword filters with tricks such as ``K4mb0ja``, ``K A M B O J A``, ``kam.boja``,
@@ -118,28 +119,31 @@ def _splice(buf: _Buffer, edits: Iterable[_Edit]) -> _Buffer:
 _Repl = Callable[[re.Match[str]], str | None]
 
 
-def _rewrite(buf: _Buffer, pattern: re.Pattern[str], repl: _Repl, group: int = 0) -> _Buffer:
-    """Replace every match of ``pattern`` (its ``group``) by ``repl(match)`` (None: leave it)."""
+def _rewrite(buf: _Buffer, pattern: re.Pattern[str], repl: _Repl) -> _Buffer:
+    """Replace every match of ``pattern`` by ``repl(match)`` (None: leave it)."""
     text = buf[0]
     first = pattern.search(text)
     if first is None:  # most passes find nothing in most ads: return before building anything
         return buf
     matches = itertools.chain((first,), pattern.finditer(text, first.end()))
-    return _splice(buf, ((m.start(group), m.end(group), repl(m)) for m in matches))
+    return _splice(buf, ((m.start(), m.end(), repl(m)) for m in matches))
 
 
-def _substitute(buf: _Buffer, pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str]) -> _Buffer:
-    """:func:`_rewrite` for a pass with many matches (folding): ``re.sub`` builds the text in C.
+def _substitute(buf: _Buffer, pattern: re.Pattern[str], fold: Callable[[str], str]) -> _Buffer:
+    """Replace every match of ``pattern`` by ``fold(matched text)``: ``re.sub`` builds the text in C.
 
-    Only the replacements of another length touch the map, so only they are remembered.
+    For a pass with many matches (folding); ``fold`` takes the matched text rather than the match,
+    so it can be a cached function. Only the replacements of another length touch the map, so only
+    they are remembered.
     """
     text, starts, ends = buf
     resized: list[tuple[int, int, str]] = []
 
     def replace(match: re.Match[str]) -> str:
-        replacement = repl(match)
-        if len(replacement) != match.end() - match.start():
-            resized.append((match.start(), match.end(), replacement))
+        found = match.group()
+        replacement = fold(found)
+        if len(replacement) != len(found):
+            resized.append((*match.span(), replacement))
         return replacement
 
     text = pattern.sub(replace, text)
@@ -161,8 +165,9 @@ _FLAG_NAMES = {
 _MONEY_EMOJI = "💰💵💴💶💷💸🤑💲🪙"
 
 
-def _flag_repl(match: re.Match[str]) -> str:
-    code = "".join(chr(ord(ch) - 0x1F1E6 + ord("A")) for ch in match.group())
+def _flag_text(flag: str) -> str:
+    """The country name of a flag (a pair of regional indicators), a space if it is not listed."""
+    code = "".join(chr(ord(ch) - 0x1F1E6 + ord("A")) for ch in flag)
     name = _FLAG_NAMES.get(code)
     return f" {name} " if name else " "
 
@@ -175,7 +180,6 @@ def _flag_repl(match: re.Match[str]) -> str:
 _FLAG_OR_NON_ASCII = re.compile(r"[^\x20-\x7e\n](?:(?<=[\U0001f1e6-\U0001f1ff])[\U0001f1e6-\U0001f1ff])?")
 
 
-@lru_cache(maxsize=4096)
 def _fold_char(ch: str) -> str:
     if ch in _MONEY_EMOJI:
         return " uang "
@@ -192,8 +196,10 @@ def _fold_char(ch: str) -> str:
     return folded
 
 
-def _flag_or_fold_repl(match: re.Match[str]) -> str:
-    return _flag_repl(match) if len(match.group()) == 2 else _fold_char(match.group())
+@lru_cache(maxsize=4096)
+def _fold_text(found: str) -> str:
+    """What a match of :data:`_FLAG_OR_NON_ASCII` becomes; cached, as a pure function of the matched text."""
+    return _flag_text(found) if len(found) == 2 else _fold_char(found)
 
 
 def _lower_ascii(text: str) -> str:
@@ -217,8 +223,26 @@ def _lower_ascii(text: str) -> str:
 _SPACED = re.compile(r"(?<![a-z0-9])(?:[a-z0-9][ .\-_*]{1,2}){3,}[a-z0-9](?![a-z0-9])")
 _SEPARATORS = re.compile(r"[ .\-_*]")
 # Every _SPACED match contains two lone characters in a row between separators (its second and third):
-# a cheap test that lets the pass be skipped on ordinary text ("di 3 bulan" has only one).
-_SPACED_TRIGGER = re.compile(r"[ .\-_*][a-z0-9][ .\-_*]{1,2}[a-z0-9][ .\-_*]")
+# the matches of r"[ .\-_*][a-z0-9][ .\-_*]{1,2}[a-z0-9][ .\-_*]", a cheap test that lets the pass be
+# skipped on ordinary text ("di 3 bulan" has only one). See :func:`_has_two_lone_characters`.
+_ALNUM_A_SEPARATOR_SPACE = bytes(
+    0x61 if 0x61 <= b <= 0x7A or 0x30 <= b <= 0x39 else 0x20 if b in b" .-_*" else 0x23 for b in range(256)
+)
+# The trigger on those classes; it starts with the literal " a ", which ``re`` searches for in C.
+_TWO_LONE_CLASSES = re.compile(rb" a  ?a ")
+
+
+def _has_two_lone_characters(text: str) -> bool:
+    """Whether ``text`` has a separator, a letter or digit, one or two separators, one, a separator.
+
+    The trigger of :data:`_SPACED`. As a regex on the text it starts at every separator (every
+    space); here the text's UTF-8 bytes are mapped to three classes ("a" for "a"-"z" and "0"-"9", a
+    space for `` .-_*``, "#" for every other byte), and on those the pattern starts with a literal.
+    Exact because every character of both classes is ASCII, and UTF-8 writes every non-ASCII
+    character in bytes above 0x7f, which all become "#".
+    """
+    raw = text.encode("utf-8", "surrogatepass").translate(_ALNUM_A_SEPARATOR_SPACE)
+    return _TWO_LONE_CLASSES.search(raw) is not None
 
 
 def _spaced_repl(match: re.Match[str]) -> str | None:
@@ -269,7 +293,9 @@ def _leet_edits(text: str) -> Iterator[_Edit]:
         yield start, end, _unleet(text[start:end])
 
 
+@lru_cache(maxsize=4096)
 def _unleet(token: str) -> str | None:
+    """What ``token`` becomes (None: left as it is); cached, since a few tokens ("d3", "s1", "p3mi") make most calls."""
     if _MONEY_LIKE.fullmatch(token) or any(keep in token for keep in _KEEP_DIGITS):
         return None
     token = _SANDWICHED_DIGIT.sub(lambda m: _LEET[m.group()], token)
@@ -324,11 +350,31 @@ _ABBREVIATION_PATTERNS = {
     word.encode("ascii"): re.compile(rf"({re.escape(word)})(?<![a-z0-9]{re.escape(word)})(?![a-z0-9])\.?")
     for word in ABBREVIATIONS
 }
-# A unit right after a digit (group 1, with its full stop; group 2 the unit): the same spans as
-# r"(?<=\d)(jt|juta|rb|ribu)(?![a-z0-9])\.?", but ``re`` skips in C to the next digit instead of
-# testing the lookbehind at every character.
-_NUMBER_UNIT = re.compile(r"\d((jt|juta|rb|ribu)(?![a-z0-9])\.?)")
-_NUMBER_UNIT_ASCII = re.compile(r"[0-9]((jt|juta|rb|ribu)(?![a-z0-9])\.?)")  # \d is slower to test
+# ``frozenset.intersection`` looks each word of the text up in this set; ``dict.keys() & words`` first
+# copied all the keys into a new set on every call.
+_ABBREVIATION_WORDS = frozenset(_ABBREVIATION_PATTERNS)
+
+
+def _abbreviation_after_space() -> re.Pattern[bytes]:
+    """A space, then a whole abbreviation (group 1), on the text's bytes with every non-word byte a space.
+
+    The alternatives are grouped by first letter (``d(?:gn|g|m)|...``), so at each space ``re`` tries
+    one branch per first letter; the lookahead for a space makes each a whole word, whatever the order.
+    """
+    by_first_letter: dict[str, list[str]] = {}
+    for word in ABBREVIATIONS:
+        by_first_letter.setdefault(word[0], []).append(re.escape(word[1:]))
+    branches = "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in by_first_letter.items())
+    return re.compile(rf" ({branches})(?= )".encode("ascii"))
+
+
+_ABBREVIATION_AFTER_SPACE = _abbreviation_after_space()
+# A unit right after a digit, with its full stop: the matches of r"(?<=\d)(jt|juta|rb|ribu)(?![a-z0-9])\.?",
+# found by one pattern per first letter of the units (see :func:`_number_unit_edits`).
+_NUMBER_UNITS = (
+    re.compile(r"j(?<=\dj)(?:t|uta)(?![a-z0-9])\.?"),
+    re.compile(r"r(?<=\dr)(?:b|ibu)(?![a-z0-9])\.?"),
+)
 # The same matches as r"(?<![a-z0-9])pp(?![a-z0-9])", found by a search for the literal "pp".
 _PP = re.compile(r"pp(?<![a-z0-9]pp)(?![a-z0-9])")
 _PP_TICKET_BEFORE = re.compile(r"(?:tiket|pesawat) $")
@@ -349,30 +395,78 @@ def _pp_repl(match: re.Match[str]) -> str | None:
 
 def _abbreviation_edits(text: str) -> list[_Edit]:
     """Every abbreviation in ``text`` (with its full stop), in order, with its expansion."""
+    if text.isascii():
+        return _abbreviation_edits_ascii(text)
     words = text.encode("utf-8", "surrogatepass").translate(_NOT_WORD_TO_SPACE).split()
-    present = _ABBREVIATION_PATTERNS.keys() & words
+    present = _ABBREVIATION_WORDS.intersection(words)
     matches = [match for word in present for match in _ABBREVIATION_PATTERNS[word].finditer(text)]
     matches.sort(key=lambda match: match.start())
     return [(match.start(), match.end(), ABBREVIATIONS[match.group(1)]) for match in matches]
 
 
-def _number_unit_repl(match: re.Match[str]) -> str:
-    unit = match.group(2)
-    return " juta" if unit.startswith("j") else " ribu"
+def _abbreviation_edits_ascii(text: str) -> list[_Edit]:
+    """:func:`_abbreviation_edits` for an ASCII text, by one scan of its word bytes from space to space.
+
+    Splitting the text into words and looking each up cost a bytes object and a hash per word. Here
+    the text's bytes, every byte other than "a"-"z" and "0"-"9" made a space and a space added at
+    either end, are searched with :data:`_ABBREVIATION_AFTER_SPACE`: a word there is a run of letters
+    and digits between two spaces, which is the pattern's whole-word condition. The text is ASCII, so
+    byte offsets are character offsets (minus the leading space added).
+    """
+    padded = b" " + text.encode("ascii").translate(_NOT_WORD_TO_SPACE) + b" "
+    edits: list[_Edit] = []
+    for match in _ABBREVIATION_AFTER_SPACE.finditer(padded):
+        start, end = match.start(), match.end() - 1
+        expansion = ABBREVIATIONS[text[start:end]]
+        if text.startswith(".", end):  # the full stop after it goes too
+            end += 1
+        edits.append((start, end, expansion))
+    return edits
+
+
+def _number_unit_edits(text: str) -> list[_Edit]:
+    """Every unit right after a digit in ``text`` (with its full stop), in order, as " juta"/" ribu".
+
+    Each pattern starts with a literal letter, which ``re`` finds by a fast search in C, and checks
+    the digit before it with a lookbehind; a pattern led by the digit started at every digit (phone
+    numbers are full of them). The two patterns' matches cannot overlap (no unit contains a digit,
+    and each match starts right after one), so merged by position they are the matches of the
+    single pattern.
+    """
+    matches = [match for pattern in _NUMBER_UNITS for match in pattern.finditer(text)]
+    matches.sort(key=lambda match: match.start())
+    return [
+        (match.start(), match.end(), " juta" if match.group()[0] == "j" else " ribu") for match in matches
+    ]
 
 
 _SPACE_RUN = re.compile("  +")
 
 
 def _delete(buf: _Buffer, pattern: re.Pattern[str]) -> _Buffer:
-    """Every match of ``pattern`` deleted: the text by ``re.sub`` in C, the map in place."""
+    """Every match of ``pattern`` deleted, the map in place.
+
+    The text is joined from the pieces between the matches already found, where ``re.sub`` would
+    scan the whole text a second time.
+    """
     text, starts, ends = buf
     spans = [match.span() for match in pattern.finditer(text)]
     if not spans:
         return buf
     for a, b in reversed(spans):
         del starts[a:b], ends[a:b]
-    return pattern.sub("", text), starts, ends
+    return _join_kept(text, spans, 0), starts, ends
+
+
+def _join_kept(text: str, spans: list[tuple[int, int]], keep: int) -> str:
+    """``text`` with each span ``(a, b)`` (in order, not overlapping) cut down to its first ``keep`` characters."""
+    pieces = []
+    pos = 0
+    for a, b in spans:
+        pieces.append(text[pos : a + keep])
+        pos = b
+    pieces.append(text[pos:])
+    return "".join(pieces)
 
 
 def _fold_spaces(buf: _Buffer) -> _Buffer:
@@ -391,26 +485,10 @@ def _fold_spaces(buf: _Buffer) -> _Buffer:
     if "  " not in text:
         return text, starts, ends
     # Each run becomes its first space, spanning the original span of the whole run.
-    for a, b in reversed([match.span() for match in _SPACE_RUN.finditer(text)]):
+    runs = [match.span() for match in _SPACE_RUN.finditer(text)]
+    for a, b in reversed(runs):
         del starts[a + 1 : b], ends[a : b - 1]
-    return _SPACE_RUN.sub(" ", text), starts, ends
-
-
-def _rewrite_if(
-    buf: _Buffer,
-    trigger: re.Pattern[str] | str,
-    pattern: re.Pattern[str],
-    repl: Callable[[re.Match[str]], str | None],
-) -> _Buffer:
-    """:func:`_rewrite`, skipped when ``buf`` lacks ``trigger`` (a substring, or a regex that finds it).
-
-    ``trigger`` must be present in every match of ``pattern``; most ads lack it, and testing for it
-    is much cheaper than scanning with ``pattern`` (whose leading lookbehind is tried at every
-    character).
-    """
-    text = buf[0]
-    present = trigger in text if isinstance(trigger, str) else trigger.search(text) is not None
-    return _rewrite(buf, pattern, repl) if present else buf
+    return _join_kept(text, runs, 1), starts, ends
 
 
 def normalize(text: str) -> Normalized:
@@ -428,19 +506,21 @@ def normalize(text: str) -> Normalized:
     """
     buf: _Buffer = (text, *_identity_map(len(text)))
     if _FLAG_OR_NON_ASCII.search(text):
-        buf = _substitute(buf, _FLAG_OR_NON_ASCII, _flag_or_fold_repl)
+        buf = _substitute(buf, _FLAG_OR_NON_ASCII, _fold_text)
     # A same-length replacement keeps the map, so ``re.sub`` can do it in C.
     buf = (_SENTENCE_DOT.sub(" ", buf[0]), buf[1], buf[2])
     buf = _delete(buf, _INNER_PUNCT)
     buf = (_lower_ascii(buf[0]), buf[1], buf[2])
     buf = _fold_spaces(buf)
-    buf = _rewrite_if(buf, _SPACED_TRIGGER, _SPACED, _spaced_repl)
+    if _has_two_lone_characters(buf[0]):
+        buf = _rewrite(buf, _SPACED, _spaced_repl)
     buf = _splice(buf, _leet_edits(buf[0]))
     if _has_tripled_letter(buf[0]):
         buf = _rewrite(buf, _REPEATED, lambda m: m.group(1))
-    number_unit = _NUMBER_UNIT_ASCII if buf[0].isascii() else _NUMBER_UNIT
-    buf = _rewrite(buf, number_unit, _number_unit_repl, group=1)
+    if edits := _number_unit_edits(buf[0]):  # most ads have none: skip the call
+        buf = _splice(buf, edits)
     buf = _rewrite(buf, _PP, _pp_repl)
-    buf = _splice(buf, _abbreviation_edits(buf[0]))
+    if edits := _abbreviation_edits(buf[0]):
+        buf = _splice(buf, edits)
     buf = _fold_spaces(buf)
     return Normalized(original=text, text=buf[0], starts=buf[1], ends=buf[2])

@@ -105,6 +105,19 @@ def test_same_output_on_generated_strings() -> None:
         pytest.param("🇦🇰🇭", id="unknown-flag-then-lone-indicator"),
         pytest.param("x" * 20000, id="longer-than-the-offset-pool"),
         pytest.param(" a  b \n" * 3000, id="long-with-whitespace-runs"),
+        pytest.param("5jt6rb 7juta.8ribu 9jt.x 1rbu 2jtx 3ribuan", id="number-units-of-both-letters"),
+        pytest.param("\u0663jt \u0664rb gaji \u0665juta", id="number-units-after-non-ascii-digits"),
+        pytest.param("jt 5 jt rb5 j5t", id="units-without-a-digit-right-before"),
+        pytest.param("k a m\u00e9b o j a", id="spaced-letters-around-a-non-ascii-letter"),
+        pytest.param("k  a  m  b   o j a", id="spaced-letters-with-one-two-and-three-separators"),
+        pytest.param("\u00e9 a b \u00fc c  d *e*f*g", id="lone-letters-next-to-non-ascii"),
+        pytest.param("  a..b**c  d__e  ", id="deletions-and-space-runs-at-the-ends"),
+        pytest.param("yg yg.dgn.dg dgnx xdg gaji2 gaji22 2gaji2 sy.", id="abbreviations-side-by-side-ascii"),
+        pytest.param("yg \u00e9 dgn.sy \U0001f1f0\U0001f1ed dm", id="abbreviations-in-a-non-ascii-text"),
+        pytest.param(
+            "\u2764\ufe0f\U0001f1f0\U0001f1ed\u200b\U0001f4b0 \U0001f1f0\U0001f1ed",
+            id="fold-resizing-and-flags",
+        ),
     ],
 )
 def test_same_output_on_edge_cases(text: str) -> None:
