@@ -19,14 +19,15 @@ transaction: SQLAlchemy's per-row parameter processing costs more than the datab
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import BigInteger, ColumnElement, Select, any_, bindparam, func, literal_column, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
-__all__ = ["claim_ids", "in_values", "insert_plain", "next_id"]
+__all__ = ["bind_value", "claim_ids", "execute_plain", "in_values", "insert_plain", "next_id"]
 
 
 def in_values(session: Session, column: Any, values: Sequence[int]) -> ColumnElement[bool]:
@@ -67,16 +68,41 @@ def insert_plain(session: Session, table: str, columns: Sequence[str], rows: Seq
     if not rows:
         return
     names = ", ".join(f'"{c}"' for c in columns)
+    if session.get_bind().dialect.name == "postgresql":
+        with _cursor(session) as cursor, cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    marks = ", ".join("?" for _ in columns)
+    execute_plain(session, f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
+
+
+def execute_plain(session: Session, statement: str, rows: Sequence[Sequence[Any]]) -> None:
+    """Run ``statement`` (``?`` placeholders, no other ``?``) once per row through the driver's
+    ``executemany``, in the session's transaction: for values the driver stores as SQLAlchemy would
+    (ints, strs, floats, bools; convert others with :func:`bind_value`)."""
+    if not rows:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        statement = statement.replace("?", "%s")
+    with _cursor(session) as cursor:
+        cursor.executemany(statement, rows)
+
+
+def bind_value(session: Session, column: Any, value: Any) -> Any:
+    """``value`` as SQLAlchemy would send it to the driver for ``column`` (its type's bind processor,
+    a TypeDecorator's own conversion included)."""
+    dialect = session.get_bind().dialect
+    processor = column.type.dialect_impl(dialect).bind_processor(dialect)
+    return processor(value) if processor is not None else value
+
+
+@contextmanager
+def _cursor(session: Session) -> Iterator[Any]:
     dbapi = session.connection().connection.dbapi_connection
     assert dbapi is not None
     cursor = dbapi.cursor()
     try:
-        if session.get_bind().dialect.name == "postgresql":
-            with cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join("?" for _ in columns)
-            cursor.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
+        yield cursor
     finally:
         cursor.close()

@@ -1,0 +1,121 @@
+"""record_scored's write path: the ``scored`` flag set with the campaign in one UPDATE after a read of
+the chunk's unscored ads, rows prepared before the transaction (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from queue_testing import pg_schema_url
+from sqlalchemy import Engine, insert, select
+from sqlalchemy.orm import Session
+
+from service.store import campaigns, create_db_engine, migrate, session_factory, write_transaction
+from service.store.models import Ad, AdAssessment, AdContact, Batch, BatchError, utcnow
+from service.worker import score_rows
+
+OPTIONS = {"review_threshold": 0.5, "uncertain_margin": 0.05, "similarity_threshold": 0.6}
+TEXTS = [
+    "Dicari TKW ke Malaysia, gaji 8 juta, tanpa biaya, paspor diurus agen. WA 0812-3456-7890",
+    "Lowongan kerja staf gudang di Bekasi, gaji sesuai UMK, hubungi kantor.",
+    "Dicari TKW ke Malaysia, gaji 8 juta, tanpa biaya, paspor diurus agen. WA 0812-3456-7890",
+]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    if request.param == "sqlite":
+        made = create_db_engine(f"sqlite:///{tmp_path}/record.db")
+        migrate(made)
+        yield made
+        made.dispose()
+        return
+    with pg_schema_url() as url:
+        if url is None:
+            pytest.skip("PostgreSQL not reachable at 127.0.0.1:5432")
+        made = create_db_engine(url)
+        migrate(made)
+        yield made
+        made.dispose()
+
+
+def _ads(session: Session, texts: list[str]) -> list[Any]:
+    batch_id = session.execute(
+        insert(Batch)
+        .values(status="queued", accepted=len(texts), created_at=utcnow(), updated_at=utcnow())
+        .returning(Batch.id)
+    ).scalar_one()
+    for t in texts:
+        session.execute(insert(Ad).values(batch_id=batch_id, text=t, received_at=utcnow()))
+    return list(session.execute(select(Ad.id, Ad.batch_id, Ad.text, Ad.platform).order_by(Ad.id)))
+
+
+def test_failed_ads_get_only_the_flag_and_a_second_write_of_the_chunk_writes_nothing(
+    engine: Engine, screener: Any
+) -> None:
+    sessions = session_factory(engine)
+    with sessions.begin() as session:
+        rows = _ads(session, TEXTS)
+    scored = score_rows(screener, rows)
+    failed = campaigns.ScoredAd(rows[1].id, rows[1].batch_id, None, None, error="scoring failed: boom")
+    chunk = [scored[0], failed, scored[2]]
+    with write_transaction(sessions) as session:
+        assert campaigns.record_scored(session, scored=chunk, **OPTIONS) == 3
+    with write_transaction(sessions) as session:  # another worker's copy of the chunk
+        assert campaigns.record_scored(session, scored=chunk, **OPTIONS) == 0
+    with sessions() as session:
+        ads = session.execute(select(Ad.id, Ad.scored, Ad.content_hash, Ad.cluster_id).order_by(Ad.id)).all()
+        assert [a.scored for a in ads] == [True, True, True]
+        assert ads[1].content_hash is None and ads[1].cluster_id is None
+        assert ads[0].content_hash == scored[0].content_hash and ads[0].cluster_id is not None
+        assert ads[0].cluster_id == ads[2].cluster_id  # the same text: one campaign
+        assert session.execute(select(BatchError.message)).scalars().all() == [
+            f"ad {rows[1].id}: scoring failed: boom"
+        ]
+        stored = session.execute(select(AdAssessment).order_by(AdAssessment.ad_id)).scalars().all()
+        assert [a.ad_id for a in stored] == [rows[0].id, rows[2].id]
+        first = scored[0].assessment
+        assert first is not None
+        assert stored[0].assessment == json.loads(json.dumps(first))
+        assert stored[0].indicators == [i["id"] for i in first["indicators"]]
+        assert stored[0].slots == campaigns.slots_of(first)
+        assert stored[0].created_at.tzinfo is not None
+        contacts = session.execute(select(AdContact.ad_id, AdContact.kind, AdContact.value)).all()
+        assert sorted(contacts) == sorted(
+            (s.ad_id, c["kind"], c["value"]) for s in (scored[0], scored[2]) for c in s.assessment["contacts"]
+        )
+
+
+def test_unprepared_chunks_are_prepared_in_the_transaction(engine: Engine, screener: Any) -> None:
+    """A caller that builds ScoredAd itself (no score_rows) gets the same rows written."""
+    sessions = session_factory(engine)
+    with sessions.begin() as session:
+        rows = _ads(session, TEXTS[:2])
+    scored = score_rows(screener, rows)
+    bare = [
+        campaigns.ScoredAd(
+            s.ad_id, s.batch_id, s.platform, s.assessment, s.content_hash, s.signature, s.band_keys
+        )
+        for s in scored
+    ]
+    with write_transaction(sessions) as session:
+        assert campaigns.record_scored(session, scored=bare, **OPTIONS) == 2
+    with sessions() as session:
+        stored = session.execute(select(AdAssessment.assessment).order_by(AdAssessment.ad_id)).scalars().all()
+    assert stored == [json.loads(s.encoded) for s in scored]
+
+
+def test_score_rows_leaves_a_malformed_assessment_for_record_scored_to_reject() -> None:
+    class Partial:
+        def assess_many(self, texts: list[str]) -> list[Any]:
+            return [SimpleNamespace(to_dict=lambda: {"risk": 0.5}) for _ in texts]
+
+    rows = [SimpleNamespace(id=1, batch_id=1, platform=None, text="Lowongan kerja staf gudang di Bekasi")]
+    scored = score_rows(Partial(), rows)  # type: ignore[arg-type]
+    assert scored[0].assessment_row == ()
+    with pytest.raises(KeyError):
+        campaigns.prepare(scored)
