@@ -275,7 +275,7 @@ def _assign_clusters(
         batches_of = Counter(c for c, _ in pairs)
         for row in new_rows:
             row["member_count"], row["batch_count"] = members[row["id"]], batches_of[row["id"]]
-        session.execute(insert(clusters), new_rows)
+        bulk.insert_rows(session, clusters, new_rows)
         bulk.insert_plain(session, ClusterBand.__tablename__, ("band_key", "cluster_id"), band_rows)
         bulk.claim_ids(session, "clusters", new_rows[-1]["id"])
     new_clusters = {row["id"] for row in new_rows}
@@ -292,8 +292,8 @@ def _assign_clusters(
         )
     fresh = sorted(pairs - existing)
     if fresh:
-        session.execute(
-            insert(cast(Table, ClusterBatch.__table__)), [{"cluster_id": c, "batch_id": b} for c, b in fresh]
+        bulk.insert_rows(
+            session, cast(Table, ClusterBatch.__table__), [{"cluster_id": c, "batch_id": b} for c, b in fresh]
         )
     new_batches = Counter(c for c, _ in fresh)
     if old:
@@ -414,7 +414,7 @@ def _enqueue(
                 }
             )  # fmt: skip
     if new_rows:
-        session.execute(insert(queue), new_rows)
+        bulk.insert_rows(session, queue, new_rows)
     if changed:
         session.execute(
             update(queue)

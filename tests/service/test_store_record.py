@@ -119,3 +119,43 @@ def test_score_rows_leaves_a_malformed_assessment_for_record_scored_to_reject() 
     assert scored[0].assessment_row == ()
     with pytest.raises(KeyError):
         campaigns.prepare(scored)
+
+
+def _raw(path: Path, table: str) -> list[tuple[Any, ...]]:
+    import sqlite3
+
+    with sqlite3.connect(path) as connection:
+        columns = [r[1] for r in connection.execute(f'PRAGMA table_info("{table}")')]
+        typed = ", ".join(f'"{c}", typeof("{c}")' for c in columns)
+        return connection.execute(f'SELECT {typed} FROM "{table}" ORDER BY rowid').fetchall()
+
+
+def test_insert_rows_stores_exactly_what_sqlalchemy_stores(tmp_path: Path) -> None:
+    """Timestamps, blobs, enums and a column left to its default, byte for byte (SQLite)."""
+    from service.store import bulk
+    from service.store.models import Cluster, QueueItem
+    from service.vocabulary import ItemReason, ItemStatus
+
+    now = utcnow()
+    clusters = [
+        {"id": i, "representative_ad_id": i, "content_hash": f"{i:064x}", "signature": bytes([i]) * 16,
+         "member_count": i, "batch_count": 1, "created_at": now, "updated_at": now}
+        for i in (1, 2)
+    ]  # fmt: skip
+    items = [
+        {"cluster_id": i, "ad_id": i, "batch_id": 1, "status": ItemStatus.OPEN, "reason": ItemReason.AUDIT,
+         "priority": 0.123456, "risk": 0.25, "tier": "rendah", "scope": "offer", "platform": None,
+         "indicators_text": ",a,", "places_text": "", "review_round": 1, "created_at": now, "updated_at": now}
+        for i in (1, 2)
+    ]  # fmt: skip
+    dumps = []
+    for name, write in (("driver", bulk.insert_rows), ("orm", lambda s, t, r: s.execute(insert(t), r))):
+        engine = create_db_engine(f"sqlite:///{tmp_path}/{name}.db")
+        migrate(engine)
+        with write_transaction(session_factory(engine)) as session:
+            write(session, Cluster.__table__, clusters)
+            write(session, QueueItem.__table__, items)
+        engine.dispose()
+        dumps.append([_raw(tmp_path / f"{name}.db", t) for t in ("clusters", "queue_items")])
+    assert dumps[0] == dumps[1]
+    assert dumps[0][1][0]  # rows were written
