@@ -159,3 +159,21 @@ def test_insert_rows_stores_exactly_what_sqlalchemy_stores(tmp_path: Path) -> No
         dumps.append([_raw(tmp_path / f"{name}.db", t) for t in ("clusters", "queue_items")])
     assert dumps[0] == dumps[1]
     assert dumps[0][1][0]  # rows were written
+
+
+def test_the_claim_of_a_chunk_searches_ads_by_id(tmp_path: Path) -> None:
+    """The read that claims a chunk (chunk_rows.unscored) looks each id up: no scan of ``ads``."""
+    from sqlalchemy.dialects import sqlite
+
+    from service.store import bulk
+
+    engine = create_db_engine(f"sqlite:///{tmp_path}/plan.db")
+    migrate(engine)
+    with session_factory(engine)() as session:
+        query = select(Ad.id).where(bulk.in_values(session, Ad.id, [1, 2, 3]), Ad.scored.is_(False))
+        compiled = query.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True})
+        plan = " ".join(
+            str(row[-1]) for row in session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}")
+        )
+    engine.dispose()
+    assert "SEARCH ads" in plan and "SCAN ads" not in plan, plan
