@@ -11,6 +11,7 @@ The same loop checks ``models/DEFAULT`` and swaps in a promoted model without do
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -85,6 +86,10 @@ def score_rows(screener: Screener, rows: Sequence[Any]) -> list[campaigns.Scored
                 row.id, row.batch_id, row.platform, result, digest, sig, keys, encoded=json.dumps(result)
             )
         )
+    # The rows to write, encoded before the write lock is taken; a malformed assessment is left for
+    # record_scored, which prepares it again and fails the chunk there, as it always did.
+    with contextlib.suppress(KeyError, TypeError, ValueError):
+        campaigns.prepare(scored)
     return scored
 
 

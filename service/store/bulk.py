@@ -19,14 +19,27 @@ transaction: SQLAlchemy's per-row parameter processing costs more than the datab
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, Select, any_, bindparam, func, literal_column, select, text
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Select,
+    Table,
+    any_,
+    bindparam,
+    func,
+    insert,
+    literal_column,
+    select,
+    text,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
-__all__ = ["claim_ids", "in_values", "insert_plain", "next_id"]
+__all__ = ["bind_value", "claim_ids", "execute_plain", "in_values", "insert_plain", "insert_rows", "next_id"]
 
 
 def in_values(session: Session, column: Any, values: Sequence[int]) -> ColumnElement[bool]:
@@ -67,16 +80,74 @@ def insert_plain(session: Session, table: str, columns: Sequence[str], rows: Seq
     if not rows:
         return
     names = ", ".join(f'"{c}"' for c in columns)
+    if session.get_bind().dialect.name == "postgresql":
+        with _cursor(session) as cursor, cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    marks = ", ".join("?" for _ in columns)
+    execute_plain(session, f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
+
+
+def execute_plain(session: Session, statement: str, rows: Sequence[Sequence[Any]]) -> None:
+    """Run ``statement`` (``?`` placeholders, no other ``?``) once per row through the driver's
+    ``executemany``, in the session's transaction: for values the driver stores as SQLAlchemy would
+    (ints, strs, floats, bools; convert others with :func:`bind_value`)."""
+    if not rows:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        statement = statement.replace("?", "%s")
+    with _cursor(session) as cursor:
+        cursor.executemany(statement, rows)
+
+
+def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """``session.execute(insert(table), rows)`` (rows with the same keys), with SQLAlchemy's per-row
+    parameter handling skipped on SQLite. Exact because it sends what SQLAlchemy sends: each value
+    through its column type's bind processor, and a missing column's scalar default as a value (a
+    callable default falls back to SQLAlchemy); then the driver's ``executemany``. PostgreSQL keeps
+    SQLAlchemy's multi-row INSERT."""
+    if not rows:
+        return
+    given = list(rows[0])
+    defaults = {c.name: c.default for c in table.columns if c.name not in rows[0] and c.default is not None}
+    scalar = all(getattr(d, "is_scalar", False) for d in defaults.values())
+    if session.get_bind().dialect.name == "postgresql" or not scalar:
+        session.execute(insert(table), rows)
+        return
+    columns = given + list(defaults)
+    constants = [getattr(d, "arg", None) for d in defaults.values()]
+    dialect = session.get_bind().dialect
+    processors = [
+        (i, p)
+        for i, name in enumerate(columns)
+        if (p := table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) is not None
+    ]
+    values = []
+    for row in rows:
+        value = [row[name] for name in given] + constants
+        for i, processor in processors:
+            value[i] = processor(value[i])
+        values.append(value)
+    names = ", ".join(f'"{c}"' for c in columns)
+    marks = ", ".join("?" for _ in columns)
+    execute_plain(session, f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', values)
+
+
+def bind_value(session: Session, column: Any, value: Any) -> Any:
+    """``value`` as SQLAlchemy would send it to the driver for ``column`` (its type's bind processor,
+    a TypeDecorator's own conversion included)."""
+    dialect = session.get_bind().dialect
+    processor = column.type.dialect_impl(dialect).bind_processor(dialect)
+    return processor(value) if processor is not None else value
+
+
+@contextmanager
+def _cursor(session: Session) -> Iterator[Any]:
     dbapi = session.connection().connection.dbapi_connection
     assert dbapi is not None
     cursor = dbapi.cursor()
     try:
-        if session.get_bind().dialect.name == "postgresql":
-            with cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join("?" for _ in columns)
-            cursor.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
+        yield cursor
     finally:
         cursor.close()

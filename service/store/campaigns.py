@@ -1,8 +1,9 @@
 """Scored chunks: assessments, near-duplicate campaigns (clusters), contacts and queue items.
 
-- an ad is scored exactly once: :func:`record_scored` marks ``scored`` with a conditional UPDATE in
-  the transaction that inserts the assessment (and ``assessments.ad_id`` is unique), so a worker
-  killed half-way loses nothing and a second worker scoring the same chunk writes nothing;
+- an ad is scored exactly once: :func:`record_scored` claims the chunk's unscored ads under the write
+  lock (row locks on PostgreSQL) and marks them ``scored`` in the transaction that inserts their
+  assessments (and ``assessments.ad_id`` is unique), so a worker killed half-way loses nothing and a
+  second worker scoring the same chunk writes nothing (:mod:`service.store.chunk_rows`);
 - clustering is serialised (SQLite's write lock; ``pg_advisory_xact_lock`` on PostgreSQL), so two
   workers never create the same campaign twice.
 """
@@ -22,11 +23,11 @@ from sqlalchemy import Table, bindparam, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from screener.vocabulary import Scope
-from service.store import bulk
-from service.store.db import EncodedJSON, chunks, is_postgres
+from service.store import bulk, chunk_rows
+from service.store.chunk_rows import prepare, slots_of
+from service.store.db import chunks, is_postgres
 from service.store.models import (
     Ad,
-    AdAssessment,
     AdContact,
     Batch,
     BatchError,
@@ -43,6 +44,7 @@ __all__ = [
     "audit_sampled",
     "content_hash",
     "pending_ads",
+    "prepare",
     "queue_priority",
     "record_scored",
     "slots_of",
@@ -64,6 +66,9 @@ class ScoredAd:
     band_keys: list[int] = field(default_factory=list)
     error: str | None = None
     encoded: str = ""  # the assessment as JSON, encoded outside the write transaction ("" = not yet)
+    # The assessments and contacts rows, built by :func:`prepare` outside the write transaction.
+    assessment_row: tuple[Any, ...] = ()
+    contact_rows: list[tuple[int, str, str]] = field(default_factory=list)
 
     @property
     def risk(self) -> float:
@@ -105,16 +110,6 @@ def audit_sampled(content: str, rate: float) -> bool:
 
 def content_hash(canonical: str) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
-def slots_of(assessment: dict[str, Any]) -> dict[str, list[str]]:
-    """What reposts of one template vary: phone numbers, salaries, places."""
-    phones = [c["value"] for c in assessment.get("contacts", ()) if c["kind"] in ("phone", "whatsapp")]
-    salary = assessment.get("salary") or {}
-    amount = salary.get("amount") or {}
-    salaries = [str(amount["text"])] if amount.get("text") else []
-    places = [p["place"]["name_id"] for p in assessment.get("places", ())]
-    return {"phones": phones, "salaries": salaries, "places": places}
 
 
 def pending_ads(
@@ -161,24 +156,16 @@ def record_scored(
     a campaign of at least ``campaign_min_ads`` ads (``campaign``; 0 = off), or an ad in the random
     ``audit_sample_rate`` share of the rest (``audit``).
 
-    Ads another worker scored meanwhile are skipped (the conditional UPDATE returns only ours).
+    Ads another worker scored meanwhile are skipped (:func:`chunk_rows.unscored` returns only ours).
     """
     from screener.dedupe import similarity
 
     if not scored:
         return 0
+    prepare(scored)  # a no-op for a worker's chunk: score_rows prepared it before the transaction
     if is_postgres(session):
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CLUSTER_LOCK})
-    ads = cast(Table, Ad.__table__)  # a mapped class's table; SQLAlchemy types it as any FromClause
-    ours: set[int] = set()
-    for ids in chunks([s.ad_id for s in scored]):
-        marked = session.execute(
-            update(ads)
-            .where(ads.c.id.in_(ids), ads.c.scored.is_(False))
-            .values(scored=True)
-            .returning(ads.c.id)
-        )
-        ours.update(marked.scalars())
+    ours = chunk_rows.unscored(session, [s.ad_id for s in scored])
     mine = [s for s in scored if s.ad_id in ours]
     if not mine:
         return 0
@@ -191,33 +178,11 @@ def record_scored(
             [{"batch_id": s.batch_id, "row": 0, "message": f"ad {s.ad_id}: {s.error}"} for s in failed],
         )
     if good:
-        session.execute(
-            insert(cast(Table, AdAssessment.__table__)),
-            [
-                {
-                    "ad_id": s.ad_id,
-                    "model_version": str(s.assessment["model_version"]),
-                    "risk": float(s.assessment["risk"]),
-                    "tier": str(s.assessment["tier"]),
-                    "category": str(s.assessment["category"]),
-                    "indicators": [i["id"] for i in s.assessment["indicators"]],
-                    "slots": slots_of(s.assessment),
-                    "assessment": EncodedJSON(s.encoded) if s.encoded else s.assessment,
-                    "created_at": now,
-                }
-                for s in good
-                if s.assessment is not None
-            ],
-        )
-        contacts = [
-            {"ad_id": s.ad_id, "kind": c["kind"], "value": str(c["value"])[:300]}
-            for s in good
-            if s.assessment is not None
-            for c in s.assessment["contacts"]
-        ]
-        if contacts:
-            session.execute(insert(cast(Table, AdContact.__table__)), contacts)
+        chunk_rows.insert_assessments(session, good, now)
+        contacts = [row for s in good for row in s.contact_rows]
+        bulk.insert_plain(session, AdContact.__tablename__, ("ad_id", "kind", "value"), contacts)
     clusters = _assign_clusters(session, good, similarity_threshold, similarity, now)
+    chunk_rows.mark_scored(session, good, failed, clusters)
     enqueued = _enqueue(
         session, good, clusters, review_threshold, uncertain_margin, now,
         audit_rate=audit_sample_rate, campaign_min_ads=campaign_min_ads,
@@ -310,17 +275,10 @@ def _assign_clusters(
         batches_of = Counter(c for c, _ in pairs)
         for row in new_rows:
             row["member_count"], row["batch_count"] = members[row["id"]], batches_of[row["id"]]
-        session.execute(insert(clusters), new_rows)
+        bulk.insert_rows(session, clusters, new_rows)
         bulk.insert_plain(session, ClusterBand.__tablename__, ("band_key", "cluster_id"), band_rows)
         bulk.claim_ids(session, "clusters", new_rows[-1]["id"])
     new_clusters = {row["id"] for row in new_rows}
-    ads = cast(Table, Ad.__table__)
-    session.execute(
-        update(ads)
-        .where(ads.c.id == bindparam("b_id"))
-        .values(content_hash=bindparam("b_hash"), cluster_id=bindparam("b_cluster")),
-        [{"b_id": s.ad_id, "b_hash": s.content_hash, "b_cluster": assigned[s.ad_id]} for s in good],
-    )
     existing: set[tuple[int, int]] = set()
     old = sorted(set(members) - new_clusters)
     if old:
@@ -334,8 +292,8 @@ def _assign_clusters(
         )
     fresh = sorted(pairs - existing)
     if fresh:
-        session.execute(
-            insert(cast(Table, ClusterBatch.__table__)), [{"cluster_id": c, "batch_id": b} for c, b in fresh]
+        bulk.insert_rows(
+            session, cast(Table, ClusterBatch.__table__), [{"cluster_id": c, "batch_id": b} for c, b in fresh]
         )
     new_batches = Counter(c for c, _ in fresh)
     if old:
@@ -456,7 +414,7 @@ def _enqueue(
                 }
             )  # fmt: skip
     if new_rows:
-        session.execute(insert(queue), new_rows)
+        bulk.insert_rows(session, queue, new_rows)
     if changed:
         session.execute(
             update(queue)

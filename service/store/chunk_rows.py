@@ -1,0 +1,114 @@
+"""A scored chunk's rows: built before the write transaction, then written with few statements.
+
+:func:`prepare` encodes each ad's assessment and contact rows while the worker holds no lock (it runs
+in :func:`service.worker.score_rows`); under the lock :func:`insert_assessments` only sends them, and
+:func:`mark_scored` sets each ad's ``scored`` flag with its content hash and campaign in one UPDATE,
+the ads having been claimed by :func:`unscored`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, cast
+
+from sqlalchemy import Table, insert, select, update
+from sqlalchemy.orm import Session
+
+from service.store import bulk
+from service.store.db import EncodedJSON, is_postgres
+from service.store.models import Ad, AdAssessment
+
+if TYPE_CHECKING:
+    from service.store.campaigns import ScoredAd
+
+__all__ = ["insert_assessments", "mark_scored", "prepare", "slots_of", "unscored"]
+
+
+def slots_of(assessment: dict[str, Any]) -> dict[str, list[str]]:
+    """What reposts of one template vary: phone numbers, salaries, places."""
+    phones = [c["value"] for c in assessment.get("contacts", ()) if c["kind"] in ("phone", "whatsapp")]
+    salary = assessment.get("salary") or {}
+    amount = salary.get("amount") or {}
+    salaries = [str(amount["text"])] if amount.get("text") else []
+    places = [p["place"]["name_id"] for p in assessment.get("places", ())]
+    return {"phones": phones, "salaries": salaries, "places": places}
+
+
+def prepare(scored: Sequence[ScoredAd]) -> None:
+    """Build each ad's assessment and contact rows, JSON encoded, so the write transaction only sends
+    them (the worker calls this before taking the write lock). The values are those the SQLAlchemy
+    insert wrote: ``json.dumps`` is the engine's JSON serializer (:func:`service.store.db._dump_json`).
+    Idempotent: an ad already prepared is left as it is."""
+    for s in scored:
+        a = s.assessment
+        if a is None or s.assessment_row:
+            continue
+        s.assessment_row = (
+            s.ad_id, str(a["model_version"]), float(a["risk"]), str(a["tier"]), str(a["category"]),
+            json.dumps([i["id"] for i in a["indicators"]]), json.dumps(slots_of(a)),
+            s.encoded or json.dumps(a),
+        )  # fmt: skip
+        s.contact_rows = [(s.ad_id, c["kind"], str(c["value"])[:300]) for c in a["contacts"]]
+
+
+def unscored(session: Session, ids: Sequence[int]) -> set[int]:
+    """The ads of ``ids`` nobody has scored yet; they stay ours until the transaction ends.
+
+    Why a read here and the ``scored`` flag set later, with the cluster (:func:`_mark_scored`), is as
+    safe as the conditional ``UPDATE ... RETURNING`` it replaces: on SQLite the caller holds the write
+    lock (``BEGIN IMMEDIATE``, :func:`~service.store.db.write_transaction`), so no other writer can mark
+    them in between (in a deferred transaction, the first write after another's commit fails with
+    ``SQLITE_BUSY`` instead); on PostgreSQL ``FOR UPDATE`` locks the rows and, READ COMMITTED, checks
+    ``scored`` again on the newest version after waiting for another worker. And ``assessments.ad_id``
+    is unique whatever happens.
+    """
+    ads = cast(Table, Ad.__table__)  # a mapped class's table; SQLAlchemy types it as any FromClause
+    query = select(ads.c.id).where(bulk.in_values(session, ads.c.id, ids), ads.c.scored.is_(False))
+    if is_postgres(session):
+        query = query.with_for_update()
+    return set(session.execute(query).scalars())
+
+
+def insert_assessments(session: Session, good: Sequence[ScoredAd], now: datetime) -> None:
+    """The prepared assessment rows, through the driver on SQLite (``created_at`` converted once by
+    the column's own type), through SQLAlchemy's multi-row INSERT with the encoded JSON on PostgreSQL."""
+    table = cast(Table, AdAssessment.__table__)
+    rows = [s.assessment_row for s in good]
+    if is_postgres(session):
+        names = [c.name for c in table.columns if c.name not in ("id", "created_at")]
+        session.execute(
+            insert(table),
+            [
+                {
+                    **dict(zip(names[:5], row[:5], strict=True)),
+                    **{k: EncodedJSON(v) for k, v in zip(names[5:], row[5:], strict=True)},
+                    "created_at": now,
+                }
+                for row in rows
+            ],
+        )
+        return
+    stamp = bulk.bind_value(session, table.c.created_at, now)
+    bulk.insert_plain(session, table.name, ASSESSMENT_COLUMNS, [(*row, stamp) for row in rows])
+
+
+ASSESSMENT_COLUMNS = (
+    "ad_id", "model_version", "risk", "tier", "category", "indicators", "slots", "assessment", "created_at",
+)  # fmt: skip
+
+
+def mark_scored(
+    session: Session, good: Sequence[ScoredAd], failed: Sequence[ScoredAd], clusters: dict[int, int]
+) -> None:
+    """Mark the chunk's ads scored, each with its content hash and campaign in the same UPDATE (one
+    write of each row instead of two); ads that could not be scored get only the flag."""
+    rows = [(True, s.content_hash, clusters[s.ad_id], s.ad_id) for s in good]
+    bulk.execute_plain(
+        session, 'UPDATE "ads" SET "scored" = ?, "content_hash" = ?, "cluster_id" = ? WHERE "id" = ?', rows
+    )
+    if failed:
+        ads = cast(Table, Ad.__table__)
+        ids = [s.ad_id for s in failed]
+        session.execute(update(ads).where(bulk.in_values(session, ads.c.id, ids)).values(scored=True))
