@@ -246,11 +246,20 @@ class LinearScorer:
 
     def _stacked_sums(self, x: SparseRows) -> np.ndarray:
         """Each row's terms times every model's coefficients, summed in order from zero: by the CSR
-        product, or for a handful of rows (a single ad) by ``np.bincount`` per column, which adds in
-        the same order and costs less than building a scipy matrix."""
+        product, or for a handful of rows by ``np.bincount`` per column, which adds in the same order
+        and costs less than building a scipy matrix.
+
+        A single row's sums are a running sum down each column (``np.cumsum`` adds strictly in order,
+        never pairwise) plus 0.0: the same additions as from zero, since ``0.0 + t`` is ``t`` for every
+        ``t`` but -0.0, whose sign the final ``+ 0.0`` drops as a sum from zero would have."""
         if x.n_rows > _FEW_ROWS:
             return x.to_csr() @ self._stacked
-        terms = x.data[:, None] * self._stacked[x.indices]
+        terms = np.take(self._stacked, x.indices, axis=0)  # a row gather: cheaper than fancy indexing
+        terms *= x.data[:, None]
+        if x.n_rows == 1 and len(terms):
+            sums: np.ndarray = np.cumsum(terms, axis=0)[-1:]
+            sums += 0.0
+            return sums
         rows = x.row_ids()
         return np.column_stack(
             [np.bincount(rows, weights=terms[:, k], minlength=x.n_rows) for k in range(terms.shape[1])]

@@ -37,3 +37,21 @@ def test_one_product_gives_the_three_models_numbers_bit_for_bit() -> None:
         assert np.array_equal(risk, scorer.risk(x))
         assert np.array_equal(offer, scorer.offer_proba(x))
         assert np.array_equal(categories, scorer.category_proba(x))
+
+
+def test_a_single_rows_sums_are_the_csr_products_bytes() -> None:
+    """One row is summed by a running sum (``_stacked_sums``): the same bytes as scipy's CSR product,
+    on every corpus ad alone, on a row of negative zeros and on an empty row."""
+    from screener.assessment import Screener
+    from screener.indicators import detect
+    from screener.scoring import SparseRows
+
+    scorer = Screener()._scorer
+    stacked = scorer._stacked
+    rows = [scorer.features([detect(t)]) for t in load_corpus().texts]
+    width = stacked.shape[0]
+    rows.append(SparseRows(np.array([0, 2]), np.array([0, 1]), np.array([-0.0, -0.0]), width))
+    rows.append(SparseRows(np.array([0, 0]), np.zeros(0, dtype=np.int64), np.zeros(0), width))
+    for x in rows:
+        fast, csr = scorer._stacked_sums(x), x.to_csr() @ stacked
+        assert fast.shape == csr.shape and fast.tobytes() == csr.tobytes()
