@@ -12,6 +12,9 @@ same chunks on a Dask ``LocalCluster`` with one single-threaded worker process p
 broadcast to the workers once as ``screener.distributed`` does; ``nan`` when dask is not installed).
 Both are measured after their workers have loaded the model.
 
+The process first takes the garbage-collector settings the ``screener`` command sets for bulk
+assessment (:mod:`screener.runtime`; the forked pool inherits them, Dask's spawned workers do not).
+
     python bench/bench_assess.py [--rounds 3] [--single 1000] [--jobs N]
 """
 
@@ -128,6 +131,12 @@ def main() -> None:
     if args.jobs < 1:
         parser.error("--jobs must be at least 1")
 
+    try:  # as the `screener` command (score-file) and the service's processes do
+        from screener.runtime import tune_for_bulk_assessment
+    except ImportError:  # an older checkout, measured with PYTHONPATH: its own defaults
+        pass
+    else:
+        tune_for_bulk_assessment()
     texts = load_corpus().texts
     if args.limit > 0:
         texts = texts[: args.limit]

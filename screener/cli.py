@@ -19,6 +19,7 @@ from typing import Any
 
 from screener.cli_report import print_image_source, print_report
 from screener.errors import ScreenerError
+from screener.runtime import tune_for_bulk_assessment
 
 # The real-data file for `evaluate` (and the card's check in `train`) when --real-data is not given.
 REAL_DATA_ENV = "SCREENER_REAL_DATA"
@@ -444,6 +445,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Tesseract (OCR of pictures, also under `screener serve`) starts OpenMP threads per call, which
     # fight over the few cores; one thread each was 2.3x faster on the 2-core machine (docs/ocr.md).
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    tune_for_bulk_assessment()  # inherited by score-file's forked pool
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

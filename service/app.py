@@ -22,6 +22,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from screener import Screener, __version__
+from screener.runtime import tune_for_bulk_assessment
 from service.alerts import alert_watcher
 from service.auth import KeyToucher
 from service.deps import install_services
@@ -101,6 +102,7 @@ def create_app(
         ``() -> datetime`` (UTC) for the review queue's leases; tests pass a clock they move.
     """
     settings = settings or Settings()
+    tune_for_bulk_assessment()  # each of uvicorn's worker processes builds its app here
     engine = create_db_engine(settings.resolved_database_url)
     try:
         _bootstrap(engine, settings, None)

@@ -58,9 +58,11 @@ def run_worker_process(
     ``ready``: an event set once the model is loaded (see :meth:`WorkerPool.wait_ready`)."""
     _die_with_parent(parent)
     from screener import Screener
+    from screener.runtime import tune_for_bulk_assessment
     from service.store import create_db_engine, session_factory
     from service.worker import ModelWatcher, ScoringWorker, load_default_screener
 
+    tune_for_bulk_assessment()  # a spawned process starts with the defaults
     engine = create_db_engine(settings.resolved_database_url)
     holder: list[Screener] = [load_default_screener(settings.model_path)]
 

@@ -131,3 +131,17 @@ def test_assessments_do_not_depend_on_the_batch(screener: Screener, texts: list[
         batch = texts[start : start + size]
         assert [a.to_dict() for a in screener.assess_many(batch)] == alone[start : start + size]
         start, size = start + size, size % 32 + 1
+
+
+def test_the_app_tunes_its_process_for_bulk_assessment(make_service: Any) -> None:
+    import gc
+
+    from screener.runtime import BULK_GC_THRESHOLDS
+
+    before = gc.get_threshold()
+    gc.set_threshold(700, 10, 10)
+    try:
+        make_service()
+        assert gc.get_threshold() == BULK_GC_THRESHOLDS
+    finally:
+        gc.set_threshold(*before)
