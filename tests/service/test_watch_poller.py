@@ -91,7 +91,7 @@ def rig(tmp_path: Path, database_url: str) -> Iterator[Rig]:
         environment="test",
         data_dir=tmp_path,
         allow_private_fetch=True,
-        fetch_timeout=0.5,
+        fetch_timeout=1.0,  # the slow page takes 1.5 s; a loaded machine needs the margin
         fetch_max_bytes=200_000,
         source_host_rate_per_minute=0,
         source_max_pages=5,
@@ -100,7 +100,7 @@ def rig(tmp_path: Path, database_url: str) -> Iterator[Rig]:
     migrate(engine)
     sessions = session_factory(engine)
     clock = Clock()
-    fetcher = LinkFetcher(timeout=0.5, max_bytes=200_000, allow_private=True)
+    fetcher = LinkFetcher(timeout=1.0, max_bytes=200_000, allow_private=True)
     try:
         with WatchSite(page_size=5, slow_seconds=1.5, huge_bytes=300_000) as site:
             yield Rig(site, sessions, settings, clock, SourcePoller(sessions, settings, fetcher, clock=clock))
