@@ -6,11 +6,13 @@ import json
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
-from sqlalchemy import text
+import pytest
+from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
 
-from service.store import create_db_engine
+from service.store import create_db_engine, migrate
 
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -55,3 +57,27 @@ def pg_schema_url() -> Iterator[str | None]:
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@contextmanager
+def migrated_engine(kind: str, folder: Path) -> Iterator[Engine]:
+    """A migrated engine on a new SQLite file in ``folder`` (``kind="sqlite"``) or on a fresh
+    PostgreSQL schema (``kind="postgresql"``; the test is skipped when PostgreSQL is unreachable)."""
+    if kind == "sqlite":
+        url: str | None = f"sqlite:///{folder}/store.db"
+        made = create_db_engine(url)
+        try:
+            migrate(made)
+            yield made
+        finally:
+            made.dispose()
+        return
+    with pg_schema_url() as url:
+        if url is None:
+            pytest.skip("PostgreSQL not reachable at 127.0.0.1:5432")
+        made = create_db_engine(url)
+        try:
+            migrate(made)
+            yield made
+        finally:
+            made.dispose()

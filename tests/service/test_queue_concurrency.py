@@ -13,10 +13,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from queue_testing import pg_schema_url
+from queue_testing import migrated_engine
 from sqlalchemy import Engine, insert, select
 
-from service.store import create_db_engine, leases, migrate, session_factory, write_transaction
+from service.store import leases, session_factory, write_transaction
 from service.store.models import QueueItem, utcnow
 
 pytestmark = pytest.mark.slow  # thousands of items, many threads
@@ -27,21 +27,8 @@ CLAIMERS = 8
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    if request.param == "sqlite":
-        engine = create_db_engine(f"sqlite:///{tmp_path}/claims.db")
-        migrate(engine)
-        yield engine
-        engine.dispose()
-        return
-    with pg_schema_url() as url:
-        if url is None:
-            pytest.skip("PostgreSQL not reachable at 127.0.0.1:5432")
-        engine = create_db_engine(url)
-        migrate(engine)
-        try:
-            yield engine
-        finally:
-            engine.dispose()
+    with migrated_engine(request.param, tmp_path) as made:
+        yield made
 
 
 def fill(engine: Engine) -> None:

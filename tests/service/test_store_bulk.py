@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from queue_testing import pg_schema_url
+from queue_testing import migrated_engine
 from sqlalchemy import Engine, insert, literal_column, select, text
 from sqlalchemy.orm import Session
 
@@ -18,20 +18,8 @@ from service.store.models import Ad, Batch, ClusterBand, QueueItem, utcnow
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    if request.param == "sqlite":
-        url: str | None = f"sqlite:///{tmp_path}/bulk.db"
-        made = create_db_engine(url)
-        migrate(made)
+    with migrated_engine(request.param, tmp_path) as made:
         yield made
-        made.dispose()
-        return
-    with pg_schema_url() as url:
-        if url is None:
-            pytest.skip("PostgreSQL not reachable at 127.0.0.1:5432")
-        made = create_db_engine(url)
-        migrate(made)
-        yield made
-        made.dispose()
 
 
 def test_in_values_takes_more_values_than_sqlite_has_parameters(engine: Engine) -> None:

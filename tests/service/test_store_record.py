@@ -10,7 +10,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from queue_testing import pg_schema_url
+from queue_testing import migrated_engine
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 
@@ -28,19 +28,8 @@ TEXTS = [
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    if request.param == "sqlite":
-        made = create_db_engine(f"sqlite:///{tmp_path}/record.db")
-        migrate(made)
+    with migrated_engine(request.param, tmp_path) as made:
         yield made
-        made.dispose()
-        return
-    with pg_schema_url() as url:
-        if url is None:
-            pytest.skip("PostgreSQL not reachable at 127.0.0.1:5432")
-        made = create_db_engine(url)
-        migrate(made)
-        yield made
-        made.dispose()
 
 
 def _ads(session: Session, texts: list[str]) -> list[Any]:
