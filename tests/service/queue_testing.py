@@ -60,21 +60,21 @@ def pg_schema_url() -> Iterator[str | None]:
 
 
 @contextmanager
-def migrated_engine(kind: str, folder: Path) -> Iterator[Engine]:
-    """A migrated engine on a new SQLite file in ``folder`` (``kind="sqlite"``) or on a fresh
-    PostgreSQL schema (``kind="postgresql"``; the test is skipped when PostgreSQL is unreachable)."""
+def _database_url(kind: str, folder: Path) -> Iterator[str]:
     if kind == "sqlite":
-        url: str | None = f"sqlite:///{folder}/store.db"
-        made = create_db_engine(url)
-        try:
-            migrate(made)
-            yield made
-        finally:
-            made.dispose()
+        yield f"sqlite:///{folder}/store.db"
         return
     with pg_schema_url() as url:
         if url is None:
             pytest.skip("PostgreSQL not reachable at 127.0.0.1:5432")
+        yield url
+
+
+@contextmanager
+def migrated_engine(kind: str, folder: Path) -> Iterator[Engine]:
+    """A migrated engine on a new SQLite file in ``folder`` (``kind="sqlite"``) or on a fresh
+    PostgreSQL schema (``kind="postgresql"``; the test is skipped when PostgreSQL is unreachable)."""
+    with _database_url(kind, folder) as url:
         made = create_db_engine(url)
         try:
             migrate(made)
