@@ -46,15 +46,16 @@ def sketch(text: str) -> tuple[str, Any, list[int]]:
 
 
 def sketch_many(texts: Sequence[str]) -> list[tuple[str, Any, list[int]]]:
-    """:func:`sketch` of each text, the MinHash signatures computed for all of them at once
-    (:func:`screener.dedupe.signatures`, equal row for row to :func:`~screener.dedupe.signature`)."""
-    from screener.dedupe import band_keys, canonical_text, signatures
+    """:func:`sketch` of each text, the MinHash signatures and band keys computed for all of them at
+    once (:func:`screener.dedupe.signatures` and :func:`~screener.dedupe.band_keys_many`, equal row for
+    row to :func:`~screener.dedupe.signature` and :func:`~screener.dedupe.band_keys`)."""
+    from screener.dedupe import band_keys_many, canonical_text, signatures
 
     canonicals = [canonical_text(t) for t in texts]
     sigs = signatures(canonicals)
     return [
-        (hashlib.sha256(canonical.encode("utf-8")).hexdigest(), sig, band_keys(sig))
-        for canonical, sig in zip(canonicals, sigs, strict=True)
+        (hashlib.sha256(canonical.encode("utf-8")).hexdigest(), sig, keys)
+        for canonical, sig, keys in zip(canonicals, sigs, band_keys_many(sigs), strict=True)
     ]
 
 

@@ -2,7 +2,15 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from screener.dedupe import NearDuplicateIndex, band_keys, canonical_text, signature, signatures, similarity
+from screener.dedupe import (
+    NearDuplicateIndex,
+    band_keys,
+    band_keys_many,
+    canonical_text,
+    signature,
+    signatures,
+    similarity,
+)
 
 BASE = (
     "DICARI ADMIN CS untuk PT di Phnom Penh, gaji 15-20jt, tanpa pengalaman, tiket+paspor dibantu, "
@@ -123,6 +131,19 @@ def test_band_keys_equal_the_per_band_slices() -> None:
     sigs = signatures([canonical_text(t) for t in (BASE, REPOST, OTHER, "")])
     for sig in [*sigs, sigs[:, 0], sigs.T[0], sigs[0].astype(">u8"), sigs[1][::-1], sigs[2].astype(np.int64)]:
         assert band_keys(sig) == _old_band_keys(sig)
+
+
+def test_chunk_band_keys_equal_one_signature_at_a_time() -> None:
+    from screener.datasets import load_corpus
+
+    sigs = signatures([canonical_text(t) for t in [*load_corpus().texts, *EDGE_TEXTS]])
+    expected = [band_keys(sig) for sig in sigs]
+    assert band_keys_many(sigs) == expected
+    # Any layout and byte order of the rows: each row is hashed as its own bytes, as band_keys does.
+    for variant in (sigs[::-1], sigs.astype(">u8"), sigs.astype(np.int64), np.asfortranarray(sigs), sigs[:0]):
+        assert band_keys_many(variant) == [band_keys(sig) for sig in variant]
+    # Rows of another length than a signature's are keyed one by one.
+    assert band_keys_many(sigs[:3, :40]) == [band_keys(sig) for sig in sigs[:3, :40]]
 
 
 def test_add_many_clusters_as_add_one_by_one() -> None:
