@@ -13,7 +13,8 @@ broadcast to the workers once as ``screener.distributed`` does; ``nan`` when das
 Both are measured after their workers have loaded the model.
 
 The process first takes the garbage-collector settings the ``screener`` command sets for bulk
-assessment (:mod:`screener.runtime`; the forked pool inherits them, Dask's spawned workers do not).
+assessment (:mod:`screener.runtime`; the forked pool inherits them, and the Dask workers are given them
+as ``screener.distributed`` gives its local cluster's workers).
 
     python bench/bench_assess.py [--rounds 3] [--single 1000] [--jobs N]
 """
@@ -88,6 +89,16 @@ def _assess_with(screener: Screener, texts: list[str]) -> int:
     return len(screener.assess_many(texts))
 
 
+def _tune_workers(client: Any) -> None:
+    """The collector setting ``screener.distributed`` gives its local cluster's workers (a checkout
+    without it: the workers keep Python's defaults, as that code did)."""
+    try:
+        from screener.runtime import tune_for_bulk_assessment
+    except ImportError:
+        return
+    client.run(tune_for_bulk_assessment)
+
+
 def dask_rate(texts: list[str], jobs: int, batch_size: int, rounds: int) -> float:
     """Ads/s on a Dask LocalCluster of ``jobs`` single-threaded worker processes, the model shipped
     to every worker once as ``screener.distributed`` does (``Client.scatter(broadcast=True)``); nan
@@ -101,6 +112,7 @@ def dask_rate(texts: list[str], jobs: int, batch_size: int, rounds: int) -> floa
     try:
         with Client(cluster) as client:
             model = client.scatter(Screener(_model_path), broadcast=True)
+            _tune_workers(client)
             client.gather(client.map(_assess_with, [model] * jobs, chunks[:jobs], pure=False))  # warm
             rates = []
             for _ in range(rounds):

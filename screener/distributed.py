@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from screener.errors import ScreenerError
+from screener.runtime import tune_for_bulk_assessment
 from screener.scorefile import Batch, format_batch
 
 __all__ = ["DaskError", "DaskScorer", "score_partition"]
@@ -89,7 +90,11 @@ class DaskScorer:
                 processes=True,
                 dashboard_address=None,
             )
-            return distributed.Client(cluster, timeout=self.connect_timeout), cluster
+            client = distributed.Client(cluster, timeout=self.connect_timeout)
+            # Worker processes of our own: they get the collector settings the `screener` command's
+            # processes have (a remote cluster's workers are someone else's and keep theirs).
+            client.run(tune_for_bulk_assessment)
+            return client, cluster
         try:
             return distributed.Client(self.address, timeout=self.connect_timeout), None
         except (OSError, TimeoutError, ValueError) as exc:

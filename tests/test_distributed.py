@@ -72,3 +72,18 @@ def test_unreachable_scheduler_is_a_clear_error_within_the_timeout(tmp_path: Pat
     assert err.startswith("galat / error:") and address in err and len(err.strip().splitlines()) == 1
     # The timeout bounds the wait (slack for a loaded machine), not the default 10 s or longer.
     assert waited < 2 + 6, waited
+
+
+def test_the_local_clusters_workers_get_the_bulk_collector_setting() -> None:
+    distributed = pytest.importorskip("distributed")
+    import gc
+
+    from screener.distributed import DaskScorer
+    from screener.runtime import BULK_GC_THRESHOLDS
+
+    client, cluster = DaskScorer("local", local_workers=1)._client(distributed)
+    try:
+        assert list(client.run(gc.get_threshold).values()) == [BULK_GC_THRESHOLDS]
+    finally:
+        client.close()
+        cluster.close()
