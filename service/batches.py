@@ -346,4 +346,7 @@ def ingest_file(
     with write_transaction(sessions) as session:
         ingest.note_import(session, batch_id=batch_id, source_format=fmt, skipped=skipped)
         status = ingest.finish_upload(session, batch_id=batch_id).status
+    if accepted >= ingest.ANALYZE_MIN_ADS:
+        with sessions.begin() as session:
+            ingest.refresh_statistics(session)
     return IngestResult(batch_id, status, accepted, rejected, skipped, fmt)

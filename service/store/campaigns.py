@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any, cast
 
 import numpy as np
-from sqlalchemy import Table, bindparam, insert, select, text, update
+from sqlalchemy import Table, bindparam, false, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from screener.vocabulary import Scope
@@ -121,11 +121,20 @@ def pending_ads(
     the runs of ``limit`` ads numbered ``i`` modulo ``n`` first, so processes do not score the same
     chunk; when its share is done it takes the newest pending run instead (the other processes work
     from the oldest end, so at most the chunk where they meet is scored twice, and written once).
+
+    The batches whose upload is complete are read first, and the ads are then read from ``ads`` alone:
+    joined to ``batches``, PostgreSQL's planner took the few rows the join would keep for all of them
+    and sorted every pending ad of the upload (text included) at each claim, instead of reading
+    ``ix_ads_scored_id`` in order until ``limit`` (``EXPLAIN ANALYZE``: ~30-60 ms against ~1 ms per
+    claim, 30,000 ads). SQLite uses that index either way.
     """
+    active = select(Batch.id).where(Batch.status.in_((BatchStatus.QUEUED, BatchStatus.SCORING)))
+    batch_ids = list(session.execute(active).scalars())
+    if not batch_ids:
+        return []
     query = (
         select(Ad.id, Ad.batch_id, Ad.text, Ad.platform)
-        .join(Batch, Batch.id == Ad.batch_id)
-        .where(Ad.scored.is_(False), Batch.status.in_((BatchStatus.QUEUED, BatchStatus.SCORING)))
+        .where(Ad.scored == false(), bulk.in_values(session, Ad.batch_id, batch_ids))
         .limit(limit)
     )
     if lock:
@@ -163,8 +172,6 @@ def record_scored(
     if not scored:
         return 0
     prepare(scored)  # a no-op for a worker's chunk: score_rows prepared it before the transaction
-    if is_postgres(session):
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CLUSTER_LOCK})
     ours = chunk_rows.unscored(session, [s.ad_id for s in scored])
     mine = [s for s in scored if s.ad_id in ours]
     if not mine:
@@ -181,6 +188,11 @@ def record_scored(
         chunk_rows.insert_assessments(session, good, now)
         contacts = [row for s in good for row in s.contact_rows]
         bulk.insert_plain(session, AdContact.__tablename__, ("ad_id", "kind", "value"), contacts)
+    if is_postgres(session):
+        # Clustering, one worker at a time. What comes before needs no turn: our ads are locked
+        # (``unscored`` reads them FOR UPDATE), so their rows are ours to write, and the server parses
+        # the assessments' JSONB while another worker clusters.
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CLUSTER_LOCK})
     clusters = _assign_clusters(session, good, similarity_threshold, similarity, now)
     chunk_rows.mark_scored(session, good, failed, clusters)
     enqueued = _enqueue(
@@ -206,12 +218,13 @@ def _assign_clusters(
     hashes = sorted({s.content_hash for s in good})
     exact: dict[str, int] = {}
     for hash_part in chunks(hashes):
+        # Unclustered ads are skipped here, not in the WHERE clause: with statistics taken when the
+        # upload ended (no ad clustered yet), PostgreSQL read ix_ads_cluster_id for the "few" clustered
+        # ads and compared the hash of every one of them (~14 ms per chunk at 20,000 scored).
         for h, cid in session.execute(
-            select(Ad.content_hash, Ad.cluster_id).where(
-                Ad.content_hash.in_(hash_part), Ad.cluster_id.is_not(None)
-            )
+            select(Ad.content_hash, Ad.cluster_id).where(Ad.content_hash.in_(hash_part))
         ):
-            if h is not None and cid is not None:  # the WHERE clause rules None out; this tells mypy
+            if h is not None and cid is not None:
                 exact.setdefault(h, cid)
     keys = sorted({k for s in good if s.content_hash not in exact for k in s.band_keys})
     by_key: dict[int, list[int]] = defaultdict(list)

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -164,6 +165,8 @@ class Ad(Base):
     __tablename__ = "ads"
     __table_args__ = (
         Index("ix_ads_scored_id", "scored", "id"),
+        # The worker's claim, whatever the statistics say (migration 0012).
+        Index("ix_ads_pending", "id", postgresql_where=text("NOT scored"), sqlite_where=text("NOT scored")),
         Index("ix_ads_content_hash", "content_hash"),
         Index("ix_ads_cluster_id", "cluster_id"),
         Index("ix_ads_batch_id", "batch_id"),
