@@ -72,26 +72,49 @@ _OFFER_CUE_WORDS = (
 # trie of the words' literal starts rules most positions out before the alternatives are tried one by
 # one. Every alternative starts and ends with a word character, so nothing else changes.
 _OFFER_CUES = re.compile(rf"\W(?={trie_pattern(literal_prefixes(_OFFER_CUE_WORDS))})(?:{_OFFER_CUE_WORDS})\b")
-# The same pattern for ASCII text. There ``\w``, ``\W`` and ``\b`` mean the same with ``re.ASCII``
-# as without (the Unicode word characters below 128 are the ASCII letters, digits and "_"), so the
-# matches are the same; but ``re`` then tests each character against a small table instead of the
-# Unicode database, and the scan for ``\W`` (every character of the text) costs about half.
+# The same pattern read with ``re.ASCII``: ``re`` then tests each character against a small table
+# instead of the Unicode database, and the scan for ``\W`` (every character) costs about half.
+# On ASCII text ``\w``, ``\W`` and ``\b`` mean the same either way, so the matches are the same.
 _OFFER_CUES_ASCII = re.compile(_OFFER_CUES.pattern, re.ASCII)
+_WORD_CHARACTER = re.compile(r"\w")  # Unicode, as the patterns' own \w
 
 
 def _offer_cues(text: str) -> int:
-    """How many kinds of recruitment wording (opening, requirements, duties, apply, terms) the text has."""
-    cues = _OFFER_CUES_ASCII if text.isascii() else _OFFER_CUES
-    return len({m.lastgroup for m in cues.finditer(" " + text)})
+    """How many kinds of recruitment wording (opening, requirements, duties, apply, terms) the text has.
+
+    Read with the ASCII pattern, which finds the Unicode pattern's matches unless one of its matches
+    touches a non-ASCII word character; then the Unicode pattern reads the text. The cue words are
+    ASCII, and a Unicode non-word character is an ASCII one too, so the patterns can only disagree
+    where ``re.ASCII`` takes a non-ASCII word character for the non-word character a match begins
+    with or for the word boundary after it (say "é" in "élowongan"): at every other position both
+    test the same characters the same way and pick the same alternative. The non-ASCII characters of
+    normalised ads are nearly all dashes, bullets and brackets, so the fallback is rare.
+    """
+    padded = " " + text
+    if text.isascii():
+        return len({m.lastgroup for m in _OFFER_CUES_ASCII.finditer(padded)})
+    kinds = set()
+    for m in _OFFER_CUES_ASCII.finditer(padded):
+        start, end = m.span()
+        if _WORD_CHARACTER.match(padded, start) or _WORD_CHARACTER.match(padded, end):
+            return len({m.lastgroup for m in _OFFER_CUES.finditer(padded)})
+        kinds.add(m.lastgroup)
+    return len(kinds)
 
 
 _QUOTED = re.compile(r'"[^"]{12,}"|“[^”]{12,}”|«[^»]{12,}»|„[^“”]{12,}[“”]')
 
 
+def _has_opening_quote(text: str) -> bool:
+    """Whether ``text`` has a mark that a quotation of ``_QUOTED`` begins with: most ads have none,
+    and four searches in C cost less than the regex's scan (same answer: no mark, no quotation)."""
+    return '"' in text or "“" in text or "«" in text or "„" in text
+
+
 def _quoted_share(f: Findings) -> float:
     """The share of red-flag evidence that sits inside quotation marks: a warning quoting an ad."""
     spans = [e for h in f.hits if h.indicator.weight > 0 for e in h.evidence]
-    if not spans:
+    if not spans or not _has_opening_quote(f.norm.original):
         return 0.0
     quotes = [m.span() for m in _QUOTED.finditer(f.norm.original)]
     if not quotes:

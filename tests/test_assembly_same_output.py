@@ -13,7 +13,9 @@ from __future__ import annotations
 import json
 import math
 import random
+import re
 import struct
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -42,7 +44,7 @@ from screener.assessment import (
 )
 from screener.catalogue import catalogue
 from screener.datasets import load_corpus
-from screener.features import ModusFeatures, _offer_cues
+from screener.features import _OFFER_CUES_ASCII, ModusFeatures, _offer_cues
 from screener.indicators import Evidence, Findings, IndicatorHit, detect
 from screener.model import MIN_SCOPE_WORDS
 
@@ -141,11 +143,34 @@ def _same_assessments(screener: Screener, texts: list[str], batch_size: int = 25
             assert json.dumps(new_dict, ensure_ascii=False) == json.dumps(old_dict, ensure_ascii=False)
 
 
+def _cue_path(text: str) -> str:
+    """Which way ``_offer_cues`` reads ``text``: ASCII text, other text with the ASCII pattern, or
+    the Unicode pattern because a match touches a non-ASCII word character."""
+    if text.isascii():
+        return "ascii"
+    padded = " " + text
+    spans = [m.span() for m in _OFFER_CUES_ASCII.finditer(padded)]
+    touching = any(re.match(r"\w", padded[i : i + 1]) for span in spans for i in span)
+    return "unicode" if touching else "ascii pattern"
+
+
 def test_offer_cues_on_generated_texts() -> None:
     texts = _generated_texts(20_000)
-    assert sum(t.isascii() for t in texts) > 5_000  # both of _offer_cues's patterns are tried
+    paths = Counter(_cue_path(t) for t in texts)
+    assert min(paths[path] for path in ("ascii", "ascii pattern", "unicode")) > 1_000, paths
     assert [_offer_cues(t) for t in texts] == [offer_cues(t) for t in texts]
     assert {offer_cues(t) for t in texts} == {0, 1, 2, 3, 4, 5}
+    # A non-ASCII word character next to a cue word, before it or after it, in many spellings.
+    letters = ("é", "ñ", "ß", "中", "٣", "²", "_", "ǅ", "ⅷ", "–", "•", "🙂", "\u0301")
+    for letter in letters:
+        for cue in ("lowongan", "membuka pendaftaran", "job desc", "gaji", "daftar segera"):
+            for text in (
+                f"{letter}{cue} gaji",
+                f"{cue}{letter} lamaran",
+                f"x {cue}{letter}",
+                f"{letter}{cue}",
+            ):
+                assert _offer_cues(text) == offer_cues(text), text
 
 
 def test_word_counts_decide_as_the_full_counts() -> None:
@@ -172,6 +197,19 @@ def test_modus_features_on_corpus_sample(screener: Screener, scale: float | None
         modus = ModusFeatures(scale).fit([])
     for text in (*load_corpus().texts[:300], *EDGE_TEXTS, *_generated_texts(200)):
         _same_features(modus, detect(text))
+
+
+def test_quoted_share_with_every_kind_of_quotation(screener: Screener) -> None:
+    modus = _modus(screener)
+    quotes = [('"', '"'), ("“", "”"), ("«", "»"), ("„", "“"), ("„", "”"), ("“", '"'), ('"', ""), ("", "»")]
+    examples = [text for indicator in catalogue()[:40] for text in indicator.examples_positive[:1]]
+    shares = set()
+    for example in examples:
+        for opening, closing in quotes:
+            text = f"Waspada, iklan ini menipu: {opening}{example}{closing} jangan percaya."
+            _same_features(modus, detect(text))
+            shares.add(modus_row(modus, detect(text))[-2])
+    assert len(shares) > 1  # quoted and not quoted evidence both occur
 
 
 @pytest.mark.slow  # detect() and both feature rows over ~8,000 texts: about 15 s
