@@ -30,6 +30,7 @@ from reference.assembly_old import (
     offer_cues,
     result_to_dict,
 )
+from reference.assembly_old import summarise as old_summarise
 
 from screener.assessment import (
     Assessment,
@@ -47,6 +48,8 @@ from screener.datasets import load_corpus
 from screener.features import _OFFER_CUES_ASCII, ModusFeatures, _offer_cues
 from screener.indicators import Evidence, Findings, IndicatorHit, detect
 from screener.model import MIN_SCOPE_WORDS
+from screener.reasons import summarise
+from screener.vocabulary import Scope, Tier
 
 DATA = Path(__file__).parent / "data"
 # The shared real texts next to the checkout (../shared/data): compared when present.
@@ -258,6 +261,28 @@ def test_to_dict_with_a_source_and_of_results_built_by_hand(screener: Screener) 
             )
             assert json.dumps(result.to_dict()) == json.dumps(result_to_dict(result))
             assert list(result.to_dict()) == list(result_to_dict(result))
+
+
+def test_summaries_of_made_up_results() -> None:
+    # Unsorted results, equal weights, legal (negative) weights, more flags than the summary names.
+    rng = random.Random(3)
+    indicators = list(catalogue())
+    for _ in range(3_000):
+        chosen = rng.sample(indicators, rng.randint(0, 7))
+        results = [IndicatorResult.from_hit(IndicatorHit(i, (Evidence(0, 1, "x"),))) for i in chosen]
+        terms = tuple(
+            TopTerm(f"kata {j}", rng.choice([-0.5, 0.0, 0.25, 1.0])) for j in range(rng.randint(0, 5))
+        )
+        arguments = {
+            "tier": rng.choice(list(Tier)),
+            "score": rng.randint(0, 100),
+            "scope": rng.choice(list(Scope)),
+            "scope_probability": rng.choice([None, 0.0, 0.4449, 0.5, 0.91]),
+            "too_short": rng.random() < 0.3,
+            "results": results,
+            "terms": terms,
+        }
+        assert summarise(**arguments) == old_summarise(**arguments)
 
 
 def test_to_dict_gives_fresh_containers(screener: Screener) -> None:

@@ -1,11 +1,12 @@
 """The assembly after ``detect()`` as it was at commit 0fcf639, kept as a test-only oracle.
 
-Copied from screener/features.py and screener/assessment.py before the "buildfast2" changes (modus
-features, the slot constructors, the word counts, ``to_dict``): :func:`modus_row` and
-:func:`modus_entries` are ``ModusFeatures.row`` and ``.entries``, :class:`ReferenceScreener` is
-``Screener`` with the old ``assess_many`` and ``_build``, and :func:`assessment_to_dict` and
-:func:`result_to_dict` are the old ``Assessment.to_dict`` and ``IndicatorResult.to_dict``. The
-n-gram blocks, the scorer, the top terms and the summary are the library's own (not changed).
+Copied from screener/features.py, screener/reasons.py and screener/assessment.py before the
+"buildfast2" changes (modus features, the summary's names, the slot constructors, the word counts,
+``to_dict``): :func:`modus_row` and :func:`modus_entries` are ``ModusFeatures.row`` and ``.entries``,
+:func:`summarise` is ``reasons.summarise``, :class:`ReferenceScreener` is ``Screener`` with the old
+``assess_many`` and ``_build``, and :func:`assessment_to_dict` and :func:`result_to_dict` are the old
+``Assessment.to_dict`` and ``IndicatorResult.to_dict``. The n-gram blocks, the scorer and the top
+terms are the library's own (not changed).
 (tests/reference/features_old.py and assessment_old.py hold the older, pre-issue-15 code.)
 """
 
@@ -35,7 +36,6 @@ from screener.extract.contacts import FOREIGN_SCAM_HUB_REGIONS
 from screener.features import CHECKABLE_LEGAL, PLACE_STATUSES, ModusFeatures
 from screener.indicators import Findings, IndicatorHit
 from screener.model import MIN_SCOPE_WORDS, TrainedModel
-from screener.reasons import summarise
 from screener.scoring import _ModusBlock
 from screener.vocabulary import Scope, Tier
 
@@ -150,6 +150,79 @@ def modus_entries(self: ModusFeatures, f: Findings) -> tuple[list[int], list[flo
         kept = sum(1 for column in columns if column < width)
         del columns[kept:], values[kept:]
     return columns, values
+
+
+# -- screener/reasons.py --------------------------------------------------------------------------
+
+_TIER_TEXT = {
+    Tier.TINGGI: ("RISIKO TINGGI", "HIGH RISK"),
+    Tier.SEDANG: ("Risiko sedang", "Medium risk"),
+    Tier.RENDAH: ("Risiko rendah", "Low risk"),
+}
+
+
+def _names(results: Sequence[IndicatorResult], limit: int = 3) -> tuple[str, str]:
+    flags = sorted((r for r in results if r.weight > 0), key=lambda r: -r.weight)
+    names_id = ", ".join(r.name_id.lower() for r in flags[:limit])
+    names_en = ", ".join(r.name_en.lower() for r in flags[:limit])
+    if len(flags) > limit:
+        names_id += f" dan {len(flags) - limit} tanda lain"
+        names_en += f" and {len(flags) - limit} more"
+    return names_id, names_en
+
+
+def summarise(
+    *,
+    tier: Tier,
+    score: int,
+    scope: Scope,
+    scope_probability: float | None,
+    too_short: bool,
+    results: Sequence[IndicatorResult],
+    terms: Sequence[TopTerm],
+) -> tuple[str, str, bool]:
+    """The summary in Indonesian and English, and whether a flag lacks any named reason."""
+    head_id, head_en = _TIER_TEXT[tier]
+    names_id, names_en = _names(results)
+    if scope is Scope.NOT_OFFER:
+        share = f"{round(100 * (scope_probability or 0))} %"
+        text_id = f"Bukan lowongan kerja (peluang lowongan {share}): {head_id.lower()}."
+        text_en = f"Not a job offer (offer probability {share}): {head_en.lower()}."
+        if names_id:
+            text_id += f" Tanda yang disebut teks ini: {names_id}."
+            text_en += f" Signals this text mentions: {names_en}."
+        return text_id, text_en, False
+
+    lead_id, lead_en = f"{head_id} (skor {score}/100)", f"{head_en} (score {score}/100)"
+    short_id = short_en = ""
+    if too_short:
+        short_id = " Teks terlalu pendek untuk menilai apakah ini lowongan kerja."
+        short_en = " The text is too short to judge whether it is a job offer."
+    if names_id:
+        return f"{lead_id}: {names_id}.{short_id}", f"{lead_en}: {names_en}.{short_en}", False
+    patterns = [t.term for t in terms if t.weight > 0][:3]
+    if tier is Tier.RENDAH:
+        return (
+            f"{lead_id}: tidak ada tanda bahaya dari katalog yang ditemukan.{short_id}",
+            f"{lead_en}: no red flag from the catalogue was found.{short_en}",
+            False,
+        )
+    if patterns:
+        quoted = ", ".join(f"“{p}”" for p in patterns)
+        return (
+            f"{lead_id}: tidak ada tanda dari katalog; model menimbang pola kata yang sering muncul di iklan "
+            f"berisiko: {quoted}.{short_id}",
+            f"{lead_en}: no red flag from the catalogue; the model weighed word patterns common in risky "
+            f"ads: {quoted}.{short_en}",
+            False,
+        )
+    return (
+        f"{lead_id}: model menilai teks ini mirip iklan berisiko, tetapi tidak ada tanda bahaya atau pola "
+        f"kata yang bisa disebutkan. Periksa secara manual.{short_id}",
+        f"{lead_en}: the model rates this text like risky ads, but no red flag or word pattern can be "
+        f"named. Check it by hand.{short_en}",
+        True,
+    )
 
 
 # -- screener/assessment.py -----------------------------------------------------------------------
