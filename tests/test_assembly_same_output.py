@@ -1,7 +1,7 @@
 """The assembly after ``detect()`` gives exactly what it gave before the "buildfast2" changes.
 
 The old code (commit 0fcf639) is kept under tests/reference/assembly_old.py: the modus features,
-the slot constructors, the word counts and ``to_dict``. Both run on the project corpus, the texts
+the summary, the slot constructors, the word counts and ``to_dict``. Both run on the project corpus, the texts
 under tests/data, the catalogue's examples, generated texts that stress the changed parts (offer
 cue words next to ASCII and non-ASCII word and non-word characters, runs of Unicode whitespace)
 and, when present, the shared real texts (read only, never copied into the repository). Features
