@@ -26,6 +26,13 @@ from screener.model import MIN_SCOPE_WORDS
 from screener.scoring import _hstack
 from screener.vocabulary import Scope, Tier
 
+try:
+    from screener.assessment import _word_counts
+except ImportError:  # a checkout before the capped word counts: what assess_many did then
+
+    def _word_counts(findings: list[Any]) -> list[int]:
+        return [len(f.text.split()) for f in findings]
+
 
 class _Clock:
     """CPU seconds per stage name, summed over the calls to :meth:`lap`."""
@@ -61,7 +68,7 @@ def _assess_in_stages(screener: Screener, batch: list[str], clock: _Clock) -> li
     risk_proba, offers, category_proba = scorer.predict(x)
     risks = risk_proba.tolist()
     clock.lap("predict")
-    n_words = np.asarray([len(f.text.split()) for f in findings])
+    n_words = np.asarray(_word_counts(findings))
     clock.lap("n_words")
     in_scope = screener.model.is_offer(offers, n_words).tolist()
     scopes = [Scope.OFFER if is_offer else Scope.NOT_OFFER for is_offer in in_scope]
