@@ -225,14 +225,16 @@ def find_employers(
         ``recruiting`` tells whether the ad names the employer as the one recruiting.
     """
     text = norm.text
-    entries = employers()
     found = _spans(_matcher().finditer(text) if hits is None else hits)
     if not found:
-        return []
+        return []  # most ads name no employer
+    entries = employers()
     mentions = []
     spaced = " " + text  # for the cue words, see _ends
+    # ``norm.to_original`` without its clamping: an alias match is a non-empty span inside the text.
+    starts, ends = norm.starts, norm.ends
     for index, start, end in found:
-        a, b = norm.to_original(start, end)
+        a, b = starts[start], ends[end - 1]
         recruiting = _recruiting(norm, spaced, start, end, _line(norm, a, b))
         mentions.append(EmployerMention(entries[index], norm.original[a:b], a, b, recruiting))
     return mentions
