@@ -5,7 +5,9 @@ find_places and find_employers now map their spans to the original text straight
 maps instead of through ``Normalized.to_original`` (which clamps): the cases below put places and
 employers where normalisation changes the text most (flags, spaced and leet letters, full-width
 letters, zero-width characters, line breaks, the very start and end of the text), next to the
-project corpus, tests/data and the shared real texts (read only, skipped when absent).
+project corpus, tests/data and the shared real texts (read only, skipped when absent). The recruiting
+test of employers now finds its strong cues and blockers in one scan; the last tests check that this
+scan finds what the two did.
 """
 
 from __future__ import annotations
@@ -114,3 +116,36 @@ def test_same_scans_on_the_shared_real_texts() -> None:
     texts = list(_real_texts())
     assert texts
     assert_same_scans(texts)
+
+
+def test_the_cue_and_blocker_words_can_share_one_scan() -> None:
+    # See employers._CUE_OR_BLOCKER. Where a word of one list fits, a word of the other does not: if
+    # one starts with the other, the longer one goes on with a letter or digit other than "nya".
+    cues, blockers = employers._STRONG_WORDS, employers._NOT_RECRUITER_WORDS
+    for short, long in [(a, b) for a in cues for b in blockers] + [(b, a) for a in cues for b in blockers]:
+        if long.startswith(short):
+            rest = long[len(short) :]
+            assert rest[0].isalnum() and not rest.startswith("nya"), (short, long)
+    # And no word of one list starts inside a word of the other (after a space in a phrase).
+    for words, others in ((cues, blockers), (blockers, cues)):
+        inner = [word[i + 1 :] for word in words for i, char in enumerate(word) if char == " "]
+        assert not [(rest, other) for rest in inner for other in others if rest.startswith(other)]
+
+
+def test_the_one_scan_finds_what_the_two_scans_found() -> None:
+    rng = random.Random(41)
+    pieces = [*employers._STRONG_WORDS, *employers._NOT_RECRUITER_WORDS, "nya", "x", "1", "kerja", "-", "é"]
+    breaks = [" ", "", ". ", ", ", "\n", "/", "nya ", "-", "  "]
+    found = 0
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) + rng.choice(breaks) for _ in range(rng.randint(1, 10)))
+        spaced = " " + text
+        lo = rng.randint(0, len(text))
+        hi = rng.randint(lo, len(text) + 2)
+        expected = (
+            employers._ends(employers._STRONG_CUE, spaced, lo, hi),
+            employers._ends(employers._NOT_RECRUITER, spaced, lo, hi),
+        )
+        assert employers._cues_and_blockers(spaced, lo, hi) == expected, (text, lo, hi)
+        found += len(expected[0]) + len(expected[1])
+    assert found > 2500
