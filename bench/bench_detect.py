@@ -2,6 +2,8 @@
 
 Times each step of a full assessment on the same corpus texts, old code (kept test-only under
 ``tests/reference/``) and new code interleaved in one run, so the machine's load hits both alike.
+The old matcher, detect() and places and employers extractors are main's code as of commit 0fcf639
+(the base of the scan work); the old scorer, features and assessment building predate issue 15.
 Prints µs of this process's CPU time per ad (the best of ``--rounds``: other load only adds) for:
 
 - ``match``: the one-pass catalogue + employer alias matching (``_pattern_hits``) of normalised text;

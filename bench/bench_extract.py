@@ -1,4 +1,7 @@
-"""Measure the extractors against their pre-optimisation copies (tests/reference/), interleaved.
+"""Measure the extractors against their old copies (tests/reference/), interleaved.
+
+The old places and employers extractors are main's code as of commit 0fcf639 (the base of the scan
+work); the old contacts and money extractors predate the speed work of issue 15.
 
 Runs each extractor, old and new in turn, over the whole project corpus ``--rounds`` times, in
 chunks of ``--chunk`` ads (old then new on the same chunk), keeps the best time of each chunk and

@@ -233,18 +233,22 @@ def find_places(norm: Normalized) -> list[PlaceMention]:
         "thai"). Spans index ``norm.original``.
     """
     index = _index()
-    mentions: list[PlaceMention] = []
     text = " " + norm.text  # every position of norm.text is one more here
     guarded = any(needle in text for needle in index.guard_needles)
     search = (index.pattern if guarded else index.unguarded).search
+    by_key, original = index.by_key, norm.original
+    # ``norm.to_original`` without its clamping: an alias is a non-empty span inside the text.
+    starts, ends = norm.starts, norm.ends
+    mentions: list[PlaceMention] = []
     match = search(text)
     while match is not None:
         group = match.lastgroup  # "guarded" or "alias": the patterns have no other group
         assert group is not None
-        place = index.by_key.get(_key(match.group(group)))
+        place = by_key.get(_key(match[group]))
         if place is not None:  # else an [ignore] phrase
-            start, end = norm.to_original(match.start(group) - 1, match.end(group) - 1)
-            mentions.append(PlaceMention(place=place, text=norm.original[start:end], start=start, end=end))
+            a, b = match.span(group)  # in ``text``: one more than in norm.text
+            start, end = starts[a - 1], ends[b - 2]
+            mentions.append(PlaceMention(place, original[start:end], start, end))
         # The next alias may start right after this one when its last character is not a letter or
         # digit (as with the look-behind): its preceding character is this match's last one.
         match = search(text, match.end() - 1)

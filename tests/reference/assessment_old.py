@@ -1,7 +1,8 @@
 """Pre-optimisation ``Screener`` of screener/assessment.py (commit 6af9458), kept as a test-only oracle.
 
 :class:`ReferenceScreener` is ``Screener`` as it was before the speed work of issue 15: it runs
-the old ``detect()`` (:mod:`reference.indicators_old`), the old scorer (:mod:`reference.scoring_old`)
+the old ``detect()`` (:mod:`reference.indicators_old`, since refreshed to main's code as of commit
+0fcf639: same findings), the old scorer (:mod:`reference.scoring_old`)
 and the old result building, and returns the library's own :class:`Assessment`, so the two compare
 with ``==`` and through ``to_dict()``. Not used by the library.
 """

@@ -1,8 +1,23 @@
-"""Pre-optimisation copy of screener/extract/employers.py (commit 6af9458), kept as a test-only oracle.
+"""Copy of screener/extract/employers.py as of commit 0fcf639 (the base of the scan work of issue 15), kept as a
+test-only oracle.
 
-Kept verbatim (only this docstring and imports of sibling oracles differ) so tests can prove the
-optimised extractor gives the same output on the corpus and on generated hard cases. Not used by the
-library.
+Kept verbatim except for this docstring, the old matcher (:mod:`reference.matcher_old`) and the
+result type ``EmployerMention``, imported from the library so old and new results compare equal.
+Not used by the library; do not optimise this module.
+
+Find known employers and public bodies (``catalogue/employers.toml``) named in an ad.
+
+Every alias of every entry goes into one :class:`~screener.catalogue.matcher.PrefixMatcher`, so the
+whole list is matched in one pass over the word starts of the normalised text; spans are mapped
+back to the original text as :func:`screener.extract.places.find_places` does.
+
+A name in an ad is not always the recruiter: "dekat Indomaret" is a landmark, "fasilitas BPJS
+Kesehatan" a benefit, "transfer ke Bank BRI" a payment, "terdaftar di BP2MI" a reference and
+"lowongan palsu mengatasnamakan Pertamina" a warning. A mention is marked ``recruiting`` when a
+recruitment word stands before it on its line ("lowongan kerja PT Pertamina", "penerimaan pegawai
+Puskesmas"), a recruitment verb right after it ("Bank BRI membuka lowongan"), or it heads the ad
+as a letterhead with a recruitment word soon after ("PT PLN (PERSERO)" / "PANGGILAN INTERVIEW") - and no landmark,
+benefit, payment, channel, reference or warning word stands between that recruitment word and the name.
 """
 
 from __future__ import annotations
@@ -10,52 +25,49 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import cache
-from typing import Any
 
-from screener.catalogue.employers import Employer, employers
-from screener.catalogue.matcher import PrefixMatcher
+from reference.matcher_old import PrefixMatcher, trie_pattern
+from screener.catalogue.employers import employers
+from screener.extract.employers import EmployerMention
 from screener.normalize import Normalized
 
 __all__ = ["EmployerMention", "alias_patterns", "find_employers"]
 
 
-@dataclass(frozen=True, slots=True)
-class EmployerMention:
-    """An employer named in an ad; ``start``/``end`` index the original text and ``text`` is that slice."""
+def _words(words: Iterable[str], tail: str = "") -> re.Pattern[str]:
+    """Any of ``words`` (then ``tail``) as a whole word, searched on the text after a space (see
+    :func:`_ends`).
 
-    employer: Employer
-    text: str
-    start: int
-    end: int
-    recruiting: bool  # named as the one recruiting (not a landmark, benefit, payment or reference)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "employer": {"id": self.employer.id, "kind": self.employer.kind, "name": self.employer.names[0]},
-            "text": self.text,
-            "start": self.start,
-            "end": self.end,
-            "recruiting": self.recruiting,
-        }
+    A character class takes the character before the word instead of a look-behind
+    ``(?<![a-z0-9])``: ``re`` then skips in C to the next candidate instead of testing the look-behind
+    at every position, and the trie tests one character at a time instead of every word. The
+    matches are those of the flat alternation with the look-behind (tests compare them): at most
+    one word fits at a position (no word is another one followed by "nya" or by a character that is
+    not a letter or digit), and every word ends with a letter, so a match never starts right where
+    the previous one ends.
+    """
+    return re.compile(rf"[^a-z0-9](?:{trie_pattern(words)}){tail}(?![a-z0-9])")
 
 
 # A recruitment word before the name: "lowongan kerja PT Pertamina", "penerimaan pegawai Puskesmas",
 # and the signature of a letter: "Hormat kami, Manager HRD PT Pertamina", "HR Recruitment BRI".
-_STRONG_CUE = re.compile(
-    r"(?<![a-z0-9])(?:lowongan|rekrutmen|recruitment|rekrut|perekrutan|penerimaan|pendaftaran|seleksi"
-    r"|dibutuhkan|membutuhkan|dicari|mencari|hiring|vacancy|vacancies|career|careers|formasi|panggilan"
-    r"|undangan|interview|wawancara|bergabung|join|lamaran|melamar|panitia|position|candidate|applicant"
-    r"|shortlisted|hormat kami|hrd|hr|human resources?|regards)(?:nya)?(?![a-z0-9])"
-)
+_STRONG_WORDS = (
+    "lowongan", "rekrutmen", "recruitment", "rekrut", "perekrutan", "penerimaan", "pendaftaran", "seleksi",
+    "dibutuhkan", "membutuhkan", "dicari", "mencari", "hiring", "vacancy", "vacancies", "career", "careers",
+    "formasi", "panggilan", "undangan", "interview", "wawancara", "bergabung", "join", "lamaran", "melamar",
+    "panitia", "position", "candidate", "applicant", "shortlisted", "hormat kami", "hrd", "hr",
+    "human resource", "human resources", "regards",
+)  # fmt: skip
+_STRONG_CUE = _words(_STRONG_WORDS, "(?:nya)?")
 _BEFORE = 80
 # Words that say "job" but also fill benefit lists ("peluang karyawan tetap"): they
 # count only right before the name, on its line ("karyawan PT Pertamina", "penempatan di RSUD").
-_WEAK_CUE = re.compile(
-    r"(?<![a-z0-9])(?:pegawai|karyawan|tenaga|petugas|staf|staff|posisi|honorer|magang|pelamar|kerja di"
-    r"|bekerja di|ditempatkan di|penempatan di)(?![a-z0-9])"
-)
+_WEAK_WORDS = (
+    "pegawai", "karyawan", "tenaga", "petugas", "staf", "staff", "posisi", "honorer", "magang", "pelamar",
+    "kerja di", "bekerja di", "ditempatkan di", "penempatan di",
+)  # fmt: skip
+_WEAK_CUE = _words(_WEAK_WORDS)
 _WEAK_BEFORE = 25
 # A recruitment verb shortly after the name ("Bank BRI membuka lowongan", "PLN is hiring").
 _CUE_AFTER = re.compile(
@@ -72,26 +84,31 @@ _AFTER = 60
 _HEADING = 60
 _LETTERHEAD_LINE = 70
 _HEADING_AFTER = 160  # a letterhead's address, number and date come before "Hal: Undangan ..."
-_RECRUITMENT_WORD = re.compile(
-    r"(?<![a-z0-9])(?:lowongan|rekrutmen|recruitment|penerimaan|seleksi|panggilan|undangan|interview"
-    r"|wawancara|formasi|dibutuhkan|hiring|vacancy|lamaran)(?![a-z0-9])"
-)
+_RECRUITMENT_WORDS = (
+    "lowongan", "rekrutmen", "recruitment", "penerimaan", "seleksi", "panggilan", "undangan", "interview",
+    "wawancara", "formasi", "dibutuhkan", "hiring", "vacancy", "lamaran",
+)  # fmt: skip
+_RECRUITMENT_WORD = _words(_RECRUITMENT_WORDS)
 # Words that make the name something other than the recruiter: a landmark, a benefit, a payment, a
 # channel or regulator the ad goes through ("melalui KP2MI", "terdaftar di BP2MI", "link resmi
 # KP2MI"), a course that prepares for it ("persiapan EPS-TOPIK"), a business partner hiring for
 # itself ("mitra Alfamart", "vendor Pertamina"), or a warning about impersonation.
-_NOT_RECRUITER = re.compile(
-    r"(?<![a-z0-9])(?:dekat|depan|samping|sebelah|belakang|seberang|sekitar|lokasi|alamat|jalan|jl"
-    r"|fasilitas|tunjangan|dapat|mendapat|mendapatkan|terdaftar|rekening|rek|norek|transfer|tf|via"
-    r"|melalui|lewat|kartu|ditanggung|asuransi|jaminan|gaji|payroll|atm|bayar|pembayaran|setor|cek"
-    r"|periksa|izin|rekomendasi|diawasi|berizin|persiapan|kursus|pelatihan|les|bimbel|belajar|mitra"
-    r"|link|tautan|situs|laman|website|web|portal|akun|aplikasi|sesuai|aturan|peraturan|ketentuan|tayang"
-    r"|ditayangkan|diposting|dipasang|dapatkan|benefit|benefits|keuntungan"
-    r"|franchise|waralaba|vendor|outsourcing|supplier|distributor|kontraktor|subkon|laporkan|lapor"
-    r"|mengatasnamakan|catut|mencatut|dicatut|palsu|hoaks|hoax|waspada|bukan)(?:nya)?(?![a-z0-9])"
-)
-# A full stop after a short word is an abbreviation ("pt.", "jl.", "no."), not a sentence end.
-_SENTENCE_END = re.compile(r"(?:(?<=[a-z0-9)]{4})\.|[!?;])(?![a-z0-9])")
+_NOT_RECRUITER_WORDS = (
+    "dekat", "depan", "samping", "sebelah", "belakang", "seberang", "sekitar", "lokasi", "alamat", "jalan",
+    "jl", "fasilitas", "tunjangan", "dapat", "mendapat", "mendapatkan", "terdaftar", "rekening", "rek",
+    "norek", "transfer", "tf", "via", "melalui", "lewat", "kartu", "ditanggung", "asuransi", "jaminan",
+    "gaji", "payroll", "atm", "bayar", "pembayaran", "setor", "cek", "periksa", "izin", "rekomendasi",
+    "diawasi", "berizin", "persiapan", "kursus", "pelatihan", "les", "bimbel", "belajar", "mitra", "link",
+    "tautan", "situs", "laman", "website", "web", "portal", "akun", "aplikasi", "sesuai", "aturan",
+    "peraturan", "ketentuan", "tayang", "ditayangkan", "diposting", "dipasang", "dapatkan", "benefit",
+    "benefits", "keuntungan", "franchise", "waralaba", "vendor", "outsourcing", "supplier", "distributor",
+    "kontraktor", "subkon", "laporkan", "lapor", "mengatasnamakan", "catut", "mencatut", "dicatut", "palsu",
+    "hoaks", "hoax", "waspada", "bukan",
+)  # fmt: skip
+_NOT_RECRUITER = _words(_NOT_RECRUITER_WORDS, "(?:nya)?")
+# A full stop after a short word is an abbreviation ("pt.", "jl.", "no."), not a sentence end. The
+# character class first lets re skip in C to the next candidate.
+_SENTENCE_END = re.compile(r"[.!?;](?:(?<=[!?;])|(?<=[a-z0-9)]{4}\.))(?![a-z0-9])")
 
 
 def alias_patterns() -> Iterable[tuple[int, str]]:
@@ -108,8 +125,11 @@ def _matcher() -> PrefixMatcher[int]:
 def _spans(hits: Iterable[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
     """(entry index, start, end) of every alias match, overlaps resolved: one entry's overlapping
     matches merge ("pt pos" + "pos indonesia"), and across entries the longer match wins."""
+    ordered = sorted(hits, key=lambda h: (h[1], h[2]))
+    if not ordered:
+        return []  # most ads name no employer: what the steps below give for no match
     by_entry: dict[int, list[tuple[int, int]]] = {}
-    for index, start, end in sorted(hits, key=lambda h: (h[1], h[2])):
+    for index, start, end in ordered:
         spans = by_entry.setdefault(index, [])
         if spans and start <= spans[-1][1]:
             spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
@@ -125,12 +145,11 @@ def _spans(hits: Iterable[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
     return sorted(kept, key=lambda m: m[1])
 
 
-def _line(norm: Normalized, start: int, end: int) -> tuple[int, int, int]:
+def _line(norm: Normalized, a: int, b: int) -> tuple[int, int, int]:
     """Normalised (start of the previous line, start of the line, end of the line) of the original
-    line that holds ``[start, end)``: the normaliser folds line breaks, but ads are laid out in lines
-    ("Fasilitas:" / "- BPJS Kesehatan") and a cue on another line is about something else."""
+    line that holds the original span ``[a, b)``: the normaliser folds line breaks, but ads are laid
+    out in lines ("Fasilitas:" / "- BPJS Kesehatan") and a cue on another line is about something else."""
     original = norm.original
-    a, b = norm.to_original(start, end)
     line = original.rfind("\n", 0, a) + 1
     previous = original.rfind("\n", 0, max(line - 1, 0)) + 1 if line else 0
     stop = original.find("\n", b)
@@ -142,27 +161,34 @@ def _line(norm: Normalized, start: int, end: int) -> tuple[int, int, int]:
     )
 
 
-def _recruiting(norm: Normalized, start: int, end: int) -> bool:
+def _ends(pattern: re.Pattern[str], spaced: str, lo: int, hi: int) -> list[int]:
+    """Ends of the matches of a :func:`_words` pattern that lie in ``text[lo:hi]``, where ``spaced``
+    is ``" " + text``: there the word at ``i`` starts at ``i + 1`` with the character before it at
+    ``i``, so ``pos`` stays ``lo`` and ``endpos`` is ``hi + 1``."""
+    return [match.end() - 1 for match in pattern.finditer(spaced, lo, hi + 1)]
+
+
+def _recruiting(norm: Normalized, spaced: str, start: int, end: int, lines: tuple[int, int, int]) -> bool:
     text = norm.text
-    previous, line, stop = _line(norm, start, end)
+    previous, line, stop = lines  # see _line
     # A recruitment word may stand on the line above ("LOWONGAN KERJA" / "PT PLN", or a poster's
     # wrapped line); a weak one only on the name's own line.
     lo = max(0, start - _BEFORE, previous)
     ends = list(_SENTENCE_END.finditer(text, lo, start))
     lo = ends[-1].end() if ends else lo
-    cues = [m.end() for m in _STRONG_CUE.finditer(text, lo, start)]
-    cues += [m.end() for m in _WEAK_CUE.finditer(text, max(lo, line, start - _WEAK_BEFORE), start)]
-    blockers = [m.end() for m in _NOT_RECRUITER.finditer(text, lo, start)]
+    cues = _ends(_STRONG_CUE, spaced, lo, start)
+    cues += _ends(_WEAK_CUE, spaced, max(lo, line, start - _WEAK_BEFORE), start)
+    blockers = _ends(_NOT_RECRUITER, spaced, lo, start)
     last_cue = max(cues, default=-1)
     if blockers and blockers[-1] > last_cue:
         return False  # "lowongan admin toko dekat Indomaret": the name is a landmark
-    if cues or _STRONG_CUE.search(text, start, end):
+    if cues or _STRONG_CUE.search(spaced, start, end + 1):
         return True  # "... lowongan PLN", or a name that says it: "Rekrutmen Bersama BUMN"
     if _CUE_AFTER.search(text[end : min(stop, end + _AFTER)]):
         return True
     # A letterhead: the name on a short line of its own near the top, a recruitment word below it.
     letterhead = start < _HEADING and stop - line <= _LETTERHEAD_LINE
-    return letterhead and _RECRUITMENT_WORD.search(text, end, end + _HEADING_AFTER) is not None
+    return letterhead and _RECRUITMENT_WORD.search(spaced, end, end + _HEADING_AFTER + 1) is not None
 
 
 def find_employers(
@@ -190,8 +216,9 @@ def find_employers(
     if not found:
         return []
     mentions = []
+    spaced = " " + text  # for the cue words, see _ends
     for index, start, end in found:
         a, b = norm.to_original(start, end)
-        recruiting = _recruiting(norm, start, end)
+        recruiting = _recruiting(norm, spaced, start, end, _line(norm, a, b))
         mentions.append(EmployerMention(entries[index], norm.original[a:b], a, b, recruiting))
     return mentions

@@ -1,8 +1,19 @@
-"""Pre-optimisation ``detect()`` of screener/indicators.py (commit 6af9458), kept as a test-only oracle.
+"""Copy of screener/indicators.py as of commit 0fcf639 (the base of the scan work of issue 15), kept as a
+test-only oracle.
 
-It is the code as it was before the speed work of issue 15, kept to prove that the faster code gives
-the same findings (``tests/test_same_output.py``). The result types are the library's own, so the two
-``Findings`` compare field by field. Do not optimise this module.
+Kept verbatim except for this docstring and its imports: it runs on the old matcher, places and
+employers extractors (:mod:`reference.matcher_old`, :mod:`reference.places_old`,
+:mod:`reference.employers_old`), and its result types are the library's own, so the two ``Findings``
+compare field by field (``tests/test_same_output.py``).
+Not used by the library; do not optimise this module.
+
+Find the catalogue's indicators in one ad.
+
+Pattern matching is one pass over the word starts of the normalised text
+(:class:`~screener.catalogue.matcher.PrefixMatcher`): only the patterns whose literal first word
+starts at a position are tried there. An indicator with ``with_patterns`` needs a hit of both sets.
+Indicators fed by an extractor (places, salary, contacts, employers) are decided from the
+extractors' results in :func:`detect`.
 """
 
 from __future__ import annotations
@@ -12,17 +23,19 @@ from collections import defaultdict
 from collections.abc import Sequence
 from functools import cache
 
+from reference.employers_old import alias_patterns, find_employers
 from reference.matcher_old import PrefixMatcher
+from reference.places_old import find_places
 from screener.catalogue import Indicator, catalogue
+from screener.catalogue.employers import Employer
 from screener.extract.channels import UNOFFICIAL, classify
 from screener.extract.contacts import FOREIGN_SCAM_HUB_REGIONS, Contact, find_contacts
-from screener.extract.employers import EmployerMention, alias_patterns, find_employers
+from screener.extract.employers import EmployerMention
 from screener.extract.money import extract_money, salary_signal
-from screener.extract.places import find_places
 from screener.indicators import Evidence, Findings, IndicatorHit
 from screener.normalize import Normalized, normalize
 
-__all__ = ["detect"]
+__all__ = ["detect", "match_patterns"]
 
 # Indicators whose presence means the ad asks little of the applicant (for the salary judgement).
 ASKS_LITTLE = frozenset({"no_qualification", "typing_english_only"})
@@ -75,6 +88,12 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 @cache
+def _two_part() -> frozenset[int]:
+    """Catalogue indices of the indicators with ``with_patterns`` (they need a hit of both sets)."""
+    return frozenset(index for index, indicator in enumerate(catalogue()) if indicator.with_patterns)
+
+
+@cache
 def _extractor_fed() -> tuple[tuple[int, Indicator], ...]:
     """The indicators (with their catalogue index) that take evidence from the places, salary,
     contacts or employer extractors: the only ones :func:`detect` has more to do for after pattern
@@ -91,8 +110,13 @@ def _extractor_fed() -> tuple[tuple[int, Indicator], ...]:
 # office ("bursa kerja", "pameran kerja": DOMAIN.md §2c), its website ("pengumuman di
 # website Dinas Kesehatan", "laman resmi Pemkab"), or applying in person at its office ("pendaftaran
 # langsung di kantor Dinkes"). Not when negated: "tanpa melalui SSCASN", "bukan lewat situs resmi".
+#
+# The pattern consumes the character before the route (the text is read with a space in front) instead
+# of a look-behind, so ``re`` skips ahead in C between candidates; a match's start in the padded text
+# is then the route's start in the text. Every route ends with a letter or digit, so no match could
+# start where the previous one ended: the matches are the ones a look-behind would find.
 _OFFICIAL_ROUTE = re.compile(
-    r"(?<![a-z0-9])(?:sscasn|[a-z0-9-]*go\.?[i1l]d|bursa kerja|pameran kerja|job ?fair|expo kerja"
+    r"[^a-z0-9](?:sscasn|[a-z0-9-]*go\.?[i1l]d|bursa kerja|pameran kerja|job ?fair|expo kerja"
     r"|(?:website|situs|laman|web|portal) (?:resmi|dinas|pemkab|pemkot|pemprov|pemda|pemerintah|kabupaten"
     r"|kota|provinsi|instansi|kementerian|bkn|bkd|bkpsdm|bkpp|rsud|puskesmas)"
     r"|(?:diantar|antar|langsung|datang|pendaftaran|lamaran|berkas|daftar)(?: \w+)? (?:ke|di) kantor)(?![a-z0-9])"
@@ -105,12 +129,36 @@ _NEGATION_BEFORE = re.compile(
 def _official_route(text: str) -> bool:
     return any(
         not _NEGATION_BEFORE.search(text, max(0, m.start() - 25), m.start())
-        for m in _OFFICIAL_ROUTE.finditer(text)
+        for m in _OFFICIAL_ROUTE.finditer(" " + text)
     )
 
 
+class _Channels:
+    """What the ``employers`` indicators of one ad share, each worked out once on first need: the
+    class of every contact as a way to apply to an employer, and whether the text gives a public
+    body's official route."""
+
+    def __init__(self, contacts: Sequence[Contact], text: str) -> None:
+        self.contacts = contacts
+        self.text = text
+        self._classes: dict[str, list[str]] = {}
+        self._route: bool | None = None
+
+    def classes(self, employer: Employer) -> list[str]:
+        """:func:`~screener.extract.channels.classify` of every contact, for ``employer``."""
+        found = self._classes.get(employer.id)
+        if found is None:
+            found = self._classes[employer.id] = [classify(contact, employer) for contact in self.contacts]
+        return found
+
+    def official_route(self) -> bool:
+        if self._route is None:
+            self._route = _official_route(self.text)
+        return self._route
+
+
 def _employer_spans(
-    indicator: Indicator, mentions: Sequence[EmployerMention], contacts: Sequence[Contact], text: str
+    indicator: Indicator, mentions: Sequence[EmployerMention], channels: _Channels
 ) -> list[tuple[int, int]]:
     """Evidence (original spans) of an ``employers`` indicator, empty when it does not apply.
 
@@ -125,22 +173,21 @@ def _employer_spans(
     for mention in mentions:
         if not kinds or mention.employer.kind in kinds:
             named.setdefault(mention.employer.id, []).append(mention)
-    official_route = None
     spans: list[tuple[int, int]] = []
     for group in named.values():
         employer = group[0].employer
-        classes = [classify(contact, employer) for contact in contacts]
+        classes = channels.classes(employer)
         if "official" in classes:
             continue
         # Named as the recruiter; or named at all next to a domain that borrows its name.
         if not any(m.recruiting for m in group) and not (indicator.channel and "lookalike" in classes):
             # (a look-alike carries this employer's name; an odd recruitment domain does not)
             continue
-        if employer.public:
-            official_route = _official_route(text) if official_route is None else official_route
-            if official_route:
-                continue
-        unofficial = [(c.start, c.end) for c, cls in zip(contacts, classes, strict=True) if cls in UNOFFICIAL]
+        if employer.public and channels.official_route():
+            continue
+        unofficial = [
+            (c.start, c.end) for c, cls in zip(channels.contacts, classes, strict=True) if cls in UNOFFICIAL
+        ]
         if indicator.channel == "unofficial":
             if not unofficial:
                 continue
@@ -159,16 +206,17 @@ def detect(text: str | Normalized) -> Findings:
     money = tuple(extract_money(norm))
     employers = tuple(find_employers(norm, alias_hits))
 
-    for index in list(pattern_spans):
-        if indicators[index].with_patterns:
-            if index in with_spans:
-                pattern_spans[index] += with_spans[index]
-            else:
-                del pattern_spans[index]  # half of a two-part indicator: not enough
+    for index in _two_part().intersection(pattern_spans):
+        if index in with_spans:
+            pattern_spans[index] += with_spans[index]
+        else:
+            del pattern_spans[index]  # half of a two-part indicator: not enough
 
-    original_spans: dict[int, list[tuple[int, int]]] = {}
-    for index, spans in pattern_spans.items():
-        original_spans[index] = [norm.to_original(a, b) for a, b in spans]
+    # ``norm.to_original`` without its clamping: a match is a non-empty span inside the text.
+    starts, ends = norm.starts, norm.ends
+    original_spans = {
+        index: [(starts[a], ends[b - 1]) for a, b in spans] for index, spans in pattern_spans.items()
+    }
 
     hit_ids = {indicators[i].id for i in original_spans}
     # The countries of the legal destinations named: the salary is compared with their wage.
@@ -182,6 +230,7 @@ def detect(text: str | Normalized) -> Findings:
         destinations=destinations,
     )
 
+    channels = _Channels(contacts, norm.text)
     for index, indicator in _extractor_fed():
         extra: list[tuple[int, int]] = []
         if indicator.place_status:
@@ -197,7 +246,7 @@ def detect(text: str | Normalized) -> Findings:
         if indicator.source == "contacts":
             extra += [(c.start, c.end) for c in contacts if c.country in FOREIGN_SCAM_HUB_REGIONS]
         if indicator.source == "employers":
-            employer_spans = _employer_spans(indicator, employers, contacts, norm.text)
+            employer_spans = _employer_spans(indicator, employers, channels)
             # The patterns of an employers indicator only add evidence to an employer found.
             if not employer_spans or (indicator.patterns and index not in original_spans):
                 original_spans.pop(index, None)

@@ -1,4 +1,9 @@
-"""Pre-optimisation copy of screener/catalogue/matcher.py (commit 6af9458), kept as a test-only oracle.
+"""Copy of screener/catalogue/matcher.py as of commit 0fcf639 (the base of the scan work of issue 15), kept as a
+test-only oracle.
+
+Kept verbatim (only this docstring differs) so tests can prove the faster matcher yields the
+same matches.
+Not used by the library; do not optimise this module.
 
 One-pass matching of many regular expressions that each start with a literal word.
 
@@ -6,14 +11,14 @@ The indicator catalogue and the employer list both hold many small regexes over 
 Trying each one over the whole text would cost one scan per regex; instead a table maps the first
 characters of every regex's literal first word (see :func:`screener.catalogue.literal_prefixes`)
 to the regexes that can start there, one anchor regex finds the word starts where some literal
-first word begins, and only the regexes filed under that word are tried (``pattern.match``).
+first word begins, and only the regexes whose literal first word is there are tried (``pattern.match``).
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -66,26 +71,54 @@ class PrefixMatcher(Generic[K]):
     patterns : iterable of (key, regex source)
         Each regex must start with a literal word of two or more characters (after optional
         look-behinds); the key is reported with each of its matches.
+
+    Notes
+    -----
+    One anchor regex, a trie of every literal prefix, stops only at word starts where some prefix
+    occurs, and captures the longest one there. Every other prefix that occurs at that position is
+    a prefix of that longest one, so the regexes worth trying there depend on it alone: they are
+    looked up once, already in the order in which they are reported (a regex filed under several of
+    the position's heads is tried once per head, as the table of heads would try it).
     """
 
     def __init__(self, patterns: Iterable[tuple[K, str]]) -> None:
-        table: dict[str, list[_Anchored[K]]] = defaultdict(list)
+        heads: dict[str, list[_Anchored[K]]] = defaultdict(list)
         for key, source in patterns:
             anchored = _Anchored(key, re.compile(source), tuple(sorted(literal_prefixes(source))))
             for head in {p[:_KEY] for p in anchored.prefixes}:
-                table[head].append(anchored)
-        self._table = {head: tuple(value) for head, value in table.items()}
-        self._starts = re.compile(r"(?<![a-z0-9])(?=" + trie_pattern(self._table) + ")")
+                heads[head].append(anchored)
+        prefixes = {p for group in heads.values() for anchored in group for p in anchored.prefixes}
+        self._candidates = {longest: _candidates(heads, longest) for longest in prefixes}
+        # The character before a word start, then the longest literal prefix there. Matching a
+        # character first (not a look-behind) lets ``re`` skip ahead to the next candidate in C.
+        self._starts = re.compile(r"[^a-z0-9](?=(" + trie_pattern(prefixes) + "))")
 
     def finditer(self, text: str) -> Iterator[tuple[K, int, int]]:
         """``(key, start, end)`` for every non-empty match, in order of start position."""
-        table = self._table
-        for anchor in self._starts.finditer(text):
-            pos = anchor.start()
-            for n in (2, 3, 4):
-                for anchored in table.get(text[pos : pos + n], ()):
-                    if not text.startswith(anchored.prefixes, pos):
-                        continue  # a cheap check of the whole literal first word before the regex
-                    match = anchored.pattern.match(text, pos)
-                    if match and match.end() > pos:
-                        yield anchored.key, pos, match.end()
+        candidates = self._candidates
+        # A space in front gives a word start at position 0 its character before; ``anchor.end()``
+        # in the padded text is the word start's position in ``text`` plus one.
+        for anchor in self._starts.finditer(" " + text):
+            pos = anchor.end() - 1
+            for key, match_at in candidates[anchor[1]]:
+                match = match_at(text, pos)
+                if match and match.end() > pos:
+                    yield key, pos, match.end()
+
+
+def _candidates(
+    heads: dict[str, list[_Anchored[K]]], longest: str
+) -> tuple[tuple[K, Callable[[str, int], re.Match[str] | None]], ...]:
+    """(key, bound ``match``) of the regexes to try where ``longest`` is the longest literal prefix.
+
+    They are the regexes filed under a head of ``longest`` (its first 2, 3 and 4 characters, in
+    that order) that have a literal prefix ``longest`` starts with: exactly the regexes a scan of
+    every head at the position would try after checking their literal prefixes.
+    """
+    return tuple(
+        (anchored.key, anchored.pattern.match)
+        for n in range(2, _KEY + 1)
+        if n <= len(longest)
+        for anchored in heads.get(longest[:n], ())
+        if longest.startswith(anchored.prefixes)
+    )

@@ -1,19 +1,38 @@
-"""Pre-optimisation copy of screener/extract/places.py (commit 6af9458), kept as a test-only oracle.
+"""Copy of screener/extract/places.py as of commit 0fcf639 (the base of the scan work of issue 15), kept as a
+test-only oracle.
 
-Kept verbatim (only this docstring and imports of sibling oracles differ) so tests can prove the
-optimised extractor gives the same output on the corpus and on generated hard cases. Not used by the
-library.
+Kept verbatim except for this docstring and for the result types (``Place``, ``PlaceMention``), which
+are imported from the library so the old and new results compare field by field.
+Not used by the library; do not optimise this module.
+
+Find places (countries, cities, scam hubs, regions, ports) named in an ad.
+
+The gazetteer is data: ``screener/catalogue/places.toml`` lists every place with its status
+(``scam_hub``, ``no_agreement``, ``transit``, ``official_destination``, ``moratorium_sector``,
+``domestic``) and the aliases ads use for it. This module loads it once, passes every alias through
+:func:`screener.normalize.normalize` so aliases and ads are compared in the same form, and compiles one
+alternation, longest alias first, bounded by non-alphanumeric characters. Matching runs on the
+normalised text, so ``K4mb0ja``, ``K A M B O J A``, 🇰🇭 and ``di pp`` are found; spans are mapped back
+to the original text.
+
+Two refinements, both in the data file:
+
+* ``[ignore] phrases`` contain an alias but are not places ("padang pasir", "nasi padang"); being
+  longer, they win the alternation and are dropped.
+* ``guarded`` aliases ("kl") count only right after one of the ``[guard] before`` words ("ke KL",
+  "via KL"), because on their own they are chat abbreviations.
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from screener.extract.places import Place, PlaceMention
 from screener.normalize import Normalized, normalize
 from screener.vocabulary import PlaceStatus
 
@@ -24,43 +43,14 @@ STATUSES = frozenset(str(status) for status in PlaceStatus)
 
 
 @dataclass(frozen=True, slots=True)
-class Place:
-    """One gazetteer entry."""
-
-    id: str
-    name_id: str
-    name_en: str
-    kind: str  # "country" | "city" | "hub" | "region" | "port"
-    country: str  # ISO 3166-1 alpha-2 of the country it is in
-    status: str  # see STATUSES
-
-
-@dataclass(frozen=True, slots=True)
-class PlaceMention:
-    """A place found in an ad; ``start``/``end`` index the original text and ``text`` is that slice."""
-
-    place: Place
-    text: str
-    start: int
-    end: int
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"place": _place_dict(self.place), "text": self.text, "start": self.start, "end": self.end}
-
-
-@lru_cache(maxsize=4096)
-def _place_fields(place: Place) -> tuple[tuple[str, Any], ...]:
-    return tuple(asdict(place).items())  # a gazetteer entry never changes: convert it once
-
-
-def _place_dict(place: Place) -> dict[str, Any]:
-    return dict(_place_fields(place))
-
-
-@dataclass(frozen=True, slots=True)
 class _Index:
     places: tuple[Place, ...]
     pattern: re.Pattern[str]
+    # The pattern without its guarded branch, and what that branch cannot match without (" kl"): in
+    # a text that holds none of these the branch fails everywhere, and skipping it saves a try at
+    # every word start. ``in`` finds a string much faster than a regex.
+    unguarded: re.Pattern[str]
+    guard_needles: tuple[str, ...]
     by_key: dict[str, Place | None]  # None: an [ignore] phrase
 
 
@@ -75,18 +65,44 @@ def _alias_regex(alias: str) -> str:
 
 
 def _alternation(aliases: set[str]) -> str:
-    """One alternative per alias, longest first, grouped under their first character.
+    """One alternative per alias, longest first, shaped as a trie where that keeps the answer.
 
-    ``re`` tries the alternatives of a flat alternation one by one at every word start; grouped as
-    ``k(?:amboja|...)|m(?:yanmar|...)`` it tries only the group of the character in the text.
-    Aliases with different first characters never match at the same place, and within a group the
-    longest-first order is kept, so the match is the one the flat alternation would give.
+    ``re`` tries the alternatives of a flat alternation one by one at every word start; grouped by
+    the text character each can start with (``k(?:am(?:boja|...)|...)|m(?:yanmar|...)``) it tests
+    only the branch of the character in the text, so a failing word start costs a few tests instead
+    of one per alias. See :func:`_trie` for why the match stays the one of the flat alternation.
     """
+    return "|".join(_trie(sorted(aliases, key=lambda a: (-len(a), a))))
+
+
+def _trie(rests: list[str]) -> list[str]:
+    """The alternatives of ``rests`` (alias tails in the flat, longest-first order; a space stands for
+    ``[ \\-]?``), grouped by the text character each tail can start with.
+
+    At a given text character only the tails of its group can match, tried in their flat order, so
+    ``re`` meets the same successful alternatives in the same order as in the flat alternation. A
+    tail starting with a space can start with a space, a hyphen or its next character: it is filed in
+    each of those groups, in the order ``[ \\-]?`` tries them (the separator, then nothing). An empty
+    tail (an alias that ends here) matches before any character, so grouping keeps the order only
+    when the empty tails come last; otherwise the tails stay a flat alternation.
+    """
+    if len(rests) == 1 or any(rests[i] == "" and rests[i + 1] for i in range(len(rests) - 1)):
+        return [_alias_regex(rest) for rest in rests]
     groups: dict[str, list[str]] = {}
-    for alias in sorted(aliases, key=lambda a: (-len(a), a)):
-        first = re.escape(alias[0])  # re.escape works per character: this is a prefix of the regex
-        groups.setdefault(first, []).append(_alias_regex(alias)[len(first) :])
-    return "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in groups.items())
+    for rest in rests:
+        if rest.startswith(" "):  # "[ \-]?" takes a space or a hyphen, or nothing
+            for char in (" ", "-"):
+                groups.setdefault(char, []).append(rest[1:])
+            groups.setdefault(rest[1], []).append(rest[2:])
+        elif rest:
+            groups.setdefault(rest[0], []).append(rest[1:])
+    branches = []
+    for char, members in groups.items():
+        tails = _trie(members)
+        branches.append(re.escape(char) + (tails[0] if len(tails) == 1 else f"(?:{'|'.join(tails)})"))
+    if not rests[-1]:
+        branches.append("")  # the aliases that end here, tried last as in the flat alternation
+    return branches
 
 
 def _normalised(alias: str, where: str) -> str:
@@ -143,11 +159,26 @@ def _build(data: dict[str, Any]) -> _Index:
         add(phrase, None, ignore)
 
     branches = [f"(?P<alias>{_alternation(plain | ignore)})"]
+    needles: tuple[str, ...] = ()
     if guarded:
         before = _alternation({_normalised(w, "[guard]") for w in data["guard"]["before"]})
         branches.insert(0, f"(?:{before}) (?P<guarded>{_alternation(guarded)})")
-    pattern = re.compile(r"(?<![a-z0-9])(?:" + "|".join(branches) + r")(?![a-z0-9])")
-    return _Index(places=tuple(places), pattern=pattern, by_key=by_key)
+        needles = tuple({" " + alias.split(" ")[0] for alias in guarded})  # after the guard word
+    return _Index(
+        places=tuple(places),
+        pattern=_bounded(branches),
+        unguarded=_bounded(branches[-1:]),
+        guard_needles=needles,
+        by_key=by_key,
+    )
+
+
+def _bounded(branches: list[str]) -> re.Pattern[str]:
+    """The branches as whole words. "[^a-z0-9]" takes the character before the word instead of a
+    look-behind: a pattern that starts with a character class lets ``re`` skip in C to the next
+    candidate, where a look-behind is tested at every position. find_places searches " " + text so
+    the first word has one too."""
+    return re.compile(r"[^a-z0-9](?:" + "|".join(branches) + r")(?![a-z0-9])")
 
 
 @lru_cache(maxsize=1)
@@ -177,11 +208,18 @@ def find_places(norm: Normalized) -> list[PlaceMention]:
     """
     index = _index()
     mentions: list[PlaceMention] = []
-    for match in index.pattern.finditer(norm.text):
-        group = "guarded" if match.group("guarded") is not None else "alias"
+    text = " " + norm.text  # every position of norm.text is one more here
+    guarded = any(needle in text for needle in index.guard_needles)
+    search = (index.pattern if guarded else index.unguarded).search
+    match = search(text)
+    while match is not None:
+        group = match.lastgroup  # "guarded" or "alias": the patterns have no other group
+        assert group is not None
         place = index.by_key.get(_key(match.group(group)))
-        if place is None:  # an [ignore] phrase
-            continue
-        start, end = norm.to_original(*match.span(group))
-        mentions.append(PlaceMention(place=place, text=norm.original[start:end], start=start, end=end))
+        if place is not None:  # else an [ignore] phrase
+            start, end = norm.to_original(match.start(group) - 1, match.end(group) - 1)
+            mentions.append(PlaceMention(place=place, text=norm.original[start:end], start=start, end=end))
+        # The next alias may start right after this one when its last character is not a letter or
+        # digit (as with the look-behind): its preceding character is this match's last one.
+        match = search(text, match.end() - 1)
     return mentions
