@@ -18,18 +18,10 @@ ABBREVIATIONS = {
 
 
 # An abbreviation is a whole word (a run of letters and digits), with the full stop after it if any:
-# the matches of r"(?<![a-z0-9])(yg|dgn|...)(?![a-z0-9])\.?". Scanning for that alternation tests
-# every word start; instead, the words of the text are listed in C (its UTF-8 bytes with every other
-# byte made a space, split) and only the abbreviations among them are searched for, each by its own
-# pattern that starts with the word, so ``re`` finds it by a fast literal search.
+# the matches of r"(?<![a-z0-9])(yg|dgn|...)(?![a-z0-9])\.?". Scanning the text for that alternation
+# tests every word start; :func:`_abbreviation_edits` scans a byte copy of the text instead, in which
+# every byte other than "a"-"z" and "0"-"9" is a space, so a word is a run between two spaces.
 _NOT_WORD_TO_SPACE = bytes(b if 0x61 <= b <= 0x7A or 0x30 <= b <= 0x39 else 0x20 for b in range(256))
-_ABBREVIATION_PATTERNS = {
-    word.encode("ascii"): re.compile(rf"({re.escape(word)})(?<![a-z0-9]{re.escape(word)})(?![a-z0-9])\.?")
-    for word in ABBREVIATIONS
-}
-# ``frozenset.intersection`` looks each word of the text up in this set; ``dict.keys() & words`` first
-# copied all the keys into a new set on every call.
-_ABBREVIATION_WORDS = frozenset(_ABBREVIATION_PATTERNS)
 
 
 def _abbreviation_after_space() -> re.Pattern[bytes]:
@@ -49,29 +41,18 @@ _ABBREVIATION_AFTER_SPACE = _abbreviation_after_space()
 
 
 def _abbreviation_edits(text: str) -> list[Edit]:
-    """Every abbreviation in ``text`` (with its full stop), in order, with its expansion."""
-    if text.isascii():
-        return _abbreviation_edits_ascii(text)
-    words = text.encode("utf-8", "surrogatepass").translate(_NOT_WORD_TO_SPACE).split()
-    present = _ABBREVIATION_WORDS.intersection(words)
-    matches = [match for word in present for match in _ABBREVIATION_PATTERNS[word].finditer(text)]
-    matches.sort(key=lambda match: match.start())
-    return [(match.start(), match.end(), ABBREVIATIONS[match.group(1)]) for match in matches]
+    """Every abbreviation in ``text`` (with its full stop), in order, with its expansion.
 
-
-def _abbreviation_edits_ascii(text: str) -> list[Edit]:
-    """:func:`_abbreviation_edits` for an ASCII text, by one scan of its word bytes from space to space.
-
-    Splitting the text into words and looking each up cost a bytes object and a hash per word. Here
-    the text's bytes, every byte other than "a"-"z" and "0"-"9" made a space and a space added at
-    either end, are searched with :data:`_ABBREVIATION_AFTER_SPACE`: a word there is a run of letters
-    and digits between two spaces, which is the pattern's whole-word condition. The text is ASCII, so
-    byte offsets are character offsets (minus the leading space added).
+    One scan of the text's word bytes, from space to space, with :data:`_ABBREVIATION_AFTER_SPACE`:
+    the text encoded to ASCII with every other character replaced by "?" (one byte per character,
+    so byte offsets are character offsets), every byte other than "a"-"z" and "0"-"9" made a space
+    (a non-ASCII character is no letter of the pattern either), and a space added at either end.
+    Splitting the text into words and looking each up cost a bytes object and a hash per word.
     """
-    padded = b" " + text.encode("ascii").translate(_NOT_WORD_TO_SPACE) + b" "
+    padded = b" " + text.encode("ascii", "replace").translate(_NOT_WORD_TO_SPACE) + b" "
     edits: list[Edit] = []
     for match in _ABBREVIATION_AFTER_SPACE.finditer(padded):
-        start, end = match.start(), match.end() - 1
+        start, end = match.start(), match.end() - 1  # minus the leading space added
         expansion = ABBREVIATIONS[text[start:end]]
         if text.startswith(".", end):  # the full stop after it goes too
             end += 1

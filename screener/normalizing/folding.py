@@ -58,9 +58,23 @@ def _fold_text(found: str) -> str:
     return _flag_text(found) if len(found) == 2 else _fold_char(found)
 
 
+# What the fold pass leaves alone in an ASCII text: printable ASCII and the line break.
+_UNFOLDED_ASCII = bytes(range(0x20, 0x7F)) + b"\n"
+
+
+def _needs_folding(text: str) -> bool:
+    """Whether ``text`` has a match of :data:`_FLAG_OR_NON_ASCII`, without a scan by ``re``.
+
+    Any non-ASCII character is a match. In an ASCII text only a control character is, and deleting
+    every other byte in C (``bytes.translate``) shows whether there is one at several times the speed
+    of ``re``, which tests each character against the class in turn.
+    """
+    return not text.isascii() or bool(text.encode("ascii").translate(None, _UNFOLDED_ASCII))
+
+
 def fold_non_ascii(buf: Buffer) -> Buffer:
     """Passes 1 and 2: flags, money emoji and every other character outside printable ASCII folded."""
-    if _FLAG_OR_NON_ASCII.search(buf[0]) is None:
+    if not _needs_folding(buf[0]):  # half the ads: plain ASCII
         return buf
     return substitute(buf, _FLAG_OR_NON_ASCII, _fold_text)
 

@@ -26,8 +26,28 @@ def split_run_on_sentences(buf: Buffer) -> Buffer:
     return _SENTENCE_DOT.sub(" ", text), starts, ends
 
 
+# bytes.translate table of the trigger of _INNER_PUNCT: an ASCII letter "a", the punctuation ".",
+# every other byte a space.
+_LETTER_PUNCT_CLASSES = bytes(
+    0x61 if 0x41 <= b <= 0x5A or 0x61 <= b <= 0x7A else 0x2E if b in b".*_'`|~" else 0x20 for b in range(256)
+)
+
+
+def _has_inner_punctuation(text: str) -> bool:
+    """Whether ``text`` has a match of :data:`_INNER_PUNCT`: a letter, one punctuation mark, a letter.
+
+    ``re`` tests every character against the pattern's first class in turn; here the text's UTF-8
+    bytes are mapped to three classes in C and searched for the literal ``a.a``. Exact because the
+    letters and marks are all ASCII, and UTF-8 writes every non-ASCII character in bytes above 0x7f,
+    which all become spaces.
+    """
+    return b"a.a" in text.encode("utf-8", "surrogatepass").translate(_LETTER_PUNCT_CLASSES)
+
+
 def delete_inner_punctuation(buf: Buffer) -> Buffer:
     """Pass 3b: punctuation between two letters deleted."""
+    if not _has_inner_punctuation(buf[0]):  # two ads in three
+        return buf
     return delete(buf, _INNER_PUNCT)
 
 
@@ -46,6 +66,21 @@ _MONEY_LIKE = re.compile(
 _KEEP_DIGITS = ("p3mi", "p2mi", "p4gn")
 _SANDWICHED_DIGIT = re.compile(r"(?<=[a-z])[013457](?=[a-z])")
 _TRAILING_DIGIT = re.compile(r"(?<=[a-z]{4})[04](?![a-z0-9])")
+
+
+# bytes.translate table of the trigger of _LEET_DIGIT: "a"-"z" made "a", a look-alike digit "3", every
+# other byte a space.
+_LETTER_LEET_DIGIT_CLASSES = bytes(
+    0x61 if 0x61 <= b <= 0x7A else 0x33 if b in b"013457" else 0x20 for b in range(256)
+)
+
+
+def _has_leet_digit(text: str) -> bool:
+    """Whether ``text`` has a match of :data:`_LEET_DIGIT`: a letter "a"-"z", then a look-alike digit.
+
+    The same kind of test as :func:`_has_inner_punctuation`, for the literal ``a3``.
+    """
+    return b"a3" in text.encode("utf-8", "surrogatepass").translate(_LETTER_LEET_DIGIT_CLASSES)
 
 
 def _leet_edits(text: str) -> Iterator[Edit]:
@@ -77,6 +112,8 @@ def _unleet(token: str) -> str | None:
 
 def unleet(buf: Buffer) -> Buffer:
     """Pass 6: digits used as letters inside a word read as the letters they stand for."""
+    if not _has_leet_digit(buf[0]):  # three ads in four
+        return buf
     return splice(buf, _leet_edits(buf[0]))
 
 
