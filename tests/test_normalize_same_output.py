@@ -9,6 +9,7 @@ skipped when absent) and a few thousand generated strings built from the tricks 
 
 import json
 import random
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -163,3 +164,16 @@ def test_same_output_on_huge_generated_ads() -> None:
 )
 def test_same_output_on_edge_cases(text: str) -> None:
     assert _differences([text]) == []
+
+
+def test_same_output_around_every_unicode_digit() -> None:
+    # ``\d`` in the unit and money patterns matches every decimal digit, not only ASCII ones; the
+    # passes' byte-class triggers must not miss a unit after one.
+    digits = [chr(code) for code in range(0x110000) if re.fullmatch(r"\d", chr(code))]
+    assert len(digits) > 600
+    texts = [
+        f"gaji {digit}{unit} k{digit}mb0ja {digit}"
+        for digit in digits
+        for unit in ("jt", "juta.", "rb", "ribu")
+    ]
+    assert _differences(texts) == []

@@ -10,14 +10,13 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from screener.normalizing.offsets import Buffer, Edit, delete, rewrite, splice
+from screener.normalizing.offsets import Buffer, Edit, char_bytes, delete, rewrite, splice
 
 # Runs before lower-casing: "Kamboja.Gaji" is a missing space after a full stop, "kam.boja" a dodge.
-# Both patterns start with the punctuation and check the letter before it with a lookbehind placed
-# after it: the same matches as a leading lookbehind, but ``re`` can skip in C to the next punctuation
-# mark instead of trying the pattern at every character.
+# The pattern starts with the full stop and checks the letter before it with a lookbehind placed after
+# it: the same matches as a leading lookbehind, but ``re`` can skip in C to the next full stop instead
+# of trying the pattern at every character.
 _SENTENCE_DOT = re.compile(r"\.(?<=[a-z]\.)(?=[A-Z])")
-_INNER_PUNCT = re.compile(r"[.*_'`|~](?<=[A-Za-z].)(?=[A-Za-z])")
 
 
 def split_run_on_sentences(buf: Buffer) -> Buffer:
@@ -26,37 +25,35 @@ def split_run_on_sentences(buf: Buffer) -> Buffer:
     return _SENTENCE_DOT.sub(" ", text), starts, ends
 
 
-# bytes.translate table of the trigger of _INNER_PUNCT: an ASCII letter "a", the punctuation ".",
-# every other byte a space.
+# Punctuation between two letters: the matches of r"[.*_'`|~](?<=[A-Za-z].)(?=[A-Za-z])". ``re`` would
+# test every character against the first class in turn; instead they are found on the text's
+# :func:`~.offsets.char_bytes` mapped to three classes in C (an ASCII letter "a", one of the marks ".",
+# every other byte a space), where the pattern starts with a literal full stop. Exact because the
+# letters and the marks are all ASCII.
 _LETTER_PUNCT_CLASSES = bytes(
     0x61 if 0x41 <= b <= 0x5A or 0x61 <= b <= 0x7A else 0x2E if b in b".*_'`|~" else 0x20 for b in range(256)
 )
-
-
-def _has_inner_punctuation(text: str) -> bool:
-    """Whether ``text`` has a match of :data:`_INNER_PUNCT`: a letter, one punctuation mark, a letter.
-
-    ``re`` tests every character against the pattern's first class in turn; here the text's UTF-8
-    bytes are mapped to three classes in C and searched for the literal ``a.a``. Exact because the
-    letters and marks are all ASCII, and UTF-8 writes every non-ASCII character in bytes above 0x7f,
-    which all become spaces.
-    """
-    return b"a.a" in text.encode("utf-8", "surrogatepass").translate(_LETTER_PUNCT_CLASSES)
+_INNER_PUNCT_CLASS = re.compile(rb"\.(?<=a\.)(?=a)")
 
 
 def delete_inner_punctuation(buf: Buffer) -> Buffer:
     """Pass 3b: punctuation between two letters deleted."""
-    if not _has_inner_punctuation(buf[0]):  # two ads in three
+    classes = char_bytes(buf[0]).translate(_LETTER_PUNCT_CLASSES)
+    if b"a.a" not in classes:  # two ads in three: no need to list the matches
         return buf
-    return delete(buf, _INNER_PUNCT)
+    return delete(buf, [match.span() for match in _INNER_PUNCT_CLASS.finditer(classes)])
 
 
 _LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t"}
 # A leet token: a word that starts with letters and has a look-alike digit right after them, up to
 # the end of the word; the matches of r"(?<![a-z0-9])[a-z]+[013457][a-z0-9]*". Each has such a digit
 # right after a letter: :func:`_leet_edits` finds those (few, in few ads) and works out the token
-# around each, where scanning for word starts cost a test at every word.
-_LEET_DIGIT = re.compile(r"[013457](?<=[a-z].)")
+# around each, where scanning for word starts cost a test at every word. The digits are found like the
+# punctuation above, on classes of the text's bytes ("a"-"z" made "a", a look-alike digit "3").
+_LETTER_LEET_DIGIT_CLASSES = bytes(
+    0x61 if 0x61 <= b <= 0x7A else 0x33 if b in b"013457" else 0x20 for b in range(256)
+)
+_LETTER_THEN_LEET_DIGIT = re.compile(rb"a3")  # matches cannot overlap: each ends with its digit
 _ALNUM_RUN = re.compile(r"[a-z0-9]*")
 _MONEY_LIKE = re.compile(
     r"(?:rp|idr|usd|us|rm|myr|thb|nt|ntd|sgd|hkd|aed|sar)?\d+(?:[.,]\d+)*"
@@ -68,34 +65,20 @@ _SANDWICHED_DIGIT = re.compile(r"(?<=[a-z])[013457](?=[a-z])")
 _TRAILING_DIGIT = re.compile(r"(?<=[a-z]{4})[04](?![a-z0-9])")
 
 
-# bytes.translate table of the trigger of _LEET_DIGIT: "a"-"z" made "a", a look-alike digit "3", every
-# other byte a space.
-_LETTER_LEET_DIGIT_CLASSES = bytes(
-    0x61 if 0x61 <= b <= 0x7A else 0x33 if b in b"013457" else 0x20 for b in range(256)
-)
-
-
-def _has_leet_digit(text: str) -> bool:
-    """Whether ``text`` has a match of :data:`_LEET_DIGIT`: a letter "a"-"z", then a look-alike digit.
-
-    The same kind of test as :func:`_has_inner_punctuation`, for the literal ``a3``.
-    """
-    return b"a3" in text.encode("utf-8", "surrogatepass").translate(_LETTER_LEET_DIGIT_CLASSES)
-
-
-def _leet_edits(text: str) -> Iterator[Edit]:
-    """Every leet token of ``text``, in order, with what :func:`_unleet` makes of it."""
+def _leet_edits(text: str, classes: bytes) -> Iterator[Edit]:
+    """Every leet token of ``text`` (``classes``: its bytes as above), in order, with what :func:`_unleet` makes of it."""
     end = 0
-    for digit in _LEET_DIGIT.finditer(text):
-        if digit.start() < end:  # a second digit of the token just done
+    for pair in _LETTER_THEN_LEET_DIGIT.finditer(classes):
+        digit = pair.end() - 1
+        if digit < end:  # a second digit of the token just done
             continue
-        start = digit.start() - 1
+        start = digit - 1
         while start > 0 and "a" <= text[start - 1] <= "z":
             start -= 1
         if start > 0 and "0" <= text[start - 1] <= "9":  # the letters do not start a word
             continue
-        rest = _ALNUM_RUN.match(text, digit.end())  # always matches, perhaps nothing
-        end = rest.end() if rest else digit.end()
+        rest = _ALNUM_RUN.match(text, digit + 1)  # always matches, perhaps nothing
+        end = rest.end() if rest else digit + 1
         yield start, end, _unleet(text[start:end])
 
 
@@ -112,9 +95,10 @@ def _unleet(token: str) -> str | None:
 
 def unleet(buf: Buffer) -> Buffer:
     """Pass 6: digits used as letters inside a word read as the letters they stand for."""
-    if not _has_leet_digit(buf[0]):  # three ads in four
+    classes = char_bytes(buf[0]).translate(_LETTER_LEET_DIGIT_CLASSES)
+    if b"a3" not in classes:  # three ads in four have no digit right after a letter
         return buf
-    return splice(buf, _leet_edits(buf[0]))
+    return splice(buf, _leet_edits(buf[0], classes))
 
 
 # Same matches as r"([a-z])\1{2,}"; two plain back-references before the repeat scan faster.

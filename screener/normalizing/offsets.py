@@ -97,19 +97,28 @@ def substitute(buf: Buffer, pattern: re.Pattern[str], fold: Callable[[str], str]
     return text, starts, ends
 
 
-def delete(buf: Buffer, pattern: re.Pattern[str]) -> Buffer:
-    """Every match of ``pattern`` deleted, the map in place.
+def delete(buf: Buffer, spans: list[tuple[int, int]]) -> Buffer:
+    """Every span ``(a, b)`` of ``spans`` (in order, not overlapping, not empty) deleted, the map in place.
 
-    The text is joined from the pieces between the matches already found, where ``re.sub`` would
-    scan the whole text a second time.
+    The text is joined from the pieces between the spans already found, where ``re.sub`` would scan
+    the whole text a second time.
     """
     text, starts, ends = buf
-    spans = [match.span() for match in pattern.finditer(text)]
     if not spans:
         return buf
     for a, b in reversed(spans):
         del starts[a:b], ends[a:b]
     return join_kept(text, spans, 0), starts, ends
+
+
+def char_bytes(text: str) -> bytes:
+    """``text`` as bytes, one per character: ASCII as it is, every other character (surrogates too) ``?``.
+
+    Byte offsets are character offsets, so a scan of these bytes (after a ``bytes.translate`` to the
+    classes a pass cares about) finds positions in the text itself; for a pass that looks only at
+    ASCII characters, a non-ASCII one is just "none of those", which is what ``?`` is.
+    """
+    return text.encode("ascii", "replace")
 
 
 def join_kept(text: str, spans: list[tuple[int, int]], keep: int) -> str:
