@@ -1,17 +1,20 @@
-"""The optimised ``normalize`` gives exactly what the pre-optimisation one gave.
+"""The optimised ``normalize`` gives exactly what the earlier implementations gave.
 
-``tests/reference/normalize_v1.py`` is the implementation before the speed-up, kept as an oracle: the
-normalised text and both offset lists must be identical on the project corpus, the texts under
-tests/data, the real texts under /work/shared/data (read only, skipped when absent) and a few
-thousand generated strings built from the tricks the passes undo.
+Two oracles: ``tests/reference/normalize_v1.py``, the implementation before the first speed-up, and
+``tests/reference/normalize_old.py``, the single module as it was before the split into
+``screener/normalizing/``. The original, the normalised text and both offset lists must be identical
+on the project corpus, the texts under tests/data, the real texts under /work/shared/data (read only,
+skipped when absent) and a few thousand generated strings built from the tricks the passes undo.
 """
 
 import json
 import random
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from reference.normalize_old import normalize as normalize_old
 from reference.normalize_v1 import normalize as normalize_v1
 
 from screener.datasets import load_corpus
@@ -22,12 +25,16 @@ SHARED_DATA = Path("/work/shared/data")
 
 
 def _differences(texts: list[str]) -> list[str]:
-    """The texts whose normalisation differs from the oracle's (text, starts or ends)."""
+    """The texts whose normalisation differs from either oracle's (original, text, starts or ends)."""
     differing = []
     for text in texts:
-        new, old = normalize(text), normalize_v1(text)
-        if (new.text, list(new.starts), list(new.ends)) != (old.text, old.starts, old.ends):
-            differing.append(text)
+        new = normalize(text)
+        got = (type(new.starts), type(new.ends), new.original, new.text, new.starts, new.ends)
+        for oracle in (normalize_old, normalize_v1):
+            old = oracle(text)
+            if got != (list, list, old.original, old.text, old.starts, old.ends):
+                differing.append(text)
+                break
     return differing
 
 
@@ -92,6 +99,41 @@ def test_same_output_on_generated_strings() -> None:
     assert _differences(texts) == []
 
 
+# Words and separators for longer generated ads, so that pieces meet the way they do in real text:
+# tricks inside words, around spaces and line breaks, at the start and end of the text.
+_WORDS = [
+    "gaji", "kerja", "Kamboja", "KAMBOJA", "k4mb0ja", "K 4 M B 0 J A", "k.a.m.b.o.j.a", "k-a-m",
+    "gratisss", "gratiiiis", "aaa", "Zzzz", "yg", "Yg.", "dgn", "LN", "loker", "jt.", "5jt", "5jt.",
+    "10 jt", "3,5juta", "500rb", "500ribuan", "tiket pp", "di pp", "ke pp no 5", "PP No. 22", "p3mi",
+    "rp5jt", "Rp.5.000.000", "usd1k", "s3mua", "bul4n", "k3rja4", "ok0", "x1", "1x", "gaji2",
+    "kam.boja", "Kamboja.Gaji", "a.B", "x*y", "it's", "a|b", "a~b", "a`b", "_a_", "*a*",
+    "ｋａｍｂｏｊａ", "Ｇａｊｉ", "𝐊𝐀𝐌𝐁𝐎𝐉𝐀", "𝕜𝕒𝕞", "ﬁ", "Straße", "İstanbul", "café", "cafe\u0301",
+    "\u0301", "\u0308a", "\u200bkam\u200bboja", "\u200f", "\u200e", "\u202e", "\u2066", "\ufeff",
+    "\u00ad", "\u2060", "🇰🇭", "🇲🇲", "🇹🇭🇲🇾", "🇦🇿", "🇰", "💰", "💸💸", "🪙", "✅", "🔥", "❤️",
+    "👨‍👩‍👧", "👍🏽", "٣", "٣jt", "०", "½", "²jt", "Ω", "Жжж", "中文", "العربية", "a\u05d0b",
+    "\ud83d", "\x00", "\x7f", "\x1b", "\t", "\r\n",
+]  # fmt: skip
+_GAPS = [" ", " ", " ", "  ", "\n", "\n\n", " \n ", "\t", ". ", ", ", "-", ".", "\u00a0", "\u3000", ""]
+
+
+def _generated_ad(rng: random.Random, words: int) -> str:
+    pieces = [rng.choice(_GAPS) if i % 2 else rng.choice(_WORDS) for i in range(2 * words)]
+    return "".join(pieces)
+
+
+def test_same_output_on_generated_ads() -> None:
+    rng = random.Random(15)
+    texts = [_generated_ad(rng, rng.randint(1, 120)) for _ in range(2000)]
+    assert _differences(texts) == []
+
+
+def test_same_output_on_huge_generated_ads() -> None:
+    # Longer than the shared pool of offsets (16,384), and all tricks many times over.
+    rng = random.Random(16)
+    texts = [_generated_ad(rng, words) for words in (3000, 6000, 12000)]
+    assert _differences(texts) == []
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -122,3 +164,16 @@ def test_same_output_on_generated_strings() -> None:
 )
 def test_same_output_on_edge_cases(text: str) -> None:
     assert _differences([text]) == []
+
+
+def test_same_output_around_every_unicode_digit() -> None:
+    # ``\d`` in the unit and money patterns matches every decimal digit, not only ASCII ones; the
+    # passes' byte-class triggers must not miss a unit after one.
+    digits = [chr(code) for code in range(0x110000) if re.fullmatch(r"\d", chr(code))]
+    assert len(digits) > 600
+    texts = [
+        f"gaji {digit}{unit} k{digit}mb0ja {digit}"
+        for digit in digits
+        for unit in ("jt", "juta.", "rb", "ribu")
+    ]
+    assert _differences(texts) == []
