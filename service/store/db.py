@@ -39,6 +39,7 @@ SQLITE_BUSY_TIMEOUT_MS = 5000
 # default limiter has 40 tokens). With SQLAlchemy's default of 5, concurrent requests kept opening
 # and closing overflow connections, each paying the connect and the pragmas below.
 SQLITE_POOL_SIZE = 40
+SQLITE_WAL_CHECKPOINT_PAGES = 10_000  # SQLite's default is 1,000 pages of 4 KiB
 IN_CHUNK = 900  # keys per IN (...) list: SQLite's default limit on bound parameters is 999
 T = TypeVar("T")
 
@@ -52,6 +53,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Copy the WAL into the database every ~40 MB instead of ~4 MB: a scoring chunk rewrites
+        # many of the same index pages, and each checkpoint copies a page once however often it
+        # changed since the last one (commits of a 40,000-ad upload: ~1.65 s -> ~1.1 s in all).
+        cursor.execute(f"PRAGMA wal_autocheckpoint={SQLITE_WAL_CHECKPOINT_PAGES}")
     finally:
         cursor.close()
 
