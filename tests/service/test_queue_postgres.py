@@ -1,5 +1,6 @@
-"""PostgreSQL's plans for the worker's hot queries during a large upload, when the statistics are the
-ones taken as the upload ended (every ad unscored, none clustered)."""
+"""The queue's write path on PostgreSQL: the plans of the worker's hot queries during a large upload,
+when the statistics are the ones taken as the upload ended (every ad unscored, none clustered), and
+the compression of the stored assessments."""
 
 from __future__ import annotations
 
@@ -60,3 +61,16 @@ def test_the_claim_reads_the_pending_index_while_the_upload_is_scored(engine: En
     with engine.connect() as connection:
         plan = "\n".join(row[0] for row in connection.exec_driver_sql("EXPLAIN " + statement, params))
     assert "ix_ads_pending" in plan, plan
+
+
+def test_stored_assessments_are_compressed_with_lz4(engine: Engine) -> None:
+    with engine.connect() as connection:
+        if not connection.exec_driver_sql(
+            "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"
+        ).scalar():
+            pytest.skip("this PostgreSQL was built without lz4")
+        methods = connection.exec_driver_sql(
+            "SELECT attrelid::regclass::text, attcompression FROM pg_attribute "
+            "WHERE attname = 'assessment' AND attrelid IN ('assessments'::regclass, 'checks'::regclass)"
+        ).all()
+    assert sorted(methods) == [("assessments", "l"), ("checks", "l")]
