@@ -140,7 +140,7 @@ def finish_upload(session: Session, *, batch_id: int) -> Batch:
 
 
 def refresh_statistics(session: Session) -> None:
-    """PostgreSQL: ``ANALYZE ads`` after a large upload, before the workers claim its ads.
+    """PostgreSQL: ``ANALYZE ads`` after a large upload, as its ads start being claimed.
 
     Autovacuum analyses a table only after a tenth of it has changed, and a minute later at best; until
     then the planner does not know the new batch's ads exist (it took a 30,000-ad upload for 70 rows,
