@@ -16,10 +16,8 @@ import random
 import re
 import struct
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 import pytest
 from reference.assembly_old import (
@@ -31,6 +29,7 @@ from reference.assembly_old import (
     result_to_dict,
 )
 from reference.assembly_old import summarise as old_summarise
+from sample_texts import data_lines, have_real_texts, real_texts
 
 from screener.assessment import (
     Assessment,
@@ -51,10 +50,7 @@ from screener.model import MIN_SCOPE_WORDS
 from screener.reasons import summarise
 from screener.vocabulary import Scope, Tier
 
-DATA = Path(__file__).parent / "data"
 # The shared real texts next to the checkout (../shared/data): compared when present.
-REAL_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-REAL_GLOBS = ("real-id-dev/*.jsonl", "real-id-jobs/*.jsonl")
 EDGE_TEXTS = ["x", "🇰🇭🇰🇭", "a " * 500, "tanpa", "gaji 15jt tanpa pengalaman", "K4MB0JA!!! wa +855"]
 
 # Pieces of generated texts: the offer cue words and phrases (whole, cut short, run on, with two
@@ -89,28 +85,10 @@ def _generated_texts(count: int, seed: int = 15) -> list[str]:
     return texts
 
 
-def _data_texts() -> list[str]:
-    return [
-        line
-        for path in sorted(DATA.glob("*.txt"))
-        for line in path.read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    ]
-
-
-def _real_texts() -> Iterator[str]:
-    for pattern in REAL_GLOBS:
-        for path in sorted(REAL_DATA.glob(pattern)):
-            for line in path.read_text(encoding="utf-8").splitlines():
-                text = json.loads(line).get("text") if line.strip() else None
-                if isinstance(text, str) and text.strip():
-                    yield text
-
-
 @cache
 def _texts() -> tuple[str, ...]:
     examples = [text for i in catalogue() for text in (*i.examples_positive, *i.examples_negative)]
-    return (*load_corpus().texts, *_data_texts(), *examples, *EDGE_TEXTS, *_generated_texts(600))
+    return (*load_corpus().texts, *data_lines(), *examples, *EDGE_TEXTS, *_generated_texts(600))
 
 
 def _bits(values: list[float]) -> list[int]:
@@ -234,9 +212,9 @@ def test_assessments_of_every_text(screener: Screener) -> None:
 
 
 @pytest.mark.slow  # ~1,500 texts through both: about 10 s
-@pytest.mark.skipif(not REAL_DATA.is_dir(), reason="the shared real texts are not on this machine")
+@pytest.mark.skipif(not have_real_texts(), reason="the shared real texts are not on this machine")
 def test_features_and_assessments_of_the_shared_real_texts(screener: Screener) -> None:
-    texts = list(_real_texts())
+    texts = list(real_texts())
     if not texts:
         pytest.skip("no shared real texts")
     modus = _modus(screener)

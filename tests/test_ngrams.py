@@ -251,20 +251,13 @@ def test_shipped_blocks_give_the_old_rows_bit_for_bit(name: str) -> None:
 
 
 def test_shipped_blocks_give_the_old_rows_on_the_real_texts() -> None:
-    import json
-    from pathlib import Path
+    from sample_texts import have_real_texts, real_texts
 
     from screener.normalize import normalize
 
-    paths = sorted(Path("/work/shared/data").glob("*/*.jsonl"))
-    if not paths:
+    if not have_real_texts():
         pytest.skip("no real texts here")
-    texts = []
-    for path in paths:
-        for line in path.read_text(encoding="utf-8").splitlines():
-            text = json.loads(line).get("text") if line.strip() else None
-            if isinstance(text, str):
-                texts.extend((text, normalize(text).text))
+    texts = [t for text in real_texts() for t in (text, normalize(text).text)]
     for block in _shipped_blocks().values():
         _assert_same_rows(block, _batches(texts))
 

@@ -3,7 +3,7 @@
 Two oracles: ``tests/reference/normalize_v1.py``, the implementation before the first speed-up, and
 ``tests/reference/normalize_old.py``, the single module as it was before the split into
 ``screener/normalizing/``. The original, the normalised text and both offset lists must be identical
-on the project corpus, the texts under tests/data, the real texts under /work/shared/data (read only,
+on the project corpus, the texts under tests/data, the shared real texts beside the repository (../shared/data) (read only,
 skipped when absent) and a few thousand generated strings built from the tricks the passes undo.
 """
 
@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 from reference.normalize_old import normalize as normalize_old
 from reference.normalize_v1 import normalize as normalize_v1
+from sample_texts import SHARED_DATA
 
 from screener.datasets import load_corpus
 from screener.normalize import normalize
 
 DATA = Path(__file__).parent / "data"
-SHARED_DATA = Path("/work/shared/data")
 
 
 def _differences(texts: list[str]) -> list[str]:
@@ -66,7 +66,7 @@ def test_same_output_on_the_test_data() -> None:
 @pytest.mark.slow
 def test_same_output_on_the_shared_real_texts() -> None:
     if not SHARED_DATA.is_dir():
-        pytest.skip("no /work/shared/data on this machine")
+        pytest.skip("no shared real texts (../shared/data) on this machine")
     texts = list(_texts_under(SHARED_DATA))
     assert _differences(texts) == []
 

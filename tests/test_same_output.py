@@ -3,15 +3,12 @@
 The old code is kept test-only under ``tests/reference/`` (the implementation before the speed work
 of issue 15). Every text of the project corpus, the texts under ``tests/data`` and every catalogue
 example goes through both; findings must agree field by field and assessments through ``to_dict()``.
-The real texts under ``/work/shared/data`` are compared too when that folder exists (read only).
+The shared real texts beside the repository (``../shared/data``) are compared too when they exist (read only).
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
 from functools import cache
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -19,6 +16,7 @@ from reference.assessment_old import ReferenceScreener
 from reference.indicators_old import _matcher as reference_matcher
 from reference.indicators_old import detect as reference_detect
 from reference.scoring_old import LinearScorer as ReferenceScorer
+from sample_texts import data_lines, have_real_texts, real_texts
 
 from screener.assessment import Screener
 from screener.catalogue import catalogue
@@ -26,19 +24,8 @@ from screener.datasets import load_corpus
 from screener.indicators import _matcher, detect
 from screener.normalize import normalize
 
-DATA = Path(__file__).parent / "data"
-REAL_DATA = Path("/work/shared/data")
 # Edge cases the corpus may lack: empty, tiny, emoji only, a long run, a pattern at the very end.
 EDGE_TEXTS = ["", "x", "🇰🇭🇰🇭", "a " * 500, "tanpa", "gaji 15jt tanpa pengalaman", "K4MB0JA!!! wa +855"]
-
-
-def _data_texts() -> list[str]:
-    return [
-        line
-        for path in sorted(DATA.glob("*.txt"))
-        for line in path.read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    ]
 
 
 def _example_texts() -> list[str]:
@@ -47,16 +34,7 @@ def _example_texts() -> list[str]:
 
 @cache
 def _texts() -> tuple[str, ...]:
-    return (*load_corpus().texts, *_data_texts(), *_example_texts(), *EDGE_TEXTS)
-
-
-def _real_texts() -> Iterator[str]:
-    for path in sorted(REAL_DATA.glob("*/*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                text = json.loads(line).get("text")
-                if isinstance(text, str) and text.strip():
-                    yield text
+    return (*load_corpus().texts, *data_lines(), *_example_texts(), *EDGE_TEXTS)
 
 
 def _same_findings(text: str) -> None:
@@ -121,9 +99,9 @@ def test_assessments_are_the_old_ones_on_every_text(screener: Screener) -> None:
 
 
 @pytest.mark.slow  # ~1,500 texts through old and new detect() and assessment: about 8 s
-@pytest.mark.skipif(not REAL_DATA.is_dir(), reason="the shared real texts are not on this machine")
+@pytest.mark.skipif(not have_real_texts(), reason="the shared real texts are not on this machine")
 def test_same_output_on_the_shared_real_texts(screener: Screener) -> None:
-    texts = list(_real_texts())
+    texts = list(real_texts())
     for text in texts:
         _same_findings(text)
     _same_assessments(screener, texts)

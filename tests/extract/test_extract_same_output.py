@@ -1,14 +1,13 @@
 """The optimised extractors give exactly the output of the pre-optimisation ones (tests/reference/).
 
 Every field of every Contact, PlaceMention, MoneyAmount and EmployerMention is compared on the whole
-project corpus, the texts under tests/data, the real texts under /work/shared/data (read only, skipped
+project corpus, the texts under tests/data, the shared real texts beside the repository (../shared/data) (read only, skipped
 when absent) and generated hard cases (fixed seed): numbers at the edges of the text, next to each
 other, in links, next to dates, prices, letters and brackets, foreign and vanity numbers.
 """
 
 from __future__ import annotations
 
-import json
 import random
 import re
 import tomllib
@@ -19,14 +18,13 @@ import pytest
 from phonenumbers import PhoneNumberMatcher
 from phonenumbers import phonenumbermatcher as library_matcher
 from reference import contacts_old, employers_old, money_old, places_old
+from sample_texts import data_lines, have_real_texts, real_texts
 
 from screener.datasets import load_corpus
 from screener.extract import _phones, contacts, employers, money, places
 from screener.normalize import normalize
 
 ROOT = Path(__file__).resolve().parents[2]
-DATA = Path(__file__).resolve().parents[1] / "data"
-SHARED = Path("/work/shared/data")
 
 
 def _contacts(module, text: str) -> list[dict]:
@@ -53,15 +51,6 @@ def assert_same(texts: list[str]) -> None:
 @cache
 def _corpus() -> list[str]:
     return list(load_corpus().texts)
-
-
-def _data_texts() -> list[str]:
-    texts = []
-    for path in sorted(DATA.glob("*.txt")):
-        texts += [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    # whole pages: long texts (the phone search's fallback path) full of digits and links
-    texts += [path.read_text(encoding="utf-8") for path in sorted((DATA / "watch").glob("*"))]
-    return texts
 
 
 _PHONES = [
@@ -121,19 +110,13 @@ def test_same_output_on_the_whole_corpus() -> None:
 
 
 def test_same_output_on_the_test_data() -> None:
-    assert_same(_data_texts())
+    assert_same(data_lines())
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not SHARED.is_dir(), reason="no real texts on this machine")
+@pytest.mark.skipif(not have_real_texts(), reason="no real texts on this machine")
 def test_same_output_on_the_real_texts() -> None:
-    texts = [
-        json.loads(line)["text"]
-        for path in sorted(SHARED.glob("*/*.jsonl"))
-        for line in path.read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    ]
-    assert_same(texts)
+    assert_same(list(real_texts()))
 
 
 def test_same_output_on_generated_hard_cases() -> None:

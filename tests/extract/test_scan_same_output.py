@@ -12,24 +12,18 @@ scan finds what the two did.
 
 from __future__ import annotations
 
-import json
 import random
-from collections.abc import Iterator
 from functools import cache
-from pathlib import Path
 
 import pytest
 from reference import employers_old, places_old
 from reference import indicators_old as old_indicators
+from sample_texts import data_lines, have_real_texts, real_texts
 
 from screener import indicators
 from screener.datasets import load_corpus
 from screener.extract import employers, places
 from screener.normalize import normalize
-
-DATA = Path(__file__).resolve().parents[1] / "data"
-REAL = Path(__file__).resolve().parents[3] / "shared" / "data"
-REAL_SETS = ("real-id-dev", "real-id-jobs")
 
 _NAMES = [
     "Kamboja", "K4MB0JA", "K A M B O J A", "kam-boja", "🇰🇭", "🇲🇲", "Myanmar", "Phnom Penh", "phnompenh",
@@ -55,25 +49,6 @@ def _cases(count: int, seed: int) -> list[str]:
             text += (piece.upper() if rng.random() < 0.15 else piece) + rng.choice(_GLUE)
         texts.append(text.rstrip() if rng.random() < 0.5 else text)  # a name at the very end, or not
     return texts
-
-
-def _data_texts() -> list[str]:
-    return [
-        line
-        for path in sorted(DATA.glob("*.txt"))
-        for line in path.read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    ]
-
-
-def _real_texts() -> Iterator[str]:
-    for name in REAL_SETS:
-        for path in sorted((REAL / name).glob("*.jsonl")):
-            for line in path.read_text(encoding="utf-8").splitlines():
-                if line.strip():
-                    text = json.loads(line).get("text")
-                    if isinstance(text, str):
-                        yield text
 
 
 @cache
@@ -102,7 +77,7 @@ def test_same_scans_on_generated_cases() -> None:
 
 
 def test_same_scans_on_the_test_data() -> None:
-    assert_same_scans(_data_texts())
+    assert_same_scans(data_lines())
 
 
 @pytest.mark.slow  # old and new scans over the ~7,000 ads of the corpus: about 10 s
@@ -111,9 +86,9 @@ def test_same_scans_on_the_whole_corpus() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not all((REAL / name).is_dir() for name in REAL_SETS), reason="no shared real texts here")
+@pytest.mark.skipif(not have_real_texts(), reason="no shared real texts here")
 def test_same_scans_on_the_shared_real_texts() -> None:
-    texts = list(_real_texts())
+    texts = list(real_texts())
     assert texts
     assert_same_scans(texts)
 
