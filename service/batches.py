@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import email.message
 import json
+import logging
 import re
 import zipfile
 from collections.abc import Iterator
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from screener import sources
@@ -32,6 +34,8 @@ from screener.sources.common import ImportCounts, parse_time
 from screener.sources.scraped import map_record
 from service.errors import PayloadTooLarge, Unprocessable, UnsupportedMediaType
 from service.store import ingest, write_transaction
+
+logger = logging.getLogger("screener.service")
 
 __all__ = [
     "CHUNK_ROWS",
@@ -347,6 +351,9 @@ def ingest_file(
         ingest.note_import(session, batch_id=batch_id, source_format=fmt, skipped=skipped)
         status = ingest.finish_upload(session, batch_id=batch_id).status
     if accepted >= ingest.ANALYZE_MIN_ADS:
-        with sessions.begin() as session:
-            ingest.refresh_statistics(session)
+        try:
+            with sessions.begin() as session:
+                ingest.refresh_statistics(session)
+        except SQLAlchemyError:  # the upload is stored: stale statistics only make claims slower
+            logger.warning("batch %d: ANALYZE ads failed after the upload", batch_id, exc_info=True)
     return IngestResult(batch_id, status, accepted, rejected, skipped, fmt)
