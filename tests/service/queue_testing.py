@@ -60,9 +60,12 @@ def pg_schema_url() -> Iterator[str | None]:
 
 
 @contextmanager
-def _database_url(kind: str, folder: Path) -> Iterator[str]:
+def scratch_database(kind: str, folder: Path, name: str = "store.db") -> Iterator[str]:
+    """The URL of a new SQLite file ``name`` in ``folder`` (``kind="sqlite"``) or of a fresh PostgreSQL
+    schema (``kind="postgresql"``, dropped afterwards; the test is skipped when PostgreSQL is
+    unreachable)."""
     if kind == "sqlite":
-        yield f"sqlite:///{folder}/store.db"
+        yield f"sqlite:///{folder}/{name}"
         return
     with pg_schema_url() as url:
         if url is None:
@@ -74,7 +77,7 @@ def _database_url(kind: str, folder: Path) -> Iterator[str]:
 def migrated_engine(kind: str, folder: Path) -> Iterator[Engine]:
     """A migrated engine on a new SQLite file in ``folder`` (``kind="sqlite"``) or on a fresh
     PostgreSQL schema (``kind="postgresql"``; the test is skipped when PostgreSQL is unreachable)."""
-    with _database_url(kind, folder) as url:
+    with scratch_database(kind, folder) as url:
         made = create_db_engine(url)
         try:
             migrate(made)

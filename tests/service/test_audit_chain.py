@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from queue_testing import pg_schema_url
+from queue_testing import scratch_database
 from sqlalchemy import select, text
 
 from service.store import create_db_engine, migrate, session_factory, write_transaction
@@ -20,13 +20,8 @@ from service.store.models import AuditEntry
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'chain.db'}"
-        return
-    with pg_schema_url() as pg:
-        if pg is None:
-            pytest.skip("PostgreSQL not reachable at 127.0.0.1:5432")
-        yield pg
+    with scratch_database(request.param, tmp_path, "chain.db") as url:
+        yield url
 
 
 def test_the_migration_chains_rows_written_before_it(url: str) -> None:

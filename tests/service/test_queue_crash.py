@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 from live_server import LiveServers
-from queue_testing import LEGIT, jsonl, pg_schema_url, repost
+from queue_testing import LEGIT, jsonl, repost, scratch_database
 from sqlalchemy import Engine, func, select
 
 from service.store import create_db_engine
@@ -29,12 +29,7 @@ ADS = 3000
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path}/crash.db"
-        return
-    with pg_schema_url() as url:
-        if url is None:
-            pytest.skip("PostgreSQL not reachable at 127.0.0.1:5432")
+    with scratch_database(request.param, tmp_path, "crash.db") as url:
         yield url
 
 

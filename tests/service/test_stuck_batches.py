@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from queue_testing import LEGIT, pg_schema_url, repost
+from queue_testing import LEGIT, repost, scratch_database
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -23,12 +23,7 @@ from service.worker import ScoringWorker
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path}/stuck.db"
-        return
-    with pg_schema_url() as url:
-        if url is None:
-            pytest.skip("PostgreSQL not reachable at 127.0.0.1:5432")
+    with scratch_database(request.param, tmp_path, "stuck.db") as url:
         yield url
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 from live_server import LiveServers
-from queue_testing import LEGIT, jsonl, pg_schema_url, repost
+from queue_testing import LEGIT, jsonl, repost, scratch_database
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
@@ -28,12 +28,7 @@ ROWS = 100_000  # big enough that ingesting it takes seconds: the kill lands in 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path}/upload-crash.db"
-        return
-    with pg_schema_url() as url:
-        if url is None:
-            pytest.skip("PostgreSQL not reachable at 127.0.0.1:5432")
+    with scratch_database(request.param, tmp_path, "upload-crash.db") as url:
         yield url
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from queue_testing import pg_schema_url
+from queue_testing import scratch_database
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -75,12 +75,7 @@ class Rig:
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path}/watch.db"
-        return
-    with pg_schema_url() as url:
-        if url is None:
-            pytest.skip("PostgreSQL not reachable")
+    with scratch_database(request.param, tmp_path, "watch.db") as url:
         yield url
 
 
