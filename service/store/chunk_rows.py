@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Table, insert, update
 from sqlalchemy.orm import Session
 
 from service.store import bulk
@@ -63,12 +63,18 @@ def unscored(session: Session, ids: Sequence[int]) -> set[int]:
     ``SQLITE_BUSY`` instead); on PostgreSQL ``FOR UPDATE`` locks the rows and, READ COMMITTED, checks
     ``scored`` again on the newest version after waiting for another worker. And ``assessments.ad_id``
     is unique whatever happens.
+
+    The read goes through the driver (:func:`bulk.fetch_plain`); on SQLite it searches
+    ``ix_ads_scored_id`` for each id (tests/service/test_store_record.py).
     """
-    ads = cast(Table, Ad.__table__)  # a mapped class's table; SQLAlchemy types it as any FromClause
-    query = select(ads.c.id).where(bulk.in_values(session, ads.c.id, ids), ads.c.scored.is_(False))
-    if is_postgres(session):
-        query = query.with_for_update()
-    return set(session.execute(query).scalars())
+    rows = bulk.fetch_plain(session, claim_statement(session), (bulk.list_value(session, ids), False))
+    return {row[0] for row in rows}
+
+
+def claim_statement(session: Session) -> str:
+    """The read of :func:`unscored`: ``?`` for the ids (:func:`bulk.list_value`), ``?`` for false."""
+    query = 'SELECT "id" FROM "ads" WHERE ' + bulk.in_plain(session, '"id"') + ' AND "scored" = ?'
+    return query + " FOR UPDATE" if is_postgres(session) else query
 
 
 def insert_assessments(session: Session, good: Sequence[ScoredAd], now: datetime) -> None:
