@@ -46,6 +46,7 @@ from sqlalchemy.orm import Session
 __all__ = [
     "bind_value",
     "claim_ids",
+    "driver_cursor",
     "execute_plain",
     "fetch_plain",
     "in_plain",
@@ -89,7 +90,7 @@ def fetch_plain(session: Session, statement: str, params: Sequence[Any] = ()) ->
     on the way out (ints, floats, strs, bytes; not datetimes, JSON or booleans on SQLite)."""
     if session.get_bind().dialect.name == "postgresql":
         statement = statement.replace("?", "%s")
-    with _cursor(session) as cursor:
+    with driver_cursor(session) as cursor:
         cursor.execute(statement, tuple(params))
         return list(cursor.fetchall())
 
@@ -122,7 +123,7 @@ def insert_plain(session: Session, table: str, columns: Sequence[str], rows: Seq
         return
     names = ", ".join(f'"{c}"' for c in columns)
     if session.get_bind().dialect.name == "postgresql":
-        with _cursor(session) as cursor, cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
+        with driver_cursor(session) as cursor, cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
             for row in rows:
                 copy.write_row(row)
         return
@@ -138,7 +139,7 @@ def execute_plain(session: Session, statement: str, rows: Sequence[Sequence[Any]
         return
     if session.get_bind().dialect.name == "postgresql":
         statement = statement.replace("?", "%s")
-    with _cursor(session) as cursor:
+    with driver_cursor(session) as cursor:
         cursor.executemany(statement, rows)
 
 
@@ -184,7 +185,8 @@ def bind_value(session: Session, column: Any, value: Any) -> Any:
 
 
 @contextmanager
-def _cursor(session: Session) -> Iterator[Any]:
+def driver_cursor(session: Session) -> Iterator[Any]:
+    """A cursor of the driver's connection, in the session's transaction."""
     dbapi = session.connection().connection.dbapi_connection
     assert dbapi is not None
     cursor = dbapi.cursor()

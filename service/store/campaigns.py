@@ -173,6 +173,7 @@ def record_scored(
     if not scored:
         return 0
     prepare(scored)  # a no-op for a worker's chunk: score_rows prepared it before the transaction
+    chunk_rows.widen_cache(session)
     ours = chunk_rows.unscored(session, [s.ad_id for s in scored])
     mine = [s for s in scored if s.ad_id in ours]
     if not mine:

@@ -23,7 +23,10 @@ from service.store.models import Ad, AdAssessment
 if TYPE_CHECKING:
     from service.store.campaigns import ScoredAd
 
-__all__ = ["insert_assessments", "mark_scored", "prepare", "slots_of", "unscored"]
+__all__ = ["insert_assessments", "mark_scored", "prepare", "slots_of", "unscored", "widen_cache"]
+
+# SQLite's page cache, in KiB, for the connection that writes a chunk (its default is 2,000 KiB).
+SCORING_CACHE_KIB = 16_384
 
 
 def slots_of(assessment: dict[str, Any]) -> dict[str, list[str]]:
@@ -51,6 +54,23 @@ def prepare(scored: Sequence[ScoredAd]) -> None:
             s.encoded or json.dumps(a),
         )  # fmt: skip
         s.contact_rows = [(s.ad_id, c["kind"], str(c["value"])[:300]) for c in a["contacts"]]
+
+
+def widen_cache(session: Session) -> None:
+    """Give the connection writing a chunk a page cache of :data:`SCORING_CACHE_KIB` (SQLite).
+
+    A chunk of 500 ads changes pages all over the ``ads`` indexes, ``cluster_bands`` and the queue:
+    more than SQLite's default 2 MB cache holds, so it wrote dirty pages out to the WAL mid-transaction
+    and read pages back that it had just evicted, all while holding the write lock. With 16 MB
+    (benchmarked at 8, 16, 32 and 64 MB; the gain stops growing at about 8-16) record_scored took
+    ~15 % less CPU, also with another process committing between chunks, which empties the cache (WAL:
+    a reader whose snapshot changed drops its cached pages), as several worker processes do. The
+    cache fills only with pages read, and is the connection's own: 16 MB at most per pooled
+    connection that has written a chunk. PostgreSQL: nothing to do (shared buffers).
+    """
+    if not is_postgres(session):
+        with bulk.driver_cursor(session) as cursor:
+            cursor.execute(f"PRAGMA cache_size = -{SCORING_CACHE_KIB}")
 
 
 def unscored(session: Session, ids: Sequence[int]) -> set[int]:
