@@ -16,16 +16,16 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 import numpy as np
-from sqlalchemy import Table, bindparam, false, insert, select, text, update
+from sqlalchemy import Table, false, insert, select, text
 from sqlalchemy.orm import Session
 
 from screener.vocabulary import Scope
 from service.store import bulk, chunk_rows
 from service.store.chunk_rows import prepare, slots_of
-from service.store.db import chunks, is_postgres
+from service.store.db import is_postgres
 from service.store.models import (
     Ad,
     AdContact,
@@ -173,6 +173,7 @@ def record_scored(
     if not scored:
         return 0
     prepare(scored)  # a no-op for a worker's chunk: score_rows prepared it before the transaction
+    chunk_rows.widen_cache(session)
     ours = chunk_rows.unscored(session, [s.ad_id for s in scored])
     mine = [s for s in scored if s.ad_id in ours]
     if not mine:
@@ -218,30 +219,22 @@ def _assign_clusters(
         return {}
     hashes = sorted({s.content_hash for s in good})
     exact: dict[str, int] = {}
-    for hash_part in chunks(hashes):
-        # Unclustered ads are skipped here, not in the WHERE clause: with statistics taken when the
-        # upload ended (no ad clustered yet), PostgreSQL read ix_ads_cluster_id for the "few" clustered
-        # ads and compared the hash of every one of them (~14 ms per chunk at 20,000 scored).
-        for h, cid in session.execute(
-            select(Ad.content_hash, Ad.cluster_id).where(Ad.content_hash.in_(hash_part))
-        ):
-            if h is not None and cid is not None:
-                exact.setdefault(h, cid)
+    for h, cid in bulk.fetch_plain(session, _exact_statement(session), (bulk.list_value(session, hashes),)):
+        if h is not None and cid is not None:
+            exact.setdefault(h, cid)
     keys = sorted({k for s in good if s.content_hash not in exact for k in s.band_keys})
     by_key: dict[int, list[int]] = defaultdict(list)
     if keys:
-        for key, cid in session.execute(
-            select(ClusterBand.band_key, ClusterBand.cluster_id).where(
-                bulk.in_values(session, ClusterBand.band_key, keys)
-            )
-        ):
+        query = 'SELECT "band_key", "cluster_id" FROM "cluster_bands" WHERE ' + bulk.in_plain(
+            session, '"band_key"'
+        )
+        for key, cid in bulk.fetch_plain(session, query, (bulk.list_value(session, keys),)):
             by_key[key].append(cid)
     candidate_ids = sorted({cid for ids in by_key.values() for cid in ids})
     signatures: dict[int, np.ndarray] = {}
     if candidate_ids:
-        for cid, blob in session.execute(
-            select(Cluster.id, Cluster.signature).where(bulk.in_values(session, Cluster.id, candidate_ids))
-        ):
+        query = 'SELECT "id", "signature" FROM "clusters" WHERE ' + bulk.in_plain(session, '"id"')
+        for cid, blob in bulk.fetch_plain(session, query, (bulk.list_value(session, candidate_ids),)):
             signatures[cid] = np.frombuffer(blob, dtype=np.uint64)
     assigned: dict[int, int] = {}
     members: Counter[int] = Counter()
@@ -296,14 +289,16 @@ def _assign_clusters(
     existing: set[tuple[int, int]] = set()
     old = sorted(set(members) - new_clusters)
     if old:
-        existing.update(
-            (c, b)
-            for c, b in session.execute(
-                select(ClusterBatch.cluster_id, ClusterBatch.batch_id).where(
-                    bulk.in_values(session, ClusterBatch.cluster_id, old)
-                )
-            )
+        # Only the pairs of the chunk's batches: a campaign's other batches are not in ``pairs``.
+        query = (
+            'SELECT "cluster_id", "batch_id" FROM "cluster_batches" WHERE '
+            + bulk.in_plain(session, '"cluster_id"')
+            + " AND "
+            + bulk.in_plain(session, '"batch_id"')
         )
+        batch_ids = sorted({b for _, b in pairs})
+        params = (bulk.list_value(session, old), bulk.list_value(session, batch_ids))
+        existing.update((c, b) for c, b in bulk.fetch_plain(session, query, params))
     fresh = sorted(pairs - existing)
     if fresh:
         bulk.insert_rows(
@@ -311,17 +306,34 @@ def _assign_clusters(
         )
     new_batches = Counter(c for c, _ in fresh)
     if old:
-        session.execute(
-            update(clusters)
-            .where(clusters.c.id == bindparam("b_id"))
-            .values(
-                member_count=clusters.c.member_count + bindparam("b_members"),
-                batch_count=clusters.c.batch_count + bindparam("b_batches"),
-                updated_at=now,
-            ),
-            [{"b_id": c, "b_members": members[c], "b_batches": new_batches[c]} for c in old],
+        stamp = bulk.bind_value(session, clusters.c.updated_at, now)
+        bulk.execute_plain(
+            session,
+            'UPDATE "clusters" SET "member_count" = "member_count" + ?, "batch_count" = "batch_count" + ?, '
+            '"updated_at" = ? WHERE "id" = ?',
+            [(members[c], new_batches[c], stamp, c) for c in old],
         )
     return assigned
+
+
+def _exact_statement(session: Session) -> str:
+    """(hash, campaign) of the clustered ads with the given content hashes (one ``?``).
+
+    SQLite: the campaign of the first clustered ad of each hash, as the first row of a read of them all
+    gave it (``ix_ads_content_hash`` lists a hash's ads by id), without reading the others: a popular
+    template's hash has thousands. PostgreSQL: all the hash's ads; unclustered ads are skipped by the
+    caller, not in the WHERE clause: with statistics taken when the upload ended (no ad clustered yet),
+    PostgreSQL read ix_ads_cluster_id for the "few" clustered ads and compared the hash of every one of
+    them (~14 ms per chunk at 20,000 scored).
+    """
+    if is_postgres(session):
+        return 'SELECT "content_hash", "cluster_id" FROM "ads" WHERE ' + bulk.in_plain(
+            session, '"content_hash"', "text"
+        )
+    return (
+        'SELECT h.value, (SELECT "cluster_id" FROM "ads" WHERE "content_hash" = h.value'
+        ' AND "cluster_id" IS NOT NULL ORDER BY "id" LIMIT 1) FROM json_each(?) AS h'
+    )
 
 
 # Which reason wins when a campaign qualifies for several (the lower, the stronger).
@@ -340,13 +352,9 @@ def _enqueue(
     campaign_min_ads: int = 0,
 ) -> Counter[int]:
     """One queue item per campaign with a reason to be reviewed; returns how many per batch."""
-    members: dict[int, int] = dict(
-        session.execute(
-            select(Cluster.id, Cluster.member_count).where(
-                bulk.in_values(session, Cluster.id, sorted(set(clusters.values())))
-            )
-        ).all()
-    )
+    query = 'SELECT "id", "member_count" FROM "clusters" WHERE ' + bulk.in_plain(session, '"id"')
+    params = (bulk.list_value(session, sorted(set(clusters.values()))),)
+    members: dict[int, int] = dict(bulk.fetch_plain(session, query, params))
 
     def reason_of(s: ScoredAd, cid: int) -> ItemReason | None:
         if s.risk >= threshold:
@@ -377,17 +385,14 @@ def _enqueue(
     if not best:
         return enqueued
     queue = cast(Table, QueueItem.__table__)
-    items = {
-        row.cluster_id: row
-        for row in session.execute(
-            select(
-                queue.c.id, queue.c.cluster_id, queue.c.status, queue.c.review_round, queue.c.risk,
-                queue.c.tier, queue.c.scope, queue.c.priority, queue.c.reason,
-            ).where(bulk.in_values(session, queue.c.cluster_id, sorted(best)))
-        )
-    }  # fmt: skip
+    query = f"SELECT {', '.join(_HeldItem._fields)} FROM queue_items WHERE " + bulk.in_plain(
+        session, "cluster_id"
+    )
+    held_rows = bulk.fetch_plain(session, query, (bulk.list_value(session, sorted(best)),))
+    items = {item.cluster_id: item for item in map(_HeldItem._make, held_rows)}
+    stamp = bulk.bind_value(session, queue.c.updated_at, now)
     new_rows: list[dict[str, Any]] = []
-    changed: list[dict[str, Any]] = []
+    changed: list[tuple[Any, ...]] = []
     for cid, (s, reason, p) in best.items():
         assert s.assessment is not None
         item = items.get(cid)
@@ -421,25 +426,31 @@ def _enqueue(
             new_reason = item.reason
             if item.reason in _REASON_RANK and _REASON_RANK[reason] < _REASON_RANK[ItemReason(item.reason)]:
                 new_reason = reason
-            changed.append(
-                {
-                    "b_id": item.id, "b_risk": risk, "b_tier": tier, "b_scope": scope,
-                    "b_priority": max(item.priority, p), "b_reason": new_reason,
-                }
-            )  # fmt: skip
+            changed.append((risk, tier, scope, max(item.priority, p), str(new_reason), stamp, item.id))
     if new_rows:
         bulk.insert_rows(session, queue, new_rows)
     if changed:
-        session.execute(
-            update(queue)
-            .where(queue.c.id == bindparam("b_id"))
-            .values(
-                risk=bindparam("b_risk"), tier=bindparam("b_tier"), scope=bindparam("b_scope"),
-                priority=bindparam("b_priority"), reason=bindparam("b_reason"), updated_at=now,
-            ),
+        bulk.execute_plain(
+            session,
+            'UPDATE "queue_items" SET "risk" = ?, "tier" = ?, "scope" = ?, "priority" = ?, "reason" = ?, '
+            '"updated_at" = ? WHERE "id" = ?',
             changed,
-        )  # fmt: skip
+        )
     return enqueued
+
+
+class _HeldItem(NamedTuple):
+    """The queue item a campaign already has, as :func:`_enqueue` reads it (columns in this order)."""
+
+    id: int
+    cluster_id: int
+    status: str
+    review_round: int
+    risk: float
+    tier: str
+    scope: str
+    priority: float
+    reason: str
 
 
 def _tags(values: Iterable[str]) -> str:
@@ -450,16 +461,22 @@ def _tags(values: Iterable[str]) -> str:
 def _advance_batches(
     session: Session, mine: Sequence[ScoredAd], enqueued: Counter[int], now: datetime
 ) -> None:
+    """Add the chunk's ads to their batches' counters; a batch all of whose ads are scored is done.
+
+    One UPDATE per batch through the driver, reading the counters it adds to (the right-hand side of
+    SET sees the row as it was), instead of loading each batch into the session and flushing it.
+    """
+    stamp = bulk.bind_value(session, cast(Table, Batch.__table__).c.updated_at, now)
     counts = Counter(s.batch_id for s in mine)
-    for batch_id, n in sorted(counts.items()):
-        batch = session.get(Batch, batch_id, with_for_update=True)
-        if batch is None:
-            continue
-        batch.scored += n
-        batch.enqueued += enqueued[batch_id]
-        batch.updated_at = now
-        if batch.scored >= batch.accepted:
-            batch.status, batch.finished_at = BatchStatus.DONE, now
-        else:
-            batch.status = BatchStatus.SCORING
-    session.flush()
+    rows = [
+        (n, enqueued[batch_id], stamp, n, str(BatchStatus.DONE), str(BatchStatus.SCORING), n, stamp, batch_id)
+        for batch_id, n in sorted(counts.items())
+    ]
+    bulk.execute_plain(
+        session,
+        'UPDATE "batches" SET "scored" = "scored" + ?, "enqueued" = "enqueued" + ?, "updated_at" = ?, '
+        '"status" = CASE WHEN "scored" + ? >= "accepted" THEN ? ELSE ? END, '
+        '"finished_at" = CASE WHEN "scored" + ? >= "accepted" THEN ? ELSE "finished_at" END '
+        'WHERE "id" = ?',
+        rows,
+    )

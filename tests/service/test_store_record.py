@@ -150,19 +150,26 @@ def test_insert_rows_stores_exactly_what_sqlalchemy_stores(tmp_path: Path) -> No
     assert dumps[0][1][0]  # rows were written
 
 
-def test_the_claim_of_a_chunk_searches_ads_by_id(tmp_path: Path) -> None:
-    """The read that claims a chunk (chunk_rows.unscored) looks each id up: no scan of ``ads``."""
-    from sqlalchemy.dialects import sqlite
-
-    from service.store import bulk
+def test_the_scoring_reads_search_their_indexes(tmp_path: Path) -> None:
+    """The driver-level reads of record_scored look each value up: no scan of a table. The claim of a
+    chunk (chunk_rows.unscored) reads ads by id, the exact-duplicate read a hash's first clustered ad
+    in id order without sorting, the (campaign, batch) read both columns of the primary key."""
+    from service.store import bulk, chunk_rows
+    from service.store.campaigns import _exact_statement
 
     engine = create_db_engine(f"sqlite:///{tmp_path}/plan.db")
     migrate(engine)
     with session_factory(engine)() as session:
-        query = select(Ad.id).where(bulk.in_values(session, Ad.id, [1, 2, 3]), Ad.scored.is_(False))
-        compiled = query.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True})
-        plan = " ".join(
-            str(row[-1]) for row in session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}")
-        )
+
+        def plan(statement: str, *params: object) -> str:
+            rows = bulk.fetch_plain(session, f"EXPLAIN QUERY PLAN {statement}", params)
+            return " ".join(str(row[-1]) for row in rows)
+
+        claim = plan(chunk_rows.claim_statement(session), "[1, 2, 3]", False)
+        exact = plan(_exact_statement(session), '["a", "b"]')
+        in_ = bulk.in_plain(session, "cluster_id") + " AND " + bulk.in_plain(session, "batch_id")
+        pairs = plan(f"SELECT cluster_id, batch_id FROM cluster_batches WHERE {in_}", "[1]", "[2]")
     engine.dispose()
-    assert "SEARCH ads" in plan and "SCAN ads" not in plan, plan
+    assert "SEARCH ads" in claim and "SCAN ads" not in claim, claim
+    assert "SEARCH ads USING INDEX ix_ads_content_hash" in exact and "TEMP B-TREE" not in exact, exact
+    assert "(cluster_id=? AND batch_id=?)" in pairs and "SCAN cluster_batches" not in pairs, pairs
