@@ -173,36 +173,36 @@ def record_scored(
     if not scored:
         return 0
     prepare(scored)  # a no-op for a worker's chunk: score_rows prepared it before the transaction
-    chunk_rows.widen_cache(session)
-    ours = chunk_rows.unscored(session, [s.ad_id for s in scored])
-    mine = [s for s in scored if s.ad_id in ours]
-    if not mine:
-        return 0
-    now = utcnow()
-    good = [s for s in mine if s.assessment is not None]
-    failed = [s for s in mine if s.assessment is None]
-    if failed:
-        session.execute(
-            insert(cast(Table, BatchError.__table__)),
-            [{"batch_id": s.batch_id, "row": 0, "message": f"ad {s.ad_id}: {s.error}"} for s in failed],
-        )
-    if good:
-        chunk_rows.insert_assessments(session, good, now)
-        contacts = [row for s in good for row in s.contact_rows]
-        bulk.insert_plain(session, AdContact.__tablename__, ("ad_id", "kind", "value"), contacts)
-    if is_postgres(session):
-        # Clustering, one worker at a time. What comes before needs no turn: our ads are locked
-        # (``unscored`` reads them FOR UPDATE), so their rows are ours to write, and the server parses
-        # the assessments' JSONB while another worker clusters.
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CLUSTER_LOCK})
-    clusters = _assign_clusters(session, good, similarity_threshold, similarity, now)
-    chunk_rows.mark_scored(session, good, failed, clusters)
-    enqueued = _enqueue(
-        session, good, clusters, review_threshold, uncertain_margin, now,
-        audit_rate=audit_sample_rate, campaign_min_ads=campaign_min_ads,
-    )  # fmt: skip
-    _advance_batches(session, mine, enqueued, now)
-    return len(mine)
+    with chunk_rows.wide_cache(session):  # SQLite: the chunk's pages stay in memory until commit
+        ours = chunk_rows.unscored(session, [s.ad_id for s in scored])
+        mine = [s for s in scored if s.ad_id in ours]
+        if not mine:
+            return 0
+        now = utcnow()
+        good = [s for s in mine if s.assessment is not None]
+        failed = [s for s in mine if s.assessment is None]
+        if failed:
+            session.execute(
+                insert(cast(Table, BatchError.__table__)),
+                [{"batch_id": s.batch_id, "row": 0, "message": f"ad {s.ad_id}: {s.error}"} for s in failed],
+            )
+        if good:
+            chunk_rows.insert_assessments(session, good, now)
+            contacts = [row for s in good for row in s.contact_rows]
+            bulk.insert_plain(session, AdContact.__tablename__, ("ad_id", "kind", "value"), contacts)
+        if is_postgres(session):
+            # Clustering, one worker at a time. What comes before needs no turn: our ads are locked
+            # (``unscored`` reads them FOR UPDATE), so their rows are ours to write, and the server parses
+            # the assessments' JSONB while another worker clusters.
+            session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CLUSTER_LOCK})
+        clusters = _assign_clusters(session, good, similarity_threshold, similarity, now)
+        chunk_rows.mark_scored(session, good, failed, clusters)
+        enqueued = _enqueue(
+            session, good, clusters, review_threshold, uncertain_margin, now,
+            audit_rate=audit_sample_rate, campaign_min_ads=campaign_min_ads,
+        )  # fmt: skip
+        _advance_batches(session, mine, enqueued, now)
+        return len(mine)
 
 
 def _assign_clusters(

@@ -8,8 +8,11 @@ the ads having been claimed by :func:`unscored`.
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Sequence
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
@@ -23,7 +26,7 @@ from service.store.models import Ad, AdAssessment
 if TYPE_CHECKING:
     from service.store.campaigns import ScoredAd
 
-__all__ = ["insert_assessments", "mark_scored", "prepare", "slots_of", "unscored", "widen_cache"]
+__all__ = ["insert_assessments", "mark_scored", "prepare", "slots_of", "unscored", "wide_cache"]
 
 # SQLite's page cache, in KiB, for the connection that writes a chunk (its default is 2,000 KiB).
 SCORING_CACHE_KIB = 16_384
@@ -56,21 +59,34 @@ def prepare(scored: Sequence[ScoredAd]) -> None:
         s.contact_rows = [(s.ad_id, c["kind"], str(c["value"])[:300]) for c in a["contacts"]]
 
 
-def widen_cache(session: Session) -> None:
-    """Give the connection writing a chunk a page cache of :data:`SCORING_CACHE_KIB` (SQLite).
+@contextmanager
+def wide_cache(session: Session) -> Iterator[None]:
+    """While a chunk is written, give its connection a page cache of :data:`SCORING_CACHE_KIB`
+    (SQLite), and give the connection its own size back afterwards.
 
     A chunk of 500 ads changes pages all over the ``ads`` indexes, ``cluster_bands`` and the queue:
     more than SQLite's default 2 MB cache holds, so it wrote dirty pages out to the WAL mid-transaction
     and read pages back that it had just evicted, all while holding the write lock. With 16 MB
     (benchmarked at 8, 16, 32 and 64 MB; the gain stops growing at about 8-16) record_scored took
     ~15 % less CPU, also with another process committing between chunks, which empties the cache (WAL:
-    a reader whose snapshot changed drops its cached pages), as several worker processes do. The
-    cache fills only with pages read, and is the connection's own: 16 MB at most per pooled
-    connection that has written a chunk. PostgreSQL: nothing to do (shared buffers).
+    a reader whose snapshot changed drops its cached pages), as several worker processes do. So the
+    wide cache is only needed during the chunk: setting the size back after it keeps the pooled
+    connections (the app's pool lends any of them to the in-app worker) at SQLite's default, instead
+    of up to 16 MB each. Shrinking drops clean pages only; the chunk's dirty ones are written at
+    commit as before. PostgreSQL: nothing to do (shared buffers).
     """
-    if not is_postgres(session):
-        with bulk.driver_cursor(session) as cursor:
-            cursor.execute(f"PRAGMA cache_size = -{SCORING_CACHE_KIB}")
+    if is_postgres(session):
+        yield
+        return
+    with bulk.driver_cursor(session) as cursor:
+        previous = int(cursor.execute("PRAGMA cache_size").fetchone()[0])
+        cursor.execute(f"PRAGMA cache_size = -{SCORING_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        # A connection that failed mid-chunk is rolled back and may be discarded: nothing to restore.
+        with contextlib.suppress(sqlite3.Error), bulk.driver_cursor(session) as cursor:
+            cursor.execute(f"PRAGMA cache_size = {previous}")
 
 
 def unscored(session: Session, ids: Sequence[int]) -> set[int]:

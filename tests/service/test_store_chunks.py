@@ -19,7 +19,7 @@ from queue_testing import LEGIT, OTHER_RISKY, migrated_engine, repost
 from sqlalchemy import Engine, insert, select, text
 from sqlalchemy.orm import Session
 
-from service.store import campaigns, session_factory, write_transaction
+from service.store import campaigns, chunk_rows, session_factory, write_transaction
 from service.store.models import Ad, Batch, utcnow
 from service.worker import score_rows
 
@@ -130,3 +130,28 @@ def test_counters_equal_the_rows_they_count(chunked: Engine) -> None:
     enqueued = {b: sum(1 for _, _, item_batch, _, _ in items if item_batch == b) for b in (1, 2, 3)}
     batches = _rows(chunked, "SELECT id, status, accepted, scored, enqueued FROM batches ORDER BY id")
     assert batches == [(b, "done", len(UPLOADS[b - 1]), len(UPLOADS[b - 1]), enqueued[b]) for b in (1, 2, 3)]
+
+
+def test_a_sqlite_connection_gets_its_own_cache_size_back_after_a_chunk(
+    tmp_path: Path, screener: Any
+) -> None:
+    """The chunk is written with a wide page cache (chunk_rows.wide_cache), and the pooled connection
+    that wrote it returns to the pool with the size it had, also when the chunk fails."""
+    with migrated_engine("sqlite", tmp_path / "cache") as engine:
+        sessions = session_factory(engine)
+        with sessions.begin() as session:
+            _upload(session, UPLOADS[0][:3])
+        with sessions() as session:
+            rows = list(session.execute(select(Ad.id, Ad.batch_id, Ad.text, Ad.platform).order_by(Ad.id)))
+        seen: list[int] = []
+        with write_transaction(sessions) as session:
+            size = session.execute(text("PRAGMA cache_size")).scalar_one()
+            with chunk_rows.wide_cache(session):
+                seen.append(session.execute(text("PRAGMA cache_size")).scalar_one())
+                campaigns.record_scored(session, scored=score_rows(screener, rows), **OPTIONS)
+            assert session.execute(text("PRAGMA cache_size")).scalar_one() == size
+        assert seen == [-chunk_rows.SCORING_CACHE_KIB] and size != seen[0]
+        with write_transaction(sessions) as session:
+            with pytest.raises(RuntimeError), chunk_rows.wide_cache(session):
+                raise RuntimeError("the chunk failed")
+            assert session.execute(text("PRAGMA cache_size")).scalar_one() == size
