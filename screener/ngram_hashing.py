@@ -117,7 +117,7 @@ def _bmp_word_table() -> np.ndarray:
 def _word_mask(points: np.ndarray, top: int | None = None) -> np.ndarray:
     """Which code points are word characters (``top``: ``points.max()`` if the caller has it)."""
     if len(points) == 0 or (int(points.max()) if top is None else top) < 128:
-        return _ASCII_WORD[points]
+        return _ASCII_WORD.take(points)  # take: faster than indexing by a uint32 array
     mask = np.zeros(len(points), dtype=bool)
     bmp = points < (1 << 16)
     mask[bmp] = _bmp_word_table()[points[bmp]]
@@ -203,7 +203,7 @@ def _character_parts(characters: np.ndarray, offset: np.ndarray, longest: int) -
         index = characters.astype(np.intp)
         index <<= 5  # log2(_TABLE_OFFSETS)
         index |= offset
-        return _ASCII_PARTS[index]
+        return _ASCII_PARTS.take(index)
     keys = characters.astype(_U64)
     keys <<= _U64(20)
     wide_offset = offset.astype(_U64)
@@ -267,26 +267,48 @@ def hash_ngrams(texts: Sequence[str], analyzer: str, ngram_range: tuple[int, int
 Windows = tuple[np.ndarray, "np.ndarray | None", "np.ndarray | None"]
 
 
-def _heads(values: np.ndarray, counts: list[int]) -> np.ndarray:
-    """``values[:count]`` for each count, one after another."""
-    return np.concatenate([values[:count] for count in counts]) if counts else values[:0]
+def _slots(
+    counts: list[int], by_start: bool, dtype: type, no_window: bool | None = None
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    """A flat array with a slot for every window, and the view of it that holds each length's windows
+    (``counts[k]`` windows of the k-th length, ``counts[0]`` the most).
+
+    Either the lengths one after another (window ``i`` of the k-th length at ``offset_k + i``), or
+    ``by_start``: a row of slots per start, one a length (window ``i`` at ``i * len(counts) + k``), so
+    the slots run in text order and the caller's rows come out grouped. There the slots past a
+    length's last window (near the end, where a longer window does not fit) are no window at all, and
+    are set to ``no_window`` if it is given."""
+    if by_start and len(counts) > 1:
+        whole: np.ndarray = np.empty((counts[0], len(counts)), dtype=dtype)
+        if no_window is not None:
+            for k, count in enumerate(counts):
+                whole[count:, k] = no_window
+        return whole.reshape(-1), [whole[:count, k] for k, count in enumerate(counts)]
+    flat: np.ndarray = np.empty(sum(counts), dtype=dtype)
+    views, at = [], 0
+    for count in counts:
+        views.append(flat[at : at + count])
+        at += count
+    return flat, views
 
 
-def _char_windows(points: np.ndarray, low: int, high: int, text_at: np.ndarray | None) -> Windows:
-    """Every window of n code points for n in ``low..high``, the lengths one after another: window ``i``
-    of length n starts at position ``i``; ``invalid`` marks the windows with whitespace inside (not
-    n-grams; None when no window can have any). A valid window's hash is its n-gram's hash (the same
-    polynomial, salt and mix as :func:`_char_ngrams`): the polynomials are rolled in place over the
-    whole array, and all lengths are salted into one array and mixed at once, without first gathering
-    the valid windows (most windows are valid; the caller drops the others with one mask)."""
+def _char_windows(points: np.ndarray, low: int, high: int, leading: np.ndarray | None) -> Windows:
+    """Every window of n code points for n in ``low..high``, in the layout of :func:`_slots` (by start
+    when ``leading`` is given): window ``i`` of length n starts at position ``i``; ``invalid`` marks
+    the windows with whitespace inside (not n-grams) and the slots that are no window (None when no
+    slot can be either). A valid window's hash is its n-gram's hash (the same polynomial, salt and mix
+    as :func:`_char_ngrams`): the polynomials are rolled in place over the whole array, and all lengths
+    are salted into one array and mixed at once, without first gathering the valid windows (most
+    windows are valid; the caller drops the others with one mask). A window from one text into the
+    next has their separating space inside, so it is invalid already."""
     counts = [len(points) - n + 1 for n in range(low, high + 1) if len(points) > n - 1]
-    hashes = np.empty(sum(counts), dtype=_U64)
-    invalid = np.empty(len(hashes), dtype=bool) if high > 2 else None
+    by_start = leading is not None
+    hashes, hash_views = _slots(counts, by_start, _U64)
+    invalid, invalid_views = _slots(counts, by_start, bool, True) if high > 2 else (None, [])
     space = _is_space(points)
     wide = points.astype(_U64)
     raw = wide  # the polynomial of the 1-gram at each position; rolled in place from n = 2 on
     inner_space = None  # a space at positions 1..n-2 of the window (n >= 3)
-    at = 0
     for n in range(2, low + len(counts)):
         count = len(points) - n + 1
         if count <= 0:
@@ -299,67 +321,75 @@ def _char_windows(points: np.ndarray, low: int, high: int, text_at: np.ndarray |
         raw += wide[n - 1 : n - 1 + count]
         stored = n >= low
         if n >= 3:
-            out = invalid[at : at + count] if stored and invalid is not None else None
+            out = invalid_views[n - low] if stored and invalid is not None else None
             inner = space[1 : 1 + count] if inner_space is None else inner_space[:count]
             inner_space = np.bitwise_or(inner, space[n - 2 : n - 2 + count], out=out)
         if stored:
-            np.add(raw, _SALT[n], out=hashes[at : at + count])
+            np.add(raw, _SALT[n], out=hash_views[n - low])
             if n == 2 and invalid is not None:
-                invalid[at : at + count] = False
-            at += count
-    owners = None if text_at is None else _heads(text_at, counts)
-    return _mix(hashes), invalid, owners
+                invalid_views[0][:] = False
+    firsts = None if leading is None else leading * max(len(counts), 1)
+    return _mix(hashes), invalid, firsts
 
 
-def _token_windows(points: np.ndarray, low: int, high: int, text_at: np.ndarray | None) -> Windows:
-    """Every run of n consecutive tokens for n in ``low..high`` (as in :func:`hash_ngrams`), the
-    lengths one after another: window ``i`` of length n starts at token ``i``; ``invalid`` marks the
-    windows that cross from one text to the next (None when none can). Every length ends with the same
-    salt-and-mix, so all are mixed at once."""
+def _token_windows(points: np.ndarray, low: int, high: int, leading: np.ndarray | None) -> Windows:
+    """Every run of n consecutive tokens for n in ``low..high`` (as in :func:`hash_ngrams`), in the
+    layout of :func:`_slots` (by start when ``leading`` is given): window ``i`` of length n starts at
+    token ``i``; ``invalid`` marks the windows that cross from one text to the next and the slots that
+    are no window (None when no slot can be either). Every length ends with the same salt-and-mix, so
+    all are mixed at once; each length is rolled in its own array, which is contiguous (a view by
+    start is not, and NumPy's loops over strided arrays are slower), and salted into its slots.
+
+    A window of n tokens from token ``i`` crosses into the next text when one of the tokens ``i + 1``
+    .. ``i + n - 1`` is the first of a text: those few slots are marked, rather than every token's
+    text compared with its neighbours'."""
     token_hash, token_start, _ = _tokens(points)
-    token_text = None if text_at is None else text_at[token_start]
     counts = [len(token_hash) - n + 1 for n in range(low, high + 1) if len(token_hash) > n - 1]
-    hashes = np.empty(sum(counts), dtype=_U64)
-    invalid = None
-    if token_text is not None and low + len(counts) > 2:  # some window has two tokens or more
-        invalid = np.zeros(len(hashes), dtype=bool)
-    at = 0
-    for n, count in zip(range(low, high + 1), counts, strict=False):
-        h = hashes[at : at + count]
+    hashes, views = _slots(counts, leading is not None, _U64)
+    invalid, firsts = None, None
+    if leading is not None:
+        first_token = np.searchsorted(token_start, leading)
+        firsts = first_token * max(len(counts), 1)
+        if counts and low + len(counts) > 2:  # some window has two tokens or more
+            invalid = np.zeros(len(hashes), dtype=bool)
+            crossing = invalid.reshape(counts[0], -1)  # [start, k], as the slots by start
+            for k, n in enumerate(range(low, low + len(counts))):
+                crossing[counts[k] :, k] = True  # no window: past the last token
+                for j in range(1, n):
+                    start = first_token[1:] - j
+                    crossing[start[(start >= 0) & (start < counts[k])], k] = True
+    for k, (n, count) in enumerate(zip(range(low, high + 1), counts, strict=False)):
         if n == 1:
-            np.add(token_hash, _SALT[1], out=h)
-        else:
-            np.multiply(token_hash[:count], _POLY, out=h)
-        for k in range(1, n):
-            if invalid is not None and token_text is not None:
-                invalid[at : at + count] |= token_text[k : k + count] != token_text[:count]
-            if k > 1:
+            np.add(token_hash, _SALT[1], out=views[k])
+            continue
+        h = np.multiply(token_hash[:count], _POLY)
+        for j in range(1, n):
+            if j > 1:
                 h *= _POLY
-            h += token_hash[k : k + count]
+            h += token_hash[j : j + count]
             _mix(h)
-        if n > 1:
-            h += _SALT[n]
-        at += count
-    owners = None if token_text is None else _heads(token_text, counts)
-    return _mix(hashes), invalid, owners
+        np.add(h, _SALT[n], out=views[k])
+    return _mix(hashes), invalid, firsts
 
 
 def ngram_windows(
-    points: np.ndarray, analyzer: str, ngram_range: tuple[int, int], text_at: np.ndarray | None
+    points: np.ndarray, analyzer: str, ngram_range: tuple[int, int], leading: np.ndarray | None
 ) -> Windows:
-    """The transform's path: ``(hashes, invalid, owners)``, the hashes of :func:`hash_ngrams` without
+    """The transform's path: ``(hashes, invalid, firsts)``, the hashes of :func:`hash_ngrams` without
     the positions that only naming a bucket needs.
 
-    ``points`` come from :func:`_code_points`; ``text_at`` holds, for each position of ``points``, a
-    value that tells its text (equal for one text, such as its row), or is None for a single text.
-    ``hashes`` has a slot for every window (of code points, or of tokens) of every length, and
-    ``invalid`` (None: none) marks the slots that are not n-grams, to be dropped; ``owners`` gives the
-    ``text_at`` value of each slot's text (None when ``text_at`` is)."""
+    ``points`` and ``leading`` come from :func:`_code_points` (``leading`` None: a single text, whose
+    windows may come in any order). ``hashes`` has a slot for every window (of code points, or of
+    tokens) of every length, and ``invalid`` (None: none) marks the slots that are not n-grams, to be
+    dropped. With ``leading``, the slots of each text come together, the texts in order (a window
+    belongs to the text it starts in), and ``firsts[r]`` is the first slot of text ``r``: the caller
+    tells the texts apart by where their slots begin, without a row number for every slot, and can
+    sort a few texts' n-grams at a time (``firsts`` is None without ``leading``)."""
     low, high = ngram_range
     if analyzer == "char":
         if low < 2:
             raise ValueError("character n-grams start at 2")
-        return _char_windows(points, low, high, text_at)
+        return _char_windows(points, low, high, leading)
     if analyzer != "word":
         raise ValueError(f"analyzer must be 'word' or 'char', got {analyzer!r}")
-    return _token_windows(points, low, high, text_at)
+    return _token_windows(points, low, high, leading)

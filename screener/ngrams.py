@@ -17,6 +17,7 @@ a pickled model transforms the same in every process.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -52,6 +53,32 @@ def _unique_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Sorted distinct values and their counts (by sorting: NumPy 2's hash-based ``np.unique`` is
     much slower on millions of int64 keys). Sorts ``values`` in place: every caller builds it anew."""
     values.sort()
+    return _sorted_unique_counts(values)
+
+
+# A run of rows sorted at once holds at most this many keys (unless one row alone has more): NumPy
+# sorts up to a few hundred 32-bit integers by a sorting network, several times cheaper per key than
+# the partitioning a longer array needs (much more so on AVX-512, whose partition is slow on AMD Zen 4).
+_SORT_RUN = 512
+
+
+def _sort_rows(keys: np.ndarray, starts: list[int]) -> None:
+    """Sort ``keys`` in place, whose rows are runs in order, row ``r``'s from ``starts[r]`` on.
+
+    Sorting each run of a few rows alone gives the same array as sorting it whole (the row is in a
+    key's high bits, so a run's keys all lie between its neighbours'), with shorter sorts: several
+    times less CPU on 256 ads than one sort of them all."""
+    first = last = 0
+    for start in [*starts[1:], len(keys)]:
+        if start - first > _SORT_RUN and last > first:
+            keys[first:last].sort()
+            first = last
+        last = start
+    keys[first:].sort()
+
+
+def _sorted_unique_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_unique_counts` of ``values`` sorted already."""
     if len(values) == 0:
         return values, np.zeros(0, dtype=np.int64)
     new = np.empty(len(values), dtype=bool)
@@ -61,7 +88,19 @@ def _unique_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     counts = np.empty(len(firsts), dtype=np.int64)
     np.subtract(firsts[1:], firsts[:-1], out=counts[:-1])
     counts[-1] = len(values) - firsts[-1]
-    return values[firsts], counts
+    return values.take(firsts), counts
+
+
+@cache
+def _sublinear_table() -> np.ndarray:
+    """``1 + ln(count)`` of the counts 1 .. 4095 (index 0 unused), by the very calls
+    :meth:`HashedTfidf._weights` makes on an array of counts (NumPy's log gives each element the same
+    bits wherever it sits in the array), so a lookup is the same number as computing it."""
+    counts = np.arange(1 << 12, dtype=np.int64)
+    counts[0] = 1
+    table = np.log(counts, dtype=np.float64)
+    table += 1.0
+    return table
 
 
 def _text_of(doc: Any) -> str:
@@ -265,32 +304,44 @@ class HashedTfidf(TransformerMixin, BaseEstimator):
         The n-grams' hashes come from :func:`~screener.ngram_hashing.ngram_windows`, one slot per window
         and no positions; each slot's bucket is looked up, and only the slots that are n-grams (not
         ``invalid``) in a column are kept, before the sort. A single text needs no row in its keys (and
-        its column numbers are its keys)."""
+        its column numbers are its keys). In a batch, each text's slots come together and in text order,
+        so its kept columns do too: where each text's keys begin is a binary search of the kept slots
+        for its first slot, and the row goes into the keys' high bits once, for the kept ones only."""
         texts = [_text_of(doc) for doc in X]
         bits, dtype = self._key_layout(len(texts))
         if not texts:
             return self._tfidf(np.zeros(0, dtype), 0)
         table = self._lookup()
         shift = np.uint64(64 - self.n_bits)
-        parts = []
+        many = len(texts) > 1
+        columns, starts, before = [], [], 0
         for first, stop in _chunks(texts, _TRANSFORM_CHUNK_CHARS):
             points, leading = _code_points(texts[first:stop])
-            text_at = None
-            if len(texts) > 1:
-                own = np.arange(first, stop, dtype=dtype)
-                own <<= bits
-                text_at = np.repeat(own, np.diff(np.append(leading, len(points))))
-            hashes, invalid, owners = ngram_windows(points, self.analyzer, self.ngram_range, text_at)
+            hashes, invalid, firsts = ngram_windows(
+                points, self.analyzer, self.ngram_range, leading if many else None
+            )
             # The buckets (below 2**n_bits) read as int64 are the same numbers: NumPy's index type,
-            # so the gather converts nothing.
-            column = table[np.right_shift(hashes, shift, out=hashes).view(np.int64)]
+            # so the gather converts nothing; ``take`` gathers with fewer instructions than indexing.
+            column = table.take(np.right_shift(hashes, shift, out=hashes).view(np.int64))
             found = column != 0
             if invalid is not None:
                 np.greater(found, invalid, out=found)  # a column and an n-gram: found and not invalid
             kept = found.nonzero()[0]
-            parts.append(column[kept] if owners is None else (owners | column)[kept])
-        keys = np.concatenate(parts) if len(parts) > 1 else parts[0]
-        return self._tfidf(keys, len(texts), only_columns=True)
+            columns.append(column.take(kept))
+            if firsts is not None:
+                text_starts = np.searchsorted(kept, firsts)
+                text_starts += before
+                starts.append(text_starts)
+                before += len(kept)
+        column = np.concatenate(columns) if len(columns) > 1 else columns[0]
+        if not many:
+            return self._tfidf_one(column)
+        start = np.concatenate(starts) if len(starts) > 1 else starts[0]
+        keys = np.arange(len(texts), dtype=dtype)
+        keys <<= dtype(bits)
+        keys = np.repeat(keys, np.diff(start, append=len(column)))
+        keys |= column
+        return self._tfidf(keys, len(texts), only_columns=True, starts=start.tolist())
 
     def rows_corpus(
         self, corpus: HashedCorpus, rows: np.ndarray | None = None
@@ -311,10 +362,11 @@ class HashedTfidf(TransformerMixin, BaseEstimator):
         return keys
 
     def _tfidf(
-        self, keys: np.ndarray, n_rows: int, *, only_columns: bool = False
+        self, keys: np.ndarray, n_rows: int, *, only_columns: bool = False, starts: list[int] | None = None
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The rows from the n-grams' keys (:meth:`_key_layout`, in any order, sorted here in place;
-        non-columns included unless ``only_columns``).
+        """The rows from the n-grams' keys (:meth:`_key_layout`, sorted here in place; non-columns
+        included unless ``only_columns``), in any order, or each row's keys together and the rows in
+        order, row ``r``'s from ``starts[r]`` on (then :func:`_sort_rows` sorts a few rows at a time).
 
         Each row's first entry is found by a binary search of the sorted keys for ``row << bits``
         (below it: the earlier rows' keys, whose columns are at least 1), the offsets that counting
@@ -322,7 +374,12 @@ class HashedTfidf(TransformerMixin, BaseEstimator):
         if n_rows == 1:
             return self._tfidf_one(keys)
         bits = self._column_bits()
-        keys, counts = _unique_counts(keys)
+        if starts is None:
+            keys.sort()
+        else:
+            _sort_rows(keys, starts)
+        counted = len(keys)
+        keys, counts = _sorted_unique_counts(keys)
         column = keys & keys.dtype.type((1 << bits) - 1)
         if not only_columns:
             found = np.flatnonzero(column)
@@ -335,10 +392,10 @@ class HashedTfidf(TransformerMixin, BaseEstimator):
         indptr[1:-1] = np.searchsorted(keys, firsts)
         row = np.repeat(np.arange(n_rows), np.diff(indptr))
         indices = np.subtract(column, 1, dtype=np.int64)
-        data = self._weights(counts, indices)
+        data = self._weights(counts, indices, counted)
         norms = np.sqrt(np.bincount(row, weights=data * data, minlength=n_rows))
         norms[norms == 0] = 1.0
-        data /= norms[row]
+        data /= norms.take(row)
         return indptr, indices, data
 
     def _tfidf_one(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -348,25 +405,32 @@ class HashedTfidf(TransformerMixin, BaseEstimator):
         row's sum of squares is the running sum's last value, which adds the squares one by one in order
         from the first as ``np.bincount`` does (not pairwise as ``np.sum``); and dividing by the norm
         as a scalar is the same IEEE division as by an array of it."""
+        counted = len(keys)
         keys, counts = _unique_counts(keys)
         if len(keys) and keys[0] == 0:
             keys, counts = keys[1:], counts[1:]
         indices = np.subtract(keys, 1, dtype=np.int64)
-        data = self._weights(counts, indices)
+        data = self._weights(counts, indices, counted)
         if len(data):
             norm = np.sqrt(np.add.accumulate(data * data)[-1])  # np.cumsum's own ufunc
             data /= norm if norm != 0 else 1.0
         return np.asarray([0, len(data)], dtype=np.int64), indices, data
 
-    def _weights(self, counts: np.ndarray, indices: np.ndarray) -> np.ndarray:
+    def _weights(self, counts: np.ndarray, indices: np.ndarray, counted: int) -> np.ndarray:
         """TF-IDF of each entry, unnormalised: ``(1 + ln(count)) * idf`` (sublinear) or ``count * idf``.
-        ``np.log(counts, dtype=float64)`` is the cast to float64 and the log in one call."""
+        ``np.log(counts, dtype=float64)`` is the cast to float64 and the log in one call; counts below
+        ``len(_sublinear_table())`` (nearly all: most are 1) look ``1 + ln(count)`` up instead. No count
+        exceeds ``counted`` (the n-grams counted), so a single ad needs no search for the largest."""
         if self.sublinear_tf:
-            data = np.log(counts, dtype=np.float64)
-            data += 1.0
+            table = _sublinear_table()
+            if counted < len(table) or int(np.maximum.reduce(counts)) < len(table):
+                data = table.take(counts)
+            else:
+                data = np.log(counts, dtype=np.float64)
+                data += 1.0
         else:
             data = counts.astype(np.float64)
-        data *= self.idf_[indices]
+        data *= self.idf_.take(indices)
         return data
 
     def _matrix(self, indptr: np.ndarray, indices: np.ndarray, data: np.ndarray) -> sparse.csr_matrix:

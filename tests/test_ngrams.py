@@ -315,3 +315,26 @@ def test_hash_ngrams_lists_the_old_ngrams(analyzer: str, ngram_range: tuple[int,
             for field in NgramHashes.__slots__:
                 a, b = getattr(new, field), getattr(old, field)
                 assert (a is None and b is None) or (a.dtype == b.dtype and np.array_equal(a, b)), field
+
+
+def test_counts_past_the_sublinear_table_give_the_old_rows() -> None:
+    # Counts up to 4095 are looked up (ngrams._sublinear_table), larger ones computed: a text with
+    # n-grams found thousands of times takes the computed path, singly and in a batch.
+    from screener.ngrams import _sublinear_table
+
+    many = "gaji ab " * 5000
+    assert len(_sublinear_table()) <= 5000
+    for block in _shipped_blocks().values():
+        _assert_same_rows(block, [[many], [many, "kerja ab"], ["kerja", many[:20_000], many]])
+
+
+def test_the_sublinear_table_is_numpys_log_at_every_count_and_position() -> None:
+    # A lookup must give the bits np.log gives, wherever the count sits in the array (SIMD lanes).
+    from screener.ngrams import _sublinear_table
+
+    table = _sublinear_table()
+    for offset in range(17):
+        counts = np.concatenate([np.ones(offset, dtype=np.int64), np.arange(1, len(table), dtype=np.int64)])
+        expected = np.log(counts, dtype=np.float64)
+        expected += 1.0
+        assert np.array_equal(table.take(counts).view(np.uint64), expected.view(np.uint64))
