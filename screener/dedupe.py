@@ -42,11 +42,18 @@ GROUP_BYTES = 1 << 16  # text bytes sketched together by signatures() (about 128
 _rng = np.random.default_rng(20240601)  # fixed: signatures must be comparable across processes and runs
 _A = _rng.integers(0, 1 << 63, size=NUM_HASHES, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
 _B = _rng.integers(0, 1 << 63, size=NUM_HASHES, dtype=np.uint64)
-_DIGITS = re.compile(r"\d+(?:[ .,-]\d+)*")
+# A run of digits, with single spaces, dots, commas or hyphens inside: r"\d+(?:[ .,-]\d+)*" written
+# with "\d\d*" for "\d+" (the same matches), because a pattern that opens with one character class
+# lets ``re`` skip in C to the next digit, where "\d+" made it try a match at every position
+# (a third less time on an ad).
+_DIGITS = re.compile(r"\d\d*(?:[ .,-]\d+)*")
 # Every run of characters other than a-z and "#" (spaces included) becomes one space: the same as
 # turning each run of characters other than a-z, "#" and space into a space and then collapsing runs
-# of spaces, in one pass.
+# of spaces, in one pass. The pattern is the definition; canonical_text gets the same text without it.
 _GAPS = re.compile(r"[^a-z#]+")
+# Byte -> itself for a-z and "#", a space for every other byte (every byte of a non-ASCII character's
+# UTF-8 encoding is 0x80 or above, so such a character becomes spaces).
+_KEEP_OR_SPACE = bytes(byte if chr(byte) in "abcdefghijklmnopqrstuvwxyz#" else 0x20 for byte in range(256))
 _PRIME = np.uint64(1_000_003)
 _BAND_MASK = (1 << 63) - 1
 
@@ -57,8 +64,14 @@ def canonical_text(text: str) -> str:
 
     Deliberately cheaper than the screener's normaliser: clustering runs on every ingested ad, and a
     repost that also re-spells a word or two still shares most of its shingles with the original.
+
+    The gaps (:data:`_GAPS`) are not replaced by the regex, which paid for each of the ~70 gaps of an
+    ad: the text's UTF-8 bytes are mapped (every byte other than a-z and "#" to a space) and split on
+    the spaces, and the words joined with one space, the ends stripped as before; the same text at
+    about a third of the cost. The digits stay a ``str`` regex: ``\\d`` is every Unicode digit.
     """
-    return _GAPS.sub(" ", _DIGITS.sub("#", text.lower())).strip()
+    marked = _DIGITS.sub("#", text.lower()).encode("utf-8", "surrogatepass")  # a lone surrogate too
+    return b" ".join(marked.translate(_KEEP_OR_SPACE).split()).decode("ascii")
 
 
 def _shingle_hashes(canonical: str) -> np.ndarray:
