@@ -91,11 +91,36 @@ def _by_row_then_value(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
     ``values`` lists the rows one after the other, so a stable sort of the row numbers keeps the
     value order within each row; row numbers of 8 or 16 bits sort by NumPy's radix sort.
     """
-    order = np.argsort(values)
     if len(counts) == 1:
-        return order
+        return np.argsort(values)
+    order = _argsort_in_runs(values, counts)
     rows = np.repeat(np.arange(len(counts), dtype=np.min_scalar_type(len(counts))), counts)
     return order[np.argsort(rows[order], kind="stable")]
+
+
+# A run of rows sorted at once holds at most this many values (unless one row alone has more): NumPy
+# sorts a few hundred values several times cheaper per value than the tens of thousands of a batch
+# (on this project's AMD machines, 22 against 62 ns per float64 value for ``np.argsort``).
+_SORT_RUN = 512
+
+
+def _argsort_in_runs(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """An order of ``values`` by ascending value within runs of whole rows (rows one after the other,
+    ``counts[i]`` values in row i), the runs in row order: after a stable sort by row, each row's
+    values ascend as after one ``np.argsort`` of them all (equal values in any order, NaN last)."""
+    order = np.empty(len(values), dtype=np.intp)
+    first = last = 0
+    for end in np.cumsum(counts).tolist():
+        if end - first > _SORT_RUN and last > first:
+            part = np.argsort(values[first:last])
+            part += first
+            order[first:last] = part
+            first = last
+        last = end
+    part = np.argsort(values[first:])
+    part += first
+    order[first:] = part
+    return order
 
 
 def _by_descending_weight(
