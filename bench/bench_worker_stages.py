@@ -1,6 +1,6 @@
 """Benchmark: where one scoring worker's CPU goes, per ad, stage by stage.
 
-Runs ``bench_queue.py``'s SQLite pass with one in-process worker (``--workers 1``: the same
+Runs ``bench_queue.py``'s SQLite (or PostgreSQL) pass with one in-process worker (``--workers 1``: the same
 ``ScoringWorker.run_once`` as every worker process) on N generated ads (corpus texts reposted with new
 digits and emoji), with each stage's CPU time (``time.process_time``, this process) summed by a timer
 wrapped around its function. Stages nest: ``score_rows`` (outside the write lock) contains
@@ -10,7 +10,10 @@ wrapped around its function. Stages nest: ``score_rows`` (outside the write lock
 run's CPU (ingest included). Compare checkouts with ``PYTHONPATH=<checkout>``, run from outside them,
 back to back: the figures move by some percent between runs on a shared machine.
 
-    python bench/bench_worker_stages.py [--n 20000] [--chunk 500]
+    python bench/bench_worker_stages.py [--n 20000] [--chunk 500] [--postgres]
+
+``--postgres``: the same on the local PostgreSQL (``bench_queue.PG_URL``, in a scratch schema). The
+figures are this process's CPU only: the server's own work on the statements is not in them.
 
 The last line is ``key=value`` pairs in µs per ad.
 """
@@ -21,8 +24,10 @@ import argparse
 import sys
 import tempfile
 import time
+import uuid
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -30,12 +35,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 # The queue benchmark beside this file: its generated ads and its run.
 import bench_queue
+from sqlalchemy import text
 
 from screener import Screener
 from screener.model import default_model_path
 from screener.runtime import tune_for_bulk_assessment
 from service import worker
-from service.store import campaigns, chunk_rows
+from service.store import campaigns, chunk_rows, create_db_engine
 
 STAGES: list[tuple[Any, str]] = [
     (worker, "score_rows"),
@@ -61,10 +67,31 @@ def _timed(spent: defaultdict[str, float], name: str, function: Callable[..., An
     return timed
 
 
+@contextmanager
+def _database(folder: str, postgres: bool) -> Iterator[str]:
+    """A SQLite file in ``folder``, or a scratch schema of the local PostgreSQL (dropped after)."""
+    if not postgres:
+        yield f"sqlite:///{folder}/bench.db"
+        return
+    schema = f"bench_{uuid.uuid4().hex[:8]}"
+    admin = create_db_engine(bench_queue.PG_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{bench_queue.PG_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=20_000)
     parser.add_argument("--chunk", type=int, default=500)
+    parser.add_argument(
+        "--postgres", action="store_true", help="the local PostgreSQL (a scratch schema) instead of SQLite"
+    )
     args = parser.parse_args()
     tune_for_bulk_assessment()  # as the worker processes do
     texts = bench_queue.generate(args.n)
@@ -74,9 +101,9 @@ def main() -> None:
     screener.assess_many = _timed(spent, "assess_many", screener.assess_many)  # type: ignore[method-assign]
     for module, name in STAGES:  # looked up by name at each call, so the wrapper is what runs
         setattr(module, name, _timed(spent, name.lstrip("_"), getattr(module, name)))
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as folder, _database(folder, args.postgres) as url:
         started = time.process_time()
-        bench_queue.run(f"sqlite:///{folder}/bench.db", texts, screener, args.chunk, Path(folder))
+        bench_queue.run(url, texts, screener, args.chunk, Path(folder))
         spent["total"] = time.process_time() - started
     figures = {name: seconds / len(texts) * 1e6 for name, seconds in spent.items()}
     for name, value in sorted(figures.items(), key=lambda item: -item[1]):

@@ -11,6 +11,7 @@ the rows it counts. SQLite and PostgreSQL.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from sqlalchemy import Engine, insert, select, text
 from sqlalchemy.orm import Session
 
 from service.store import campaigns, chunk_rows, session_factory, write_transaction
-from service.store.models import Ad, Batch, utcnow
+from service.store.models import Ad, AdAssessment, Batch, utcnow
 from service.worker import score_rows
 
 OPTIONS = {
@@ -155,3 +156,20 @@ def test_a_sqlite_connection_gets_its_own_cache_size_back_after_a_chunk(
             with pytest.raises(RuntimeError), chunk_rows.wide_cache(session):
                 raise RuntimeError("the chunk failed")
             assert session.execute(text("PRAGMA cache_size")).scalar_one() == size
+
+
+def test_assessments_are_stored_with_the_time_they_were_written(
+    kind: str, tmp_path: Path, screener: Any
+) -> None:
+    """The assessment rows go through the driver (COPY on PostgreSQL): read back through the ORM, each
+    has its JSON and a created_at of the run."""
+    with migrated_engine(kind, tmp_path / "stamps") as engine:
+        started = utcnow()
+        _score(engine, screener, chunk=5)
+        ended = utcnow()
+        with session_factory(engine)() as session:
+            stored = list(session.scalars(select(AdAssessment).order_by(AdAssessment.id)))
+        assert len(stored) == sum(len(texts) for texts in UPLOADS)
+        for row in stored:
+            assert started <= row.created_at.replace(tzinfo=row.created_at.tzinfo or UTC) <= ended
+            assert row.assessment["tier"] == row.tier and row.assessment["risk"] == row.risk
