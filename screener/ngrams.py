@@ -26,6 +26,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils import Tags
 
 from screener.ngram_hashing import NgramHashes, _code_points, hash_ngrams, ngram_windows
+from screener.row_runs import row_runs
 
 __all__ = ["HashedCorpus", "HashedTfidf", "NgramHashes", "hash_ngrams"]
 
@@ -56,25 +57,14 @@ def _unique_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return _sorted_unique_counts(values)
 
 
-# A run of rows sorted at once holds at most this many keys (unless one row alone has more): NumPy
-# sorts up to a few hundred 32-bit integers by a sorting network, several times cheaper per key than
-# the partitioning a longer array needs (much more so on AVX-512, whose partition is slow on AMD Zen 4).
-_SORT_RUN = 512
-
-
 def _sort_rows(keys: np.ndarray, starts: list[int]) -> None:
     """Sort ``keys`` in place, whose rows are runs in order, row ``r``'s from ``starts[r]`` on.
 
-    Sorting each run of a few rows alone gives the same array as sorting it whole (the row is in a
-    key's high bits, so a run's keys all lie between its neighbours'), with shorter sorts: several
-    times less CPU on 256 ads than one sort of them all."""
-    first = last = 0
-    for start in [*starts[1:], len(keys)]:
-        if start - first > _SORT_RUN and last > first:
-            keys[first:last].sort()
-            first = last
-        last = start
-    keys[first:].sort()
+    Sorting each run of a few rows alone (:func:`~screener.row_runs.row_runs`) gives the same array as
+    sorting it whole (the row is in a key's high bits, so a run's keys all lie between its
+    neighbours'), with shorter sorts: several times less CPU on 256 ads than one sort of them all."""
+    for first, stop in row_runs([*starts[1:], len(keys)]):
+        keys[first:stop].sort()
 
 
 def _sorted_unique_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

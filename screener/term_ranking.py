@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from screener.row_runs import row_runs
+
 __all__ = ["FEW_VALUES", "RankedTerms", "rank_top_terms", "round_4"]
 
 # Up to this many values, Python's own ``round`` per value beats NumPy's cost per call.
@@ -98,28 +100,16 @@ def _by_row_then_value(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
     return order[np.argsort(rows[order], kind="stable")]
 
 
-# A run of rows sorted at once holds at most this many values (unless one row alone has more): NumPy
-# sorts a few hundred values several times cheaper per value than the tens of thousands of a batch
-# (on this project's AMD machines, 22 against 62 ns per float64 value for ``np.argsort``).
-_SORT_RUN = 512
-
-
 def _argsort_in_runs(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """An order of ``values`` by ascending value within runs of whole rows (rows one after the other,
-    ``counts[i]`` values in row i), the runs in row order: after a stable sort by row, each row's
-    values ascend as after one ``np.argsort`` of them all (equal values in any order, NaN last)."""
+    """An order of ``values`` by ascending value within runs of whole rows
+    (:func:`~screener.row_runs.row_runs`; rows one after the other, ``counts[i]`` values in row i), the
+    runs in row order: after a stable sort by row, each row's values ascend as after one
+    ``np.argsort`` of them all (equal values in any order, NaN last)."""
     order = np.empty(len(values), dtype=np.intp)
-    first = last = 0
-    for end in np.cumsum(counts).tolist():
-        if end - first > _SORT_RUN and last > first:
-            part = np.argsort(values[first:last])
-            part += first
-            order[first:last] = part
-            first = last
-        last = end
-    part = np.argsort(values[first:])
-    part += first
-    order[first:] = part
+    for first, stop in row_runs(np.cumsum(counts).tolist()):
+        part = np.argsort(values[first:stop])
+        part += first
+        order[first:stop] = part
     return order
 
 
