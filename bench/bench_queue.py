@@ -22,6 +22,8 @@ import re
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +43,23 @@ from service.worker_pool import WorkerPool
 CORPUS = paths.corpus_dir()
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 EMOJI = ["🔥", "✅", "💰", "📲", "✈️", "🙏", ""]
+
+
+@contextmanager
+def scratch_postgres() -> Iterator[str]:
+    """The URL of a new schema of the local PostgreSQL (:data:`PG_URL`), dropped afterwards."""
+    schema = f"bench_{uuid.uuid4().hex[:8]}"
+    admin = create_db_engine(PG_URL)
+    try:
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        try:
+            yield f"{PG_URL}?options=-csearch_path%3D{schema}"
+        finally:
+            with admin.begin() as connection:
+                connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    finally:
+        admin.dispose()
 
 
 def generate(n: int, seed: int = 0) -> list[str]:
@@ -156,31 +175,17 @@ def main() -> None:
         )
         figures["postgres_ads_per_s"] = "skipped"
         if not args.no_postgres:
-            schema = f"bench_{uuid.uuid4().hex[:8]}"
-            admin = create_db_engine(PG_URL)
-            try:
-                with admin.begin() as connection:
-                    connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-            except Exception as exc:  # unreachable: report and go on
-                print(f"PostgreSQL skipped: {exc.__class__.__name__}")
-            else:
+            with ExitStack() as stack:
                 try:
+                    url = stack.enter_context(scratch_postgres())
+                except Exception as exc:  # unreachable: report and go on
+                    print(f"PostgreSQL skipped: {exc.__class__.__name__}")
+                else:
                     print("PostgreSQL:")
-                    pg = run(
-                        f"{PG_URL}?options=-csearch_path%3D{schema}",
-                        texts,
-                        screener,
-                        args.chunk,
-                        Path(folder),
-                        args.workers,
-                    )
+                    pg = run(url, texts, screener, args.chunk, Path(folder), args.workers)
                     figures.update(
                         postgres_ads_per_s=round(pg["ads_per_s"]), postgres_total_s=round(pg["total_s"], 1)
                     )
-                finally:
-                    with admin.begin() as connection:
-                        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
     start = time.perf_counter()
     index = NearDuplicateIndex()
     for first in range(0, len(texts), args.chunk):  # chunks, as the worker sketches them

@@ -24,10 +24,9 @@ import argparse
 import sys
 import tempfile
 import time
-import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -35,13 +34,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 # The queue benchmark beside this file: its generated ads and its run.
 import bench_queue
-from sqlalchemy import text
 
 from screener import Screener
 from screener.model import default_model_path
 from screener.runtime import tune_for_bulk_assessment
 from service import worker
-from service.store import campaigns, chunk_rows, create_db_engine
+from service.store import campaigns, chunk_rows
 
 STAGES: list[tuple[Any, str]] = [
     (worker, "score_rows"),
@@ -67,22 +65,9 @@ def _timed(spent: defaultdict[str, float], name: str, function: Callable[..., An
     return timed
 
 
-@contextmanager
-def _database(folder: str, postgres: bool) -> Iterator[str]:
+def _database(folder: str, postgres: bool) -> AbstractContextManager[str]:
     """A SQLite file in ``folder``, or a scratch schema of the local PostgreSQL (dropped after)."""
-    if not postgres:
-        yield f"sqlite:///{folder}/bench.db"
-        return
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
-    admin = create_db_engine(bench_queue.PG_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield f"{bench_queue.PG_URL}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    return bench_queue.scratch_postgres() if postgres else nullcontext(f"sqlite:///{folder}/bench.db")
 
 
 def main() -> None:
