@@ -12,6 +12,6 @@ The store knows nothing of HTTP: it raises :mod:`service.store.errors`, which ``
 to status codes.
 """
 
-from service.store.db import EncodedJSON, create_db_engine, migrate, session_factory, write_transaction
+from service.store.db import create_db_engine, migrate, session_factory, write_transaction
 
-__all__ = ["EncodedJSON", "create_db_engine", "migrate", "session_factory", "write_transaction"]
+__all__ = ["create_db_engine", "migrate", "session_factory", "write_transaction"]

@@ -45,7 +45,7 @@ def slots_of(assessment: dict[str, Any]) -> dict[str, list[str]]:
 def prepare(scored: Sequence[ScoredAd]) -> None:
     """Build each ad's assessment and contact rows, JSON encoded, so the write transaction only sends
     them (the worker calls this before taking the write lock). The values are those the SQLAlchemy
-    insert wrote: ``json.dumps`` is the engine's JSON serializer (:func:`service.store.db._dump_json`).
+    insert wrote: ``json.dumps`` is the engine's JSON serializer (SQLAlchemy's default).
     Idempotent: an ad already prepared is left as it is."""
     for s in scored:
         a = s.assessment

@@ -8,7 +8,6 @@ snapshot; WAL + busy_timeout make other writers wait), a plain transaction on Po
 
 from __future__ import annotations
 
-import json
 import random
 import time
 from collections.abc import Iterator, Sequence
@@ -24,7 +23,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 __all__ = [
     "MIGRATIONS_DIR",
-    "EncodedJSON",
     "chunks",
     "create_db_engine",
     "is_postgres",
@@ -61,20 +59,6 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.close()
 
 
-class EncodedJSON:
-    """A JSON column's value already encoded (e.g. by a scoring worker before it takes the write lock):
-    the engine's serializer writes ``text`` as it is instead of encoding again."""
-
-    __slots__ = ("text",)
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-
-
-def _dump_json(value: Any) -> str:
-    return value.text if isinstance(value, EncodedJSON) else json.dumps(value)
-
-
 def create_db_engine(url: str) -> Engine:
     """An engine for ``url``; for a SQLite file, its folder is created and the pragmas set."""
     parsed = make_url(url)
@@ -83,12 +67,10 @@ def create_db_engine(url: str) -> Engine:
         if database and database != ":memory:" and not database.startswith("file:"):
             Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         pool = {"pool_size": SQLITE_POOL_SIZE} if _is_file_database(parsed) else {}
-        engine = create_engine(
-            url, connect_args={"check_same_thread": False}, json_serializer=_dump_json, **pool
-        )
+        engine = create_engine(url, connect_args={"check_same_thread": False}, **pool)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, json_serializer=_dump_json)
+    return create_engine(url, pool_pre_ping=True)
 
 
 def _is_file_database(url: URL) -> bool:

@@ -126,9 +126,9 @@ def test_plain_rows_through_the_driver_are_in_the_transaction(engine: Engine) ->
 
 
 def test_json_encoded_ahead_is_stored_as_given(engine: Engine) -> None:
-    """A value encoded before the write transaction (``EncodedJSON``) reads back as the same data as
-    one the engine encodes itself."""
-    from service.store import EncodedJSON
+    """A value encoded before the write transaction and written through the driver
+    (:func:`bulk.insert_plain`, as the worker writes assessments) reads back as the same data as one
+    the engine encodes itself."""
     from service.store.models import AdAssessment
 
     data = {"risk": 0.25, "indicators": [{"id": "x", "evidence": [{"text": "Kamboja 🇰🇭"}]}], "n": None}
@@ -141,12 +141,28 @@ def test_json_encoded_ahead_is_stored_as_given(engine: Engine) -> None:
             insert(Ad).returning(Ad.id),
             [{"batch_id": batch_id, "row": i, "text": "t", "scored": True, "created_at": utcnow()} for i in (1, 2)],
         ).scalars().all()  # fmt: skip
-        for ad_id, value in zip(ad_ids, (EncodedJSON(json.dumps(data)), data), strict=True):
-            session.execute(
-                insert(AdAssessment).values(ad_id=ad_id, model_version="t", risk=0.25, tier="rendah",
-                                            category="c", indicators=[], slots={}, assessment=value,
-                                            created_at=utcnow())
-            )  # fmt: skip
+        stamp = bulk.bind_value(session, AdAssessment.__table__.c.created_at, utcnow())
+        bulk.insert_plain(
+            session,
+            "assessments",
+            (
+                "ad_id",
+                "model_version",
+                "risk",
+                "tier",
+                "category",
+                "indicators",
+                "slots",
+                "assessment",
+                "created_at",
+            ),
+            [(ad_ids[0], "t", 0.25, "rendah", "c", "[]", "{}", json.dumps(data), stamp)],
+        )
+        session.execute(
+            insert(AdAssessment).values(ad_id=ad_ids[1], model_version="t", risk=0.25, tier="rendah",
+                                        category="c", indicators=[], slots={}, assessment=data,
+                                        created_at=utcnow())
+        )  # fmt: skip
     with session_factory(engine)() as session:
         stored = session.execute(select(AdAssessment.assessment).order_by(AdAssessment.ad_id)).scalars().all()
         assert stored == [data, data]
