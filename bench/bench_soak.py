@@ -42,19 +42,18 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+# The queue benchmark beside this file: its scratch PostgreSQL schema.
+import bench_queue
 import httpx
 from sqlalchemy import text
 
 from screener import paths
 from service.store import create_db_engine
 
-PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 VERDICTS = ("legit", "scam", "tppo", "unsure", "legit", "non_offer")
 PLACES = ("Kamboja", "Myanmar", "Malaysia", "Batam", "Bekasi", "Taiwan", "Jepang", "Laos", "Dubai")
 JOBS = ("admin", "operator", "CS online", "pelayan", "staf gudang", "sopir", "perawat", "marketing")
@@ -89,21 +88,13 @@ def _rss_mb(pid: int) -> float:
     return total / 1024
 
 
-@contextlib.contextmanager
-def _database(postgres: bool, folder: Path) -> Iterator[str]:
-    if not postgres:
-        yield f"sqlite:///{folder / 'soak.db'}"
-        return
-    schema = f"soak_{uuid.uuid4().hex[:12]}"
-    admin = create_db_engine(PG_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield f"{PG_URL}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+def _database(postgres: bool, folder: Path) -> contextlib.AbstractContextManager[str]:
+    """A SQLite file in ``folder``, or a scratch schema of the local PostgreSQL (dropped after)."""
+    return (
+        bench_queue.scratch_postgres()
+        if postgres
+        else contextlib.nullcontext(f"sqlite:///{folder / 'soak.db'}")
+    )
 
 
 def _start(url: str, port: int, workers: int) -> tuple[subprocess.Popen[str], str]:
