@@ -1,7 +1,7 @@
 """Benchmark: detect() and its extractors of this tree against another checkout's, interleaved, CPU time.
 
-Loads ``screener/indicators.py`` and the money, places and employers extractors of ``--base`` (e.g. a
-clean checkout of main) as separate modules next to this tree's, checks that both give the same
+Loads ``screener/indicators.py``, the catalogue matcher and the money, places and employers extractors
+of ``--base`` (e.g. a clean checkout of main) as separate modules next to this tree's, checks that both give the same
 findings on the corpus, then times each step old and new in alternating order (the machine's load
 hits both alike) and prints the best round in µs of this process's CPU time per ad:
 
@@ -60,6 +60,9 @@ def main() -> None:
     base_money = _load("base_money", root / "extract" / "money.py")
     base_places = _load("base_places", root / "extract" / "places.py")
     base_employers = _load("base_employers", root / "extract" / "employers.py")
+    base_matcher = _load("base_matcher", root / "catalogue" / "matcher.py")
+    base.PrefixMatcher = base_matcher.PrefixMatcher  # type: ignore[attr-defined]  # before its first use
+    base_employers.PrefixMatcher = base_matcher.PrefixMatcher  # type: ignore[attr-defined]
     base.extract_money = base_money.extract_money  # type: ignore[attr-defined]
     base.find_places = base_places.find_places  # type: ignore[attr-defined]
     base.find_employers = base_employers.find_employers  # type: ignore[attr-defined]

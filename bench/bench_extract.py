@@ -73,7 +73,7 @@ def main() -> None:
     args = parser.parse_args()
     texts = list(load_corpus().texts)
     norms = [normalize(text) for text in texts]
-    with_hits = [(norm, list(employers._matcher().finditer(norm.text))) for norm in norms]
+    with_hits = [(norm, employers._matcher().findall(norm.text)) for norm in norms]
     cases: dict[str, tuple[Callable, Callable, Sequence[object]]] = {
         "contacts": (contacts_old.find_contacts, contacts.find_contacts, texts),
         "contacts_cold": (_clear_then(contacts_old.find_contacts), _contacts_cold, texts),

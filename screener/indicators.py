@@ -92,7 +92,7 @@ def _pattern_hits(norm: Normalized) -> tuple[_Spans, _Spans, list[tuple[int, int
     the employer alias matches as (entry index, start, end)."""
     parts: tuple[_Spans, _Spans] = (defaultdict(list), defaultdict(list))
     aliases: list[tuple[int, int, int]] = []
-    for (index, part), start, end in _matcher().finditer(norm.text):
+    for (index, part), start, end in _matcher().findall(norm.text):
         if part == _ALIAS:
             aliases.append((index, start, end))
         else:

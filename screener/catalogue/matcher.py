@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -86,17 +86,23 @@ class PrefixMatcher(Generic[K]):
         # character first (not a look-behind) lets ``re`` skip ahead to the next candidate in C.
         self._starts = re.compile(r"[^a-z0-9](?=(" + trie_pattern(prefixes) + "))")
 
-    def finditer(self, text: str) -> Iterator[tuple[K, int, int]]:
-        """``(key, start, end)`` for every non-empty match, in order of start position."""
+    def findall(self, text: str) -> list[tuple[K, int, int]]:
+        """``(key, start, end)`` for every non-empty match, in order of start position.
+
+        A list, not a generator: its callers take every match, and a generator's resumption per
+        match cost more than appending to a list.
+        """
+        found: list[tuple[K, int, int]] = []
         candidates = self._candidates
-        # A space in front gives a word start at position 0 its character before; ``anchor.end()``
-        # in the padded text is the word start's position in ``text`` plus one.
+        # A space in front gives a word start at position 0 its character before; the anchor is that
+        # character, so its start in the padded text is the word start's position in ``text``.
         for anchor in self._starts.finditer(" " + text):
-            pos = anchor.end() - 1
+            pos = anchor.start()
             for key, match_at in candidates[anchor[1]]:
                 match = match_at(text, pos)
                 if match and match.end() > pos:
-                    yield key, pos, match.end()
+                    found.append((key, pos, match.end()))
+        return found
 
 
 def _candidates(

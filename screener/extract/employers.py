@@ -239,7 +239,7 @@ def find_employers(
         ``recruiting`` tells whether the ad names the employer as the one recruiting.
     """
     text = norm.text
-    found = _spans(_matcher().finditer(text) if hits is None else hits)
+    found = _spans(_matcher().findall(text) if hits is None else hits)
     if not found:
         return []  # most ads name no employer
     entries = employers()
