@@ -59,13 +59,22 @@ class PlaceMention:
         return {"place": _place_dict(self.place), "text": self.text, "start": self.start, "end": self.end}
 
 
-@lru_cache(maxsize=4096)
-def _place_fields(place: Place) -> tuple[tuple[str, Any], ...]:
-    return tuple(asdict(place).items())  # a gazetteer entry never changes: convert it once
+# id(place) -> (the place, its fields as a dict): a gazetteer entry never changes, so it is converted
+# once. Keyed by identity, because an ``lru_cache`` keyed by the place hashed all its fields (in
+# Python: a frozen dataclass's ``__hash__``) on every call; the entry keeps the place alive, so its
+# id is never reused while cached. Bounded like the cache it replaces (the gazetteer is far smaller).
+_PLACE_DICTS: dict[int, tuple[Place, dict[str, Any]]] = {}
+_MAX_PLACE_DICTS = 4096
 
 
 def _place_dict(place: Place) -> dict[str, Any]:
-    return dict(_place_fields(place))
+    """``asdict(place)``, a new dict each call (a copy of the one converted first)."""
+    cached = _PLACE_DICTS.get(id(place))
+    if cached is None or cached[0] is not place:
+        if len(_PLACE_DICTS) >= _MAX_PLACE_DICTS:
+            _PLACE_DICTS.clear()
+        cached = _PLACE_DICTS[id(place)] = (place, asdict(place))
+    return cached[1].copy()
 
 
 @dataclass(frozen=True, slots=True)

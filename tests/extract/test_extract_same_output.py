@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 import re
 import tomllib
+from dataclasses import asdict
 from functools import cache
 from pathlib import Path
 
@@ -446,3 +447,14 @@ def test_the_grouped_alternations_match_like_the_flat_ones() -> None:
             assert [m.span() for m in new.finditer(text)] == [m.span() for m in old.finditer(text)], text
     with pytest.raises(ValueError, match="one literal character"):
         money._by_first_char(["s?x"])
+
+
+def test_place_dicts_are_fresh_copies_of_asdict() -> None:
+    # The identity-keyed cache behind PlaceMention.to_dict: the dict of asdict(place), a new one per call.
+    mention = places.find_places(normalize("kerja di Kamboja"))[0]
+    first, second = mention.to_dict()["place"], mention.to_dict()["place"]
+    assert first == asdict(mention.place) and list(first) == list(asdict(mention.place))
+    first["id"] = "changed"
+    assert second["id"] == mention.place.id and mention.to_dict()["place"]["id"] == mention.place.id
+    twin = places.Place(**asdict(mention.place))  # an equal place that is another object
+    assert places._place_dict(twin) == asdict(mention.place)
