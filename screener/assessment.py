@@ -10,11 +10,11 @@ that moved the model most and a one-sentence summary in Bahasa Indonesia.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from itertools import pairwise
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 
@@ -24,10 +24,9 @@ from screener.indicators import Findings, IndicatorHit, detect
 from screener.model import MIN_SCOPE_WORDS, RISKY_CATEGORIES, TrainedModel, load_model
 from screener.reasons import is_readable_term, summarise
 from screener.scoring import LinearScorer, SparseRows
+from screener.slots import slot_constructor
 from screener.term_ranking import rank_top_terms
 from screener.vocabulary import Category, Scope, Tier
-
-_T = TypeVar("_T")
 
 NOT_OFFER_CATEGORIES = frozenset(str(c) for c in Category if not c.is_offer)
 
@@ -95,33 +94,8 @@ def _public_values(indicator: Indicator) -> tuple[Any, ...]:
     return cached[1]
 
 
-def _slot_constructor(cls: type[_T]) -> Callable[..., _T]:
-    """A constructor of the frozen, slotted dataclass ``cls`` taking every field positionally, at
-    about half the cost of ``cls(...)``.
-
-    The generated ``__init__`` of a frozen dataclass stores each field with ``object.__setattr__``,
-    which for a slot calls the slot's descriptor; this calls the same descriptors directly. Like
-    ``dataclasses`` builds ``__init__``, the function is generated from source: one line per field,
-    because a loop over the fields cost as much again as the calls themselves. The classes here have
-    no ``__post_init__`` and no field that is not an ``__init__`` argument, so the object is the one
-    ``cls(*values)`` gives (same fields, equal, same hash).
-    """
-    names = [field.name for field in fields(cls)]  # type: ignore[arg-type]
-    setters = {f"set_{name}": vars(cls)[name].__set__ for name in names}
-    if {"made", "new_object", "cls", *setters} & {*names}:  # the generated function's own names
-        raise ValueError(f"{cls.__name__} has a field the generated constructor uses as a name")
-    lines = [f"def construct({', '.join(names)}, /):", "    made = new_object(cls)"]
-    lines += [f"    set_{name}(made, {name})" for name in names]
-    lines.append("    return made")
-    namespace: dict[str, Any] = {"new_object": object.__new__, "cls": cls, **setters}
-    exec("\n".join(lines), namespace)  # the source is made of field names only (see above)
-    construct: Callable[..., _T] = namespace["construct"]
-    construct.__qualname__ = f"_slot_constructor.<{cls.__name__}>"
-    return construct
-
-
 _new_object = object.__new__
-_new_result = _slot_constructor(IndicatorResult)
+_new_result = slot_constructor(IndicatorResult)
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,7 +173,7 @@ class Assessment:
         return [i.id for i in self.indicators]
 
 
-_new_assessment = _slot_constructor(Assessment)
+_new_assessment = slot_constructor(Assessment)
 
 
 def check_text(text: object) -> tuple[str, bool, int]:

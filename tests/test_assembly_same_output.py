@@ -39,7 +39,6 @@ from screener.assessment import (
     _indicator_results,
     _new_assessment,
     _new_result,
-    _slot_constructor,
     _word_counts,
 )
 from screener.catalogue import catalogue
@@ -48,6 +47,7 @@ from screener.features import _OFFER_CUES_ASCII, ModusFeatures, _offer_cues
 from screener.indicators import Evidence, Findings, IndicatorHit, detect
 from screener.model import MIN_SCOPE_WORDS
 from screener.reasons import summarise
+from screener.slots import slot_constructor
 from screener.vocabulary import Scope, Tier
 
 # The shared real texts next to the checkout (../shared/data): compared when present.
@@ -283,7 +283,7 @@ def test_generated_constructors_make_the_dataclass_objects(screener: Screener) -
     values = [getattr(assessment, name) for name in Assessment.__dataclass_fields__]
     made = _new_assessment(*values)
     assert type(made) is Assessment and made == Assessment(*values)
-    term = _slot_constructor(TopTerm)("gaji besar", 0.25)
+    term = slot_constructor(TopTerm)("gaji besar", 0.25)
     assert term == TopTerm("gaji besar", 0.25) and hash(term) == hash(TopTerm("gaji besar", 0.25))
     hit = IndicatorHit(catalogue()[0], (Evidence(0, 4, "gaji"), Evidence(5, 9, "15jt")))
     assert _indicator_results([hit]) == (IndicatorResult.from_hit(hit),)
@@ -297,4 +297,4 @@ def test_generated_constructors_make_the_dataclass_objects(screener: Screener) -
         made: int
 
     with pytest.raises(ValueError, match="generated constructor"):
-        _slot_constructor(Clashing)
+        slot_constructor(Clashing)

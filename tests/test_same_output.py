@@ -63,6 +63,19 @@ def _same_assessments(screener: Screener, texts: list[str]) -> None:
             assert n == o, text[:80]
 
 
+def test_generated_constructors_make_the_findings_objects() -> None:
+    # detect() builds Evidence, IndicatorHit and Findings through slot constructors: the same objects.
+    found = detect("Dibutuhkan admin ke Kamboja, gaji 15jt, tanpa pengalaman, wa +855 12 345 678")
+    hit = found.hits[0]
+    objects = (hit.evidence[0], hit, found)
+    for made in objects:
+        values = [getattr(made, name) for name in type(made).__dataclass_fields__]
+        rebuilt = type(made)(*values)
+        assert type(made) is type(rebuilt)
+        assert [getattr(rebuilt, name) for name in type(made).__dataclass_fields__] == values
+    assert hit == type(hit)(*[getattr(hit, name) for name in type(hit).__dataclass_fields__])
+
+
 def test_matcher_finds_what_the_old_matcher_yields() -> None:
     # The one shared matcher (indicator patterns, with_patterns, employer aliases), old and new.
     new, old = _matcher(), reference_matcher()

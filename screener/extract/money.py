@@ -33,6 +33,7 @@ from typing import Any
 
 from screener.catalogue.matcher import trie_pattern
 from screener.normalize import Normalized
+from screener.slots import slot_constructor
 
 __all__ = [
     "MoneyAmount",
@@ -159,6 +160,9 @@ class MoneyAmount:
             "kind": self.kind,
         }
 
+
+# MoneyAmount(...) with every field positional, at about half the cost (one per mention found).
+_new_amount = slot_constructor(MoneyAmount)
 
 # Currency words, normalised spelling (lower case, no spaces or dots) -> ISO code.
 _CURRENCY_CODES = {
@@ -350,7 +354,7 @@ def _digit_form(norm: Normalized, match: re.Match[str], kind: str) -> MoneyAmoun
         return None
     low, high = 10.0 ** (digits - 1) * 1e6, (10.0**digits - 1) * 1e6
     a, b = norm.to_original(*match.span())
-    return MoneyAmount(norm.original[a:b], a, b, "IDR", low, high, "unknown", low, high, kind)
+    return _new_amount(norm.original[a:b], a, b, "IDR", low, high, "unknown", low, high, kind)
 
 
 def extract_money(norm: Normalized) -> list[MoneyAmount]:
@@ -428,18 +432,10 @@ def extract_money(norm: Normalized) -> list[MoneyAmount]:
         if norm.original[b - 1] == ".":
             b -= 1  # the normaliser folds "8jt." into "8 juta", full stop included
         factor = rates[currency] * PERIOD_TO_MONTH[period]
+        # MoneyAmount(text=..., start=a, ..., kind=kind), its fields in order.
         found.append(
-            MoneyAmount(
-                text=norm.original[a:b],
-                start=a,
-                end=b,
-                currency=currency,
-                low=low,
-                high=high,
-                period=period,
-                idr_month_low=low * factor,
-                idr_month_high=high * factor,
-                kind=kind,
+            _new_amount(
+                norm.original[a:b], a, b, currency, low, high, period, low * factor, high * factor, kind
             )
         )
         previous_end = end

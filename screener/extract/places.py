@@ -26,6 +26,7 @@ from importlib import resources
 from typing import Any
 
 from screener.normalize import Normalized, normalize
+from screener.slots import slot_constructor
 from screener.vocabulary import PlaceStatus
 
 __all__ = ["KINDS", "STATUSES", "Place", "PlaceMention", "find_places", "gazetteer"]
@@ -75,6 +76,10 @@ def _place_dict(place: Place) -> dict[str, Any]:
             _PLACE_DICTS.clear()
         cached = _PLACE_DICTS[id(place)] = (place, asdict(place))
     return cached[1].copy()
+
+
+# PlaceMention(...) with every field positional, at about half the cost (one per mention found).
+_new_mention = slot_constructor(PlaceMention)
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,7 +262,7 @@ def find_places(norm: Normalized) -> list[PlaceMention]:
         if place is not None:  # else an [ignore] phrase
             a, b = match.span(group)  # in ``text``: one more than in norm.text
             start, end = starts[a - 1], ends[b - 2]
-            mentions.append(PlaceMention(place, original[start:end], start, end))
+            mentions.append(_new_mention(place, original[start:end], start, end))
         # The next alias may start right after this one when its last character is not a letter or
         # digit (as with the look-behind): its preceding character is this match's last one.
         match = search(text, match.end() - 1)

@@ -458,3 +458,12 @@ def test_place_dicts_are_fresh_copies_of_asdict() -> None:
     assert second["id"] == mention.place.id and mention.to_dict()["place"]["id"] == mention.place.id
     twin = places.Place(**asdict(mention.place))  # an equal place that is another object
     assert places._place_dict(twin) == asdict(mention.place)
+
+
+def test_generated_constructors_make_the_extractors_objects() -> None:
+    norm = normalize("Gaji Rp 15.000.000/bulan di Kamboja")
+    amount, mention = money.extract_money(norm)[0], places.find_places(norm)[0]
+    for made in (amount, mention):
+        values = [getattr(made, name) for name in type(made).__dataclass_fields__]
+        rebuilt = type(made)(*values)
+        assert type(made) is type(rebuilt) and made == rebuilt and hash(made) == hash(rebuilt)
