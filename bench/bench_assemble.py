@@ -16,8 +16,9 @@ worker processes set, see screener/runtime.py).
 
 On a busy machine CPU time still varies by some percent; callgrind counts instructions, which do
 not (``--callgrind N`` instruments only the ``assess_many`` calls on N ads: in batches, or one at a
-time with ``--one-at-a-time``; ``--to-dict`` adds ``to_dict()`` of their assessments; divide
-callgrind's "Collected" by N)::
+time with ``--one-at-a-time``; ``--to-dict`` adds ``to_dict()`` of their assessments;
+``--with-detect`` leaves ``detect()`` in, so the count is a whole assessment from the raw text;
+divide callgrind's "Collected" by N)::
 
     valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file=/tmp/cg.out \\
         python bench/bench_assemble.py --callgrind 1024
@@ -69,11 +70,14 @@ def _cpu_us_per_ad(screener: Screener, batches: list[list[str]]) -> tuple[float,
     return seconds / count * 1e6, to_dict_seconds / count * 1e6, json_seconds / count * 1e6
 
 
-def _callgrind(screener: Screener, texts: list[str], batch_size: int, to_dict: bool = False) -> None:
-    """Instrument ``assess_many`` on ``texts`` in batches, their findings computed first (and
-    ``to_dict()`` of the assessments too with ``to_dict``)."""
-    findings = {text: detect(text) for text in texts}
-    assessment.detect = findings.__getitem__  # type: ignore[attr-defined]
+def _callgrind(
+    screener: Screener, texts: list[str], batch_size: int, to_dict: bool = False, with_detect: bool = False
+) -> None:
+    """Instrument ``assess_many`` on ``texts`` in batches, their findings computed first unless
+    ``with_detect`` (and ``to_dict()`` of the assessments too with ``to_dict``)."""
+    if not with_detect:
+        findings = {text: detect(text) for text in texts}
+        assessment.detect = findings.__getitem__  # type: ignore[attr-defined]
     batches = [texts[i : i + batch_size] for i in range(0, len(texts), batch_size)]
     pid = str(os.getpid())
     subprocess.run(["callgrind_control", "-i", "on", pid], capture_output=True, check=False)
@@ -96,6 +100,11 @@ def main() -> None:
     parser.add_argument("--one-at-a-time", action="store_true", help="with --callgrind: batches of one")
     parser.add_argument("--to-dict", action="store_true", help="with --callgrind: to_dict() of each too")
     parser.add_argument(
+        "--with-detect",
+        action="store_true",
+        help="with --callgrind: detect() counted too (a whole assessment)",
+    )
+    parser.add_argument(
         "--bulk-gc", action="store_true", help="the collector thresholds of the CLI, service and workers"
     )
     args = parser.parse_args()
@@ -108,7 +117,7 @@ def main() -> None:
     batches = [texts[i : i + args.batch_size] for i in range(0, len(texts), args.batch_size)]
     if args.callgrind:
         batch_size = 1 if args.one_at_a_time else args.batch_size
-        _callgrind(screener, texts[100 : 100 + args.callgrind], batch_size, args.to_dict)
+        _callgrind(screener, texts[100 : 100 + args.callgrind], batch_size, args.to_dict, args.with_detect)
         return
     rng = np.random.default_rng(0)
     single = [[texts[i]] for i in rng.choice(len(texts), size=min(args.single, len(texts)), replace=False)]
