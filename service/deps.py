@@ -12,6 +12,7 @@ from typing import Annotated, cast
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security.base import SecurityBase
 from sqlalchemy.orm import Session
 from starlette.applications import Starlette
 
@@ -90,7 +91,7 @@ def authenticate(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Caller:
     """Resolve the bearer key to a :class:`Caller` (sync: FastAPI runs it in the threadpool)."""
-    return _authenticate(request, services, credentials, bookkeeping=False)
+    return _authenticate(request, services, _secret(credentials), bookkeeping=False)
 
 
 def authenticate_bookkeeping(
@@ -99,19 +100,13 @@ def authenticate_bookkeeping(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Caller:
     """As :func:`authenticate`, counted against the queue-bookkeeping limit instead of the main one."""
-    return _authenticate(request, services, credentials, bookkeeping=True)
+    return _authenticate(request, services, _secret(credentials), bookkeeping=True)
 
 
-def _authenticate(
-    request: Request,
-    services: Services,
-    credentials: HTTPAuthorizationCredentials | None,
-    *,
-    bookkeeping: bool,
-) -> Caller:
-    if credentials is None or credentials.scheme.lower() != "bearer":
+def _authenticate(request: Request, services: Services, secret: str | None, *, bookkeeping: bool) -> Caller:
+    if secret is None:
         raise Unauthorized()
-    caller = resolve_key(services.engine, services.key_toucher, credentials.credentials.strip())
+    caller = resolve_key(services.engine, services.key_toucher, secret.strip())
     if caller is None:
         raise Unauthorized(
             "the API key is unknown or revoked",
@@ -126,34 +121,58 @@ def _authenticate(
     return caller
 
 
-def require_role(*roles: str, bookkeeping: bool = False) -> Callable[..., Caller]:
-    """A dependency that admits only keys whose role is in ``roles``.
+def _secret(credentials: HTTPAuthorizationCredentials | None) -> str | None:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        return None
+    return credentials.credentials
 
-    ``bookkeeping``: the call is queue bookkeeping, rate-limited apart from scoring.
 
-    One dependency does the whole check (key, rate limit, role) in the order :func:`authenticate`
-    and then the role test would: it is sync because the key look-up is a query, so FastAPI runs it
-    in the threadpool, once per request rather than once per layer. It takes the services from the
-    request, not from ``ServicesDep``: each sub-dependency costs FastAPI work on every request.
+def _bearer_secret(request: Request) -> str | None:
+    """What ``bearer`` reads from the request: the key of ``Authorization: Bearer <key>``, else None."""
+    scheme, _, secret = (request.headers.get("authorization") or "").partition(" ")
+    secret = secret.strip()
+    return secret if scheme.lower() == "bearer" and secret else None
+
+
+class _KeyAndRole(SecurityBase):
+    """The dependency behind ``AnyCaller``, ``AdminCaller``...: key, rate limit and role in one call.
+
+    It is a security scheme itself, documented as ``bearer`` is (same name, same model), instead of
+    a dependency on ``bearer``: FastAPI works out every dependency's cache key and arguments on each
+    request, and one dependency costs less than two. ``__call__`` is sync because the key look-up is
+    a query, so FastAPI runs it in the threadpool: one hop per request.
     """
-    unknown = set(roles) - set(ANY_ROLE)
-    if unknown:
-        raise ValueError(f"unknown roles: {sorted(unknown)}")
-    allowed = frozenset(roles)
 
-    def dependency(
-        request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
-    ) -> Caller:
-        caller = _authenticate(request, services_of(request.app), credentials, bookkeeping=bookkeeping)
-        if caller.role not in allowed:
-            names = ", ".join(sorted(allowed))
+    def __init__(self, roles: frozenset[str], *, bookkeeping: bool) -> None:
+        self.model = bearer.model
+        self.scheme_name = bearer.scheme_name
+        self.roles = roles
+        self.bookkeeping = bookkeeping
+
+    def __call__(self, request: Request) -> Caller:
+        services = services_of(request.app)
+        caller = _authenticate(request, services, _bearer_secret(request), bookkeeping=self.bookkeeping)
+        if caller.role not in self.roles:
+            names = ", ".join(sorted(self.roles))
             raise Forbidden(
                 f"role {caller.role!r} may not use this endpoint (allowed: {names})",
                 f"peran {caller.role!r} tidak boleh memakai endpoint ini (boleh: {names})",
             )
         return caller
 
-    return dependency
+
+def require_role(*roles: str, bookkeeping: bool = False) -> Callable[[Request], Caller]:
+    """A dependency that admits only keys whose role is in ``roles``.
+
+    ``bookkeeping``: the call is queue bookkeeping, rate-limited apart from scoring.
+
+    One dependency does the whole check (key, rate limit, role) in the order :func:`authenticate`
+    and then the role test would, in one threadpool hop (see :class:`_KeyAndRole`).
+    """
+    unknown = set(roles) - set(ANY_ROLE)
+    if unknown:
+        raise ValueError(f"unknown roles: {sorted(unknown)}")
+    return _KeyAndRole(frozenset(roles), bookkeeping=bookkeeping)
 
 
 AnyCaller = Annotated[Caller, Depends(require_role(*ANY_ROLE))]

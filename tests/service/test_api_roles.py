@@ -83,6 +83,25 @@ def test_matrix_covers_every_route(service: Service) -> None:
     assert routes == {(method, path) for method, path, _, _ in MATRIX.values()}
 
 
+def test_every_route_but_healthz_documents_the_bearer_key(service: Service) -> None:
+    """One ``HTTPBearer`` scheme, named and described the same on every route that takes a key."""
+    schema = service.client.get("/openapi.json").json()
+    assert schema["components"]["securitySchemes"] == {
+        "HTTPBearer": {
+            "type": "http",
+            "description": "An API key: `Authorization: Bearer tps_...`",
+            "scheme": "bearer",
+        }
+    }
+    security = {
+        (method.upper(), path): operation.get("security")
+        for path, item in schema["paths"].items()
+        for method, operation in item.items()
+    }
+    assert security.pop(("GET", "/healthz")) is None
+    assert set(map(str, security.values())) == {str([{"HTTPBearer": []}])}
+
+
 @pytest.mark.parametrize(("endpoint", "role", "expected"), CELLS)
 def test_role_matrix(service: Service, endpoint: str, role: str, expected: int) -> None:
     method, path, body, _ = MATRIX[endpoint]

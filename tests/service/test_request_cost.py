@@ -7,6 +7,7 @@ driver-level key look-up (which must answer exactly as the Core query it stands 
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +16,9 @@ from fastapi.dependencies import utils as fastapi_dependencies
 from service_testing import AD_LEGIT, Service
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import QueuePool, SingletonThreadPool
+from starlette.requests import Request
 
-from service import scoring
+from service import deps, scoring
 from service.store import keys as key_store
 from service.store.db import SQLITE_POOL_SIZE, create_db_engine, migrate, session_factory
 from service.vocabulary import Role
@@ -60,7 +62,7 @@ def test_the_key_and_role_check_is_one_threadpool_hop(
     original = fastapi_dependencies.run_in_threadpool
 
     async def counting(func: Any, *args: Any, **kwargs: Any) -> Any:
-        hops.append(getattr(func, "__qualname__", repr(func)))
+        hops.append(getattr(func, "__qualname__", type(func).__qualname__))
         return await original(func, *args, **kwargs)
 
     monkeypatch.setattr(fastapi_dependencies, "run_in_threadpool", counting)
@@ -69,7 +71,32 @@ def test_the_key_and_role_check_is_one_threadpool_hop(
     kwargs: dict[str, Any] = {"json": {"text": AD_LEGIT}} if role == "officer" else {}
     response = method(path, headers=service.auth(role), **kwargs)
     assert response.status_code == status
-    assert hops == ["require_role.<locals>.dependency"]
+    assert hops == ["_KeyAndRole"]
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    [
+        pytest.param(None, id="missing"),
+        pytest.param("", id="empty"),
+        pytest.param("Bearer tps_abc", id="bearer"),
+        pytest.param("bearer tps_abc", id="lower-case"),
+        pytest.param("BEARER   tps_abc  ", id="spaces"),
+        pytest.param("Bearer tps_a b", id="inner-space"),
+        pytest.param("Bearer", id="no-key"),
+        pytest.param("Bearer   ", id="blank-key"),
+        pytest.param("Bearertps_abc", id="no-space"),
+        pytest.param(" Bearer tps_abc", id="leading-space"),
+        pytest.param("Bearer\ttps_abc", id="tab"),
+        pytest.param("Basic dXNlcjpwdw==", id="basic"),
+    ],
+)
+def test_the_key_check_reads_the_header_as_http_bearer_does(authorization: str | None) -> None:
+    """The key check reads ``Authorization`` itself (no sub-dependency on ``bearer``): same key."""
+    headers = [] if authorization is None else [(b"authorization", authorization.encode())]
+    request = Request({"type": "http", "headers": headers})
+    credentials = asyncio.run(deps.bearer(request))
+    assert deps._bearer_secret(request) == (None if credentials is None else credentials.credentials)
 
 
 def test_find_key_answers_as_the_core_lookup(tmp_path: Path) -> None:
