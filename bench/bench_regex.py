@@ -22,9 +22,11 @@ import collections
 import re
 import time
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 _compile = re.compile
+_ONE_CALL = frozenset({"search", "match", "fullmatch", "sub", "split", "findall"})
 _clock = time.perf_counter
 seconds: collections.Counter[str] = collections.Counter()
 calls: collections.Counter[str] = collections.Counter()
@@ -39,9 +41,6 @@ class _Timed:
         self._pattern = pattern
         self._key = pattern.pattern if isinstance(pattern.pattern, str) else repr(pattern.pattern)
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._pattern, name)
-
     def _timed(self, method: str, *args: Any, **kwargs: Any) -> Any:
         started = _clock()
         result = getattr(self._pattern, method)(*args, **kwargs)
@@ -49,23 +48,11 @@ class _Timed:
         calls[self._key] += 1
         return result
 
-    def search(self, *args: Any, **kwargs: Any) -> Any:
-        return self._timed("search", *args, **kwargs)
-
-    def match(self, *args: Any, **kwargs: Any) -> Any:
-        return self._timed("match", *args, **kwargs)
-
-    def fullmatch(self, *args: Any, **kwargs: Any) -> Any:
-        return self._timed("fullmatch", *args, **kwargs)
-
-    def sub(self, *args: Any, **kwargs: Any) -> Any:
-        return self._timed("sub", *args, **kwargs)
-
-    def split(self, *args: Any, **kwargs: Any) -> Any:
-        return self._timed("split", *args, **kwargs)
-
-    def findall(self, *args: Any, **kwargs: Any) -> Any:
-        return self._timed("findall", *args, **kwargs)
+    def __getattr__(self, name: str) -> Any:
+        """The pattern's own attribute; its one-call methods timed (``finditer`` is below)."""
+        if name in _ONE_CALL:
+            return partial(self._timed, name)
+        return getattr(self._pattern, name)
 
     def finditer(self, *args: Any, **kwargs: Any) -> Iterator[re.Match[Any]]:
         matches, key = self._pattern.finditer(*args, **kwargs), self._key
